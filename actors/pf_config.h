@@ -1,0 +1,73 @@
+/*  pf_config.h — every tunable of PartnerForge, with its default, in one place.
+
+    Defaults are named here and nowhere else; docs/OPERATIONS.md lists them.
+    pf_config_defaults() fills a struct, pf_config_from_env() overlays the
+    PF_* environment variables, and the pf command overlays its flags.       */
+#ifndef PF_CONFIG_H
+#define PF_CONFIG_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PF_DEFAULT_CLIENT_ENDPOINT "tcp://127.0.0.1:5555"
+#define PF_DEFAULT_TAP_ENDPOINT "tcp://127.0.0.1:5556"
+#define PF_DEFAULT_ACTOR_ENDPOINT "tcp://127.0.0.1:5557"
+#define PF_DEFAULT_DATA_DIR "./pf-data"
+
+#define PF_DEFAULT_HEARTBEAT_MS 1000     /* both directions                 */
+#define PF_DEFAULT_LIVENESS 3            /* missed beats before "dead"      */
+#define PF_DEFAULT_RECONNECT_MIN_MS 100  /* actor reconnect backoff floor   */
+#define PF_DEFAULT_RECONNECT_MAX_MS 5000 /* actor reconnect backoff ceiling */
+#define PF_DEFAULT_MODULE_TIMEOUT_MS 120000 /* one module attempt           */
+#define PF_DEFAULT_MODULE_ATTEMPTS 3     /* failures/timeouts before failed */
+#define PF_DEFAULT_CALL_TIMEOUT_MS 30000 /* actor-to-service call           */
+#define PF_DEFAULT_MAX_QUEUED_JOBS 200000 /* unfinished jobs before "busy"  */
+#define PF_DEFAULT_BATCH_MAX 10000       /* domains in one BATCH            */
+#define PF_DEFAULT_BATCH_CONCURRENCY 10  /* BATCH max_concurrency default   */
+#define PF_DEFAULT_RESULT_TTL_S 86400    /* finished jobs kept this long    */
+#define PF_DEFAULT_MAX_MSG_BYTES (32 << 20) /* ZMQ_MAXMSGSIZE on every socket */
+#define PF_DEFAULT_SNDHWM 100000         /* client/actor socket HWM (msgs)  */
+#define PF_DEFAULT_TAP_HWM 10000         /* tap PUB HWM: drop past this     */
+#define PF_DEFAULT_CAPACITY 16           /* tasks one module actor runs at once */
+#define PF_DEFAULT_EWMA_ALPHA 0.2        /* weight of a new duration sample */
+
+typedef struct {
+    char client_endpoint[256];   /* PFP/1 ROUTER                             */
+    char tap_endpoint[256];      /* tap PUB                                  */
+    char actor_endpoint[256];    /* PFA/1 ROUTER                             */
+    char data_dir[1024];         /* job store and logs                       */
+    uint32_t heartbeat_ms;       /* heartbeat interval, both ways            */
+    uint32_t liveness;           /* missed heartbeats before a peer is dead  */
+    uint32_t reconnect_min_ms;   /* actor reconnect backoff floor            */
+    uint32_t reconnect_max_ms;   /* actor reconnect backoff ceiling          */
+    uint32_t module_timeout_ms;  /* one module attempt's deadline            */
+    uint32_t module_attempts;    /* attempts before a module fails           */
+    uint32_t call_timeout_ms;    /* default deadline of a service call       */
+    uint32_t max_queued_jobs;    /* unfinished jobs before ENRICH gets busy  */
+    uint32_t batch_max;          /* domains accepted in one BATCH            */
+    uint32_t result_ttl_s;       /* finished jobs kept this long             */
+    uint32_t max_msg_bytes;      /* ZMQ_MAXMSGSIZE                           */
+    uint32_t sndhwm;             /* client and actor socket high-water mark  */
+    uint32_t tap_hwm;            /* tap PUB high-water mark                  */
+    uint32_t capacity;           /* tasks an actor advertises                */
+} pf_config_t;
+
+/*  Fills cfg with the defaults above.                                      */
+void pf_config_defaults(pf_config_t *cfg);
+
+/*  Overlays PF_CLIENT_ENDPOINT, PF_TAP_ENDPOINT, PF_ACTOR_ENDPOINT,
+    PF_DATA_DIR, PF_HEARTBEAT_MS, PF_LIVENESS, PF_MODULE_TIMEOUT_MS,
+    PF_MODULE_ATTEMPTS, PF_MAX_QUEUED_JOBS, PF_BATCH_MAX, PF_RESULT_TTL_S,
+    PF_CAPACITY.  Returns 0, or PF_EINVAL naming the bad variable in *bad.  */
+int pf_config_from_env(pf_config_t *cfg, const char **bad);
+
+/*  Parses a decimal unsigned integer in [min, max]; 0 or PF_EINVAL.        */
+int pf_config_parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
