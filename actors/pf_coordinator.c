@@ -580,7 +580,7 @@ s_orphans(pf_coordinator_t *self, pf_work_t *orphans, const char *why)
         orphans = w->next;
         w->next = NULL;
         if (w->kind == PF_WORK_TASK) {
-            pf_task_t *task = (pf_task_t *)w;
+            pf_dispatch_t *task = (pf_dispatch_t *)w;
             pf_engine_task_lost(self->engine, task, why, now);
         } else {
             s_call_requeue(self, (s_call_t *)w);
@@ -795,7 +795,7 @@ s_dispatch_module(pf_coordinator_t *self, int m)
         if (!inst)
             return;
         int64_t now = s_now_us();
-        pf_task_t *task = pf_engine_next_task(self->engine, m, now);
+        pf_dispatch_t *task = pf_engine_next_task(self->engine, m, now);
         if (!task)
             return;
         uint8_t *inputs = NULL;
@@ -852,7 +852,7 @@ s_is_map(const void *data, size_t size)
 static void
 s_result_from_actor(pf_coordinator_t *self, pf_instance_t *inst, pfa_msg_t *msg)
 {
-    pf_task_t *task = pf_engine_task(self->engine, msg->task_id);
+    pf_dispatch_t *task = pf_engine_task(self->engine, msg->task_id);
     if (!task || task->work.holder != inst || task->attempt != msg->attempt
         || strcmp(task->job->id, msg->job_id) != 0
         || strcmp(pf_graph_name(task->module), msg->module) != 0) {

@@ -47,7 +47,7 @@ struct pf_engine_t {
     pf_store_t *store;                                 /* job index         */
     s_heap_t ready[PF_MODULE_COUNT][PFP_PRIORITY_COUNT]; /* ready queues    */
     double durations[PF_MODULE_COUNT];                 /* EWMA, seconds     */
-    pf_task_t **tasks;                                 /* id -> task        */
+    pf_dispatch_t **tasks;                                 /* id -> task        */
     size_t task_buckets;                               /* power of two      */
     size_t task_count;                                 /* in the index      */
     uint64_t next_task_id;                             /* dispatch counter  */
@@ -167,15 +167,15 @@ s_heap_pop(s_heap_t *h)
 /* ---------------------------------------------------------------- tasks */
 
 static void
-s_task_index(pf_engine_t *self, pf_task_t *task)
+s_task_index(pf_engine_t *self, pf_dispatch_t *task)
 {
     if (self->task_count + 1 > self->task_buckets) {
         size_t nb = self->task_buckets ? self->task_buckets * 2 : 1024;
-        pf_task_t **nt = pf_calloc(nb, sizeof *nt);
+        pf_dispatch_t **nt = pf_calloc(nb, sizeof *nt);
         for (size_t b = 0; b < self->task_buckets; b++) {
-            pf_task_t *t = self->tasks[b];
+            pf_dispatch_t *t = self->tasks[b];
             while (t) {
-                pf_task_t *next = t->hash_next;
+                pf_dispatch_t *next = t->hash_next;
                 t->hash_next = nt[t->id & (nb - 1)];
                 nt[t->id & (nb - 1)] = t;
                 t = next;
@@ -191,22 +191,22 @@ s_task_index(pf_engine_t *self, pf_task_t *task)
     self->task_count++;
 }
 
-pf_task_t *
+pf_dispatch_t *
 pf_engine_task(pf_engine_t *self, uint64_t task_id)
 {
     if (!self->task_buckets)
         return NULL;
-    for (pf_task_t *t = self->tasks[task_id & (self->task_buckets - 1)]; t; t = t->hash_next)
+    for (pf_dispatch_t *t = self->tasks[task_id & (self->task_buckets - 1)]; t; t = t->hash_next)
         if (t->id == task_id)
             return t;
     return NULL;
 }
 
 static void
-s_task_free(pf_engine_t *self, pf_task_t *task)
+s_task_free(pf_engine_t *self, pf_dispatch_t *task)
 {
     size_t b = task->id & (self->task_buckets - 1);
-    for (pf_task_t **pp = &self->tasks[b]; *pp; pp = &(*pp)->hash_next)
+    for (pf_dispatch_t **pp = &self->tasks[b]; *pp; pp = &(*pp)->hash_next)
         if (*pp == task) {
             *pp = task->hash_next;
             self->task_count--;
@@ -444,9 +444,9 @@ pf_engine_destroy(pf_engine_t **self_p)
         return;
     pf_engine_t *self = *self_p;
     for (size_t b = 0; b < self->task_buckets; b++) {
-        pf_task_t *t = self->tasks[b];
+        pf_dispatch_t *t = self->tasks[b];
         while (t) {
-            pf_task_t *next = t->hash_next;
+            pf_dispatch_t *next = t->hash_next;
             free(t);
             t = next;
         }
@@ -616,7 +616,7 @@ pf_engine_cancel_batch(pf_engine_t *self, pf_batch_t *batch, int64_t now_us)
             pf_engine_cancel_job(self, batch->jobs[i], now_us);
 }
 
-pf_task_t *
+pf_dispatch_t *
 pf_engine_next_task(pf_engine_t *self, int module, int64_t now_us)
 {
     for (int p = 0; p < PFP_PRIORITY_COUNT; p++) {
@@ -630,7 +630,7 @@ pf_engine_next_task(pf_engine_t *self, int module, int64_t now_us)
                 continue;
             }
             /* The queue's reference passes to the task.                    */
-            pf_task_t *task = pf_calloc(1, sizeof *task);
+            pf_dispatch_t *task = pf_calloc(1, sizeof *task);
             task->work.kind = PF_WORK_TASK;
             task->id = self->next_task_id++;
             task->job = job;
@@ -666,7 +666,7 @@ pf_engine_next_task(pf_engine_t *self, int module, int64_t now_us)
 }
 
 int
-pf_engine_task_inputs(pf_engine_t *self, const pf_task_t *task, uint8_t **data_p,
+pf_engine_task_inputs(pf_engine_t *self, const pf_dispatch_t *task, uint8_t **data_p,
                       size_t *size_p)
 {
     (void)self;
@@ -708,7 +708,7 @@ s_attempt_failed(pf_engine_t *self, pf_job_t *job, int m, const char *what, int6
 }
 
 void
-pf_engine_task_result(pf_engine_t *self, pf_task_t *task, bool ok, const void *result,
+pf_engine_task_result(pf_engine_t *self, pf_dispatch_t *task, bool ok, const void *result,
                       size_t result_size, const char *error_code, const char *error_message,
                       uint32_t duration_ms, int64_t now_us)
 {
@@ -752,7 +752,7 @@ pf_engine_task_result(pf_engine_t *self, pf_task_t *task, bool ok, const void *r
 }
 
 void
-pf_engine_task_lost(pf_engine_t *self, pf_task_t *task, const char *why, int64_t now_us)
+pf_engine_task_lost(pf_engine_t *self, pf_dispatch_t *task, const char *why, int64_t now_us)
 {
     pf_job_t *job = task->job;
     int m = task->module;
@@ -811,7 +811,7 @@ pf_engine_sweep(pf_engine_t *self, int64_t now_us)
     uint64_t *late = NULL;
     size_t late_count = 0, late_cap = 0;
     for (size_t b = 0; b < self->task_buckets; b++)
-        for (pf_task_t *t = self->tasks[b]; t; t = t->hash_next) {
+        for (pf_dispatch_t *t = self->tasks[b]; t; t = t->hash_next) {
             if (!t->current)
                 continue;
             if (t->deadline_us <= now_us) {
@@ -825,7 +825,7 @@ pf_engine_sweep(pf_engine_t *self, int64_t now_us)
             }
         }
     for (size_t i = 0; i < late_count; i++) {
-        pf_task_t *t = pf_engine_task(self, late[i]);
+        pf_dispatch_t *t = pf_engine_task(self, late[i]);
         if (!t || !t->current)
             continue;
         /* Disowned: the instance keeps holding it (and its credit) until

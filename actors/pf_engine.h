@@ -72,27 +72,27 @@ void pf_engine_cancel_batch(pf_engine_t *self, pf_batch_t *batch, int64_t now_us
 
 /*  Takes the best ready work of a module, marks it running and returns the
     task to send (owned by the engine), or NULL if none is ready.           */
-pf_task_t *pf_engine_next_task(pf_engine_t *self, int module, int64_t now_us);
+pf_dispatch_t *pf_engine_next_task(pf_engine_t *self, int module, int64_t now_us);
 
 /*  Encodes the TASK payload of a task: a map of upstream module name to its
     result, for the inputs that completed.  Caller frees with free().       */
-int pf_engine_task_inputs(pf_engine_t *self, const pf_task_t *task, uint8_t **data_p,
+int pf_engine_task_inputs(pf_engine_t *self, const pf_dispatch_t *task, uint8_t **data_p,
                           size_t *size_p);
 
 /*  Finds an in-flight task by id; NULL if unknown (already settled).       */
-pf_task_t *pf_engine_task(pf_engine_t *self, uint64_t task_id);
+pf_dispatch_t *pf_engine_task(pf_engine_t *self, uint64_t task_id);
 
 /*  Settles a task with its RESULT.  result is the msgpack map (ok) or NULL.
     A result of a disowned attempt is dropped.  The task is freed: callers
     must release it from its holder first.                                  */
-void pf_engine_task_result(pf_engine_t *self, pf_task_t *task, bool ok, const void *result,
+void pf_engine_task_result(pf_engine_t *self, pf_dispatch_t *task, bool ok, const void *result,
                            size_t result_size, const char *error_code,
                            const char *error_message, uint32_t duration_ms, int64_t now_us);
 
 /*  The instance holding a task is gone (died, left, unreachable): the
     module is dispatched again as a new attempt; not counted as a failure.
     The task is freed.                                                       */
-void pf_engine_task_lost(pf_engine_t *self, pf_task_t *task, const char *why, int64_t now_us);
+void pf_engine_task_lost(pf_engine_t *self, pf_dispatch_t *task, const char *why, int64_t now_us);
 
 /*  Handles attempts past their deadline (a failed attempt each; the late
     task stays held by its instance until it answers or dies) and expires

@@ -55,7 +55,7 @@ typedef struct pf_waiter_t {
 } pf_waiter_t;
 
 /*  One dispatch of one module of one job to one instance.                  */
-typedef struct pf_task_t {
+typedef struct pf_dispatch_t {
     pf_work_t work;             /* link into the holding instance          */
     uint64_t id;                /* unique per dispatch                     */
     pf_job_t *job;              /* the job (holds a reference)             */
@@ -64,8 +64,8 @@ typedef struct pf_task_t {
     bool current;               /* false once timed out or cancelled       */
     int64_t sent_us;            /* monotonic time of dispatch              */
     int64_t deadline_us;        /* monotonic deadline of this attempt      */
-    struct pf_task_t *hash_next;/* engine's task index chain               */
-} pf_task_t;
+    struct pf_dispatch_t *hash_next;/* engine's task index chain               */
+} pf_dispatch_t;
 
 struct pf_job_t {
     char id[PF_ID_SIZE];                    /* "job_" + 24 hex             */
@@ -81,7 +81,7 @@ struct pf_job_t {
     uint8_t failures[PF_MODULE_COUNT];      /* failed attempts so far      */
     uint32_t duration_ms[PF_MODULE_COUNT];  /* of the completed attempt    */
     int64_t mstart_us[PF_MODULE_COUNT];     /* dispatch time, for ETA      */
-    pf_task_t *task[PF_MODULE_COUNT];       /* current attempt or NULL     */
+    pf_dispatch_t *task[PF_MODULE_COUNT];       /* current attempt or NULL     */
     pf_blob_t *result[PF_MODULE_COUNT];     /* completed results           */
     char *error[PF_MODULE_COUNT];           /* failure / skip reason       */
     double created_ms;                      /* wall clock, unix ms         */

@@ -84,13 +84,13 @@ s_submit(pf_engine_t *e, pf_modset_t mods, pfp_priority_t prio, const char *key)
 }
 
 static void
-s_ok(pf_engine_t *e, pf_task_t *t)
+s_ok(pf_engine_t *e, pf_dispatch_t *t)
 {
     pf_engine_task_result(e, t, true, s_empty_map, 1, NULL, NULL, 1, 0);
 }
 
 static void
-s_fail(pf_engine_t *e, pf_task_t *t)
+s_fail(pf_engine_t *e, pf_dispatch_t *t)
 {
     pf_engine_task_result(e, t, false, NULL, 0, "boom", "it broke", 1, 0);
 }
@@ -113,7 +113,7 @@ s_run_all(pf_engine_t *e, pf_modset_t fail_set)
     for (int guard = 0; guard < 1000; guard++) {
         bool any = false;
         for (int m = 0; m < PF_MODULE_COUNT; m++) {
-            pf_task_t *t = pf_engine_next_task(e, m, 0);
+            pf_dispatch_t *t = pf_engine_next_task(e, m, 0);
             if (!t)
                 continue;
             any = true;
@@ -138,8 +138,8 @@ START_TEST(test_releases_on_last_input)
         ck_assert_int_eq(job->mstate[m] == PF_MOD_READY, m < 4);
     int cc = pf_graph_find("company_context"), ts = pf_graph_find("technology_stack");
     int ci = pf_graph_find("competitor_intelligence");
-    pf_task_t *t_cc = pf_engine_next_task(e, cc, 0);
-    pf_task_t *t_ts = pf_engine_next_task(e, ts, 0);
+    pf_dispatch_t *t_cc = pf_engine_next_task(e, cc, 0);
+    pf_dispatch_t *t_ts = pf_engine_next_task(e, ts, 0);
     ck_assert_int_eq(job->status, PF_JOB_RUNNING);
     s_ok(e, t_cc);
     /* competitor_intelligence still waits on technology_stack. */
@@ -175,7 +175,7 @@ START_TEST(test_inputs_payload_names_upstream)
                             PFP_PRIORITY_DEFAULT, NULL);
     s_ok(e, pf_engine_next_task(e, 0, 0));
     s_ok(e, pf_engine_next_task(e, pf_graph_find("technology_stack"), 0));
-    pf_task_t *t = pf_engine_next_task(e, pf_graph_find("competitor_intelligence"), 0);
+    pf_dispatch_t *t = pf_engine_next_task(e, pf_graph_find("competitor_intelligence"), 0);
     ck_assert_ptr_nonnull(t);
     ck_assert_ptr_eq(t->job, j2);
     uint8_t *data = NULL;
@@ -234,13 +234,13 @@ START_TEST(test_lost_work_is_redispatched_and_stale_result_dropped)
 {
     pf_engine_t *e = s_engine(1, 100);
     pf_job_t *job = s_submit(e, 1u << PF_MODULE_ROOT, PFP_PRIORITY_DEFAULT, NULL);
-    pf_task_t *t1 = pf_engine_next_task(e, PF_MODULE_ROOT, 0);
+    pf_dispatch_t *t1 = pf_engine_next_task(e, PF_MODULE_ROOT, 0);
     uint64_t id1 = t1->id;
     pf_engine_task_lost(e, t1, "instance died", 0);
     ck_assert_ptr_null(pf_engine_task(e, id1));
     ck_assert_int_eq(job->mstate[PF_MODULE_ROOT], PF_MOD_READY);
     ck_assert_int_eq(job->failures[PF_MODULE_ROOT], 0);   /* not the module's fault */
-    pf_task_t *t2 = pf_engine_next_task(e, PF_MODULE_ROOT, 0);
+    pf_dispatch_t *t2 = pf_engine_next_task(e, PF_MODULE_ROOT, 0);
     ck_assert_uint_eq(t2->attempt, 2);
     s_ok(e, t2);
     ck_assert_int_eq(job->status, PF_JOB_COMPLETED);
@@ -255,7 +255,7 @@ START_TEST(test_timeout_fails_attempt_late_result_dropped)
 {
     pf_engine_t *e = s_engine(2, 100);
     pf_job_t *job = s_submit(e, 1u << PF_MODULE_ROOT, PFP_PRIORITY_DEFAULT, NULL);
-    pf_task_t *t1 = pf_engine_next_task(e, PF_MODULE_ROOT, 0);
+    pf_dispatch_t *t1 = pf_engine_next_task(e, PF_MODULE_ROOT, 0);
     uint64_t id1 = t1->id;
     int64_t next = pf_engine_sweep(e, 500000);
     ck_assert_int_eq(next, 1000000);
@@ -263,10 +263,10 @@ START_TEST(test_timeout_fails_attempt_late_result_dropped)
     ck_assert_int_eq(job->failures[PF_MODULE_ROOT], 1);
     ck_assert_int_eq(job->mstate[PF_MODULE_ROOT], PF_MOD_READY);
     /* The late attempt is still known (its holder keeps the credit)... */
-    pf_task_t *late = pf_engine_task(e, id1);
+    pf_dispatch_t *late = pf_engine_task(e, id1);
     ck_assert_ptr_nonnull(late);
     ck_assert(!late->current);
-    pf_task_t *t2 = pf_engine_next_task(e, PF_MODULE_ROOT, 0);
+    pf_dispatch_t *t2 = pf_engine_next_task(e, PF_MODULE_ROOT, 0);
     /* ...and its result, when it comes, is dropped. */
     s_ok(e, late);
     ck_assert_int_eq(job->mstate[PF_MODULE_ROOT], PF_MOD_RUNNING);
@@ -325,8 +325,8 @@ START_TEST(test_batch_concurrency_and_cancel)
     ck_assert_int_eq(pf_engine_submit_batch(e, domains, 4, 1u << PF_MODULE_ROOT,
                                             PFP_PRIORITY_DEFAULT, 2, 0, &batch), PF_OK);
     ck_assert_uint_eq(batch->active, 2);
-    pf_task_t *t1 = pf_engine_next_task(e, PF_MODULE_ROOT, 0);
-    pf_task_t *t2 = pf_engine_next_task(e, PF_MODULE_ROOT, 0);
+    pf_dispatch_t *t1 = pf_engine_next_task(e, PF_MODULE_ROOT, 0);
+    pf_dispatch_t *t2 = pf_engine_next_task(e, PF_MODULE_ROOT, 0);
     ck_assert_ptr_nonnull(t2);
     ck_assert_ptr_null(pf_engine_next_task(e, PF_MODULE_ROOT, 0));
     s_ok(e, t1);
