@@ -30,6 +30,7 @@ pf_config_defaults(pf_config_t *cfg)
     cfg->sndhwm = PF_DEFAULT_SNDHWM;
     cfg->tap_hwm = PF_DEFAULT_TAP_HWM;
     cfg->capacity = PF_DEFAULT_CAPACITY;
+    cfg->drain_ms = PF_DEFAULT_DRAIN_MS;
 }
 
 int

@@ -33,6 +33,11 @@ extern "C" {
 #define PF_DEFAULT_TAP_HWM 10000         /* tap PUB HWM: drop past this     */
 #define PF_DEFAULT_CAPACITY 16           /* tasks one module actor runs at once */
 #define PF_DEFAULT_EWMA_ALPHA 0.2        /* weight of a new duration sample */
+#define PF_DEFAULT_CLI_TIMEOUT_MS 10000  /* pf CLI: wait for one reply      */
+#define PF_DEFAULT_CLI_POLL_MS 500       /* pf CLI: STATUS poll interval    */
+#define PF_DEFAULT_CLI_REDRAW_MS 100     /* pf CLI: progress redraw at most */
+#define PF_DEFAULT_CLI_PIPELINE 64       /* pf CLI: requests in flight      */
+#define PF_DEFAULT_DRAIN_MS 10000        /* actor: finish work on SIGTERM   */
 
 typedef struct {
     char client_endpoint[256];   /* PFP/1 ROUTER                             */
@@ -53,6 +58,7 @@ typedef struct {
     uint32_t sndhwm;             /* client and actor socket high-water mark  */
     uint32_t tap_hwm;            /* tap PUB high-water mark                  */
     uint32_t capacity;           /* tasks an actor advertises                */
+    uint32_t drain_ms;           /* actor: grace to finish work on SIGTERM   */
 } pf_config_t;
 
 /*  Fills cfg with the defaults above.                                      */

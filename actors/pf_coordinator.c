@@ -34,7 +34,6 @@
 #define DRAIN_PER_TURN 256     /* messages taken from one socket per turn   */
 #define SWEEP_EVERY_US 100000  /* deadline and TTL sweep at least this often */
 #define LOG_EVERY_US 1000000   /* at most one repeated warning per second    */
-#define PF_SERVER_VERSION "0.1.0"
 
 /*  A call from one actor to a service, routed by the coordinator.          */
 typedef struct s_call_t {
@@ -302,7 +301,7 @@ s_cmd_ping(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t *r
 {
     pf_value_t *body = pf_value_map();
     pf_map_set_str(body, "req_id", req->req_id);
-    pf_map_set_str(body, "version", PF_SERVER_VERSION);
+    pf_map_set_str(body, "version", PF_VERSION);
     pf_map_set_float(body, "uptime_s", (s_now_us() - self->started_us) / 1e6);
     s_reply(self, rid, "PONG", &body);
 }

@@ -1,0 +1,71 @@
+/*  pf_cmd_cancel.c — `pf cancel ID`: stop a job or a whole batch.         */
+#include <stdio.h>
+#include <string.h>
+
+#include "pf_cli.h"
+#include "pf_cmd.h"
+#include "pf_error.h"
+
+static void
+s_help(void)
+{
+    printf("usage: pf cancel ID [--timeout S] [endpoint flags]\n\n"
+           "Cancels a job (ID job_...) or every unfinished job of a batch (ID batch_...)\n"
+           "and prints the CANCELLED reply as pretty JSON.  Cancelling a job that has\n"
+           "already ended is not an error; the reply says its final status.\n"
+           "Exit 0 on CANCELLED, 1 on an ERROR reply or no reply.\n\n"
+           "  --timeout S    seconds to wait for the reply (default %d)\n"
+           PF_CLI_ENDPOINT_HELP,
+           PF_DEFAULT_CLI_TIMEOUT_MS / 1000);
+}
+
+int
+pf_cmd_cancel(int argc, char **argv)
+{
+    pf_cli_t cli;
+    if (pf_cli_init(&cli, "cancel") != PF_OK)
+        return PF_EXIT_USAGE;
+    const char *id = NULL;
+    for (int i = 1; i < argc; i++) {
+        int rc = pf_cli_common(&cli, argc, argv, &i);
+        if (rc < 0)
+            return PF_EXIT_USAGE;
+        if (rc > 0)
+            continue;
+        if (pf_cli_is_help(argv[i])) {
+            s_help();
+            return PF_EXIT_OK;
+        }
+        if (argv[i][0] == '-' || id)
+            return pf_cli_usage(&cli, "unexpected argument '%s'", argv[i]);
+        id = argv[i];
+    }
+    if (!id)
+        return pf_cli_usage(&cli, "which job or batch? (ID missing)");
+    pf_cli_id_t kind = pf_cli_id_kind(id);
+    if (kind == PF_CLI_ID_BAD)
+        return pf_cli_usage(&cli, "'%s' is neither a job_... nor a batch_... id", id);
+
+    pf_client_t *client = pf_cli_connect(&cli);
+    if (!client)
+        return PF_EXIT_FAIL;
+    pf_value_t *body = pf_value_map();
+    pf_map_set_str(body, kind == PF_CLI_ID_JOB ? "job_id" : "batch_id", id);
+    char cmd[PF_CLIENT_CMD_MAX];
+    pf_value_t *reply = NULL;
+    int status = PF_EXIT_FAIL;
+    if (pf_cli_request(&cli, client, "CANCEL", body, pf_cli_request_timeout(&cli), cmd, &reply)
+        == PF_OK) {
+        if (strcmp(cmd, "CANCELLED") == 0)
+            status = pf_cli_print_json(stdout, reply, PF_JSON_PRETTY) == PF_OK ? PF_EXIT_OK
+                                                                                : PF_EXIT_FAIL;
+        else if (strcmp(cmd, "ERROR") == 0)
+            pf_cli_print_error(&cli, reply);
+        else
+            fprintf(stderr, "pf cancel: unexpected reply %s\n", cmd);
+    }
+    pf_value_destroy(&reply);
+    pf_value_destroy(&body);
+    pf_client_destroy(&client);
+    return status;
+}

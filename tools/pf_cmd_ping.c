@@ -1,0 +1,73 @@
+/*  pf_cmd_ping.c — `pf ping`: is the coordinator there, and which one.   */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pf_cli.h"
+#include "pf_cmd.h"
+#include "pf_error.h"
+
+static void
+s_help(void)
+{
+    printf("usage: pf ping [--json] [--timeout S] [endpoint flags]\n\n"
+           "Sends PING to the coordinator and prints \"PONG version=V uptime_s=U\".\n"
+           "Exit 0 on PONG, 1 when no reply arrives within the timeout.\n\n"
+           "  --json         print the PONG body as JSON\n"
+           "  --timeout S    seconds to wait for the reply (default %d)\n"
+           PF_CLI_ENDPOINT_HELP,
+           PF_DEFAULT_CLI_TIMEOUT_MS / 1000);
+}
+
+int
+pf_cmd_ping(int argc, char **argv)
+{
+    pf_cli_t cli;
+    if (pf_cli_init(&cli, "ping") != PF_OK)
+        return PF_EXIT_USAGE;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        int rc = pf_cli_common(&cli, argc, argv, &i);
+        if (rc < 0)
+            return PF_EXIT_USAGE;
+        if (rc > 0)
+            continue;
+        if (pf_cli_is_help(argv[i])) {
+            s_help();
+            return PF_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--json") == 0)
+            json = true;
+        else
+            return pf_cli_usage(&cli, "unexpected argument '%s'", argv[i]);
+    }
+    pf_client_t *client = pf_cli_connect(&cli);
+    if (!client)
+        return PF_EXIT_FAIL;
+    char cmd[PF_CLIENT_CMD_MAX];
+    pf_value_t *reply = NULL;
+    int timeout = pf_cli_request_timeout(&cli);
+    int status = PF_EXIT_FAIL;
+    if (pf_cli_request(&cli, client, "PING", NULL, timeout, cmd, &reply) == PF_OK) {
+        if (strcmp(cmd, "PONG") != 0) {
+            if (strcmp(cmd, "ERROR") == 0)
+                pf_cli_print_error(&cli, reply);
+            else
+                fprintf(stderr, "pf ping: unexpected reply %s\n", cmd);
+        } else if (json) {
+            status = pf_cli_print_json(stdout, reply, PF_JSON_PRETTY) == PF_OK ? PF_EXIT_OK
+                                                                                : PF_EXIT_FAIL;
+        } else {
+            char *version = pf_json_text(pf_map_get(reply, "version"), PF_JSON_COMPACT);
+            char *uptime = pf_json_text(pf_map_get(reply, "uptime_s"), PF_JSON_COMPACT);
+            const char *v = pf_map_get_str(reply, "version");
+            printf("PONG version=%s uptime_s=%s\n", v ? v : version, uptime ? uptime : "?");
+            free(version);
+            free(uptime);
+            status = fflush(stdout) == 0 ? PF_EXIT_OK : PF_EXIT_FAIL;
+        }
+    }
+    pf_value_destroy(&reply);
+    pf_client_destroy(&client);
+    return status;
+}
