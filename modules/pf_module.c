@@ -1,0 +1,30 @@
+/*  pf_module.c — the table of built-in module implementations
+    (see pf_module.h).  Each real module adds one entry here.              */
+#include "pf_module.h"
+
+#include <string.h>
+
+/*  NULL-terminated so the table is valid C while it has no entries.       */
+static const pf_module_t *const s_modules[] = {
+    NULL
+};
+
+const pf_module_t *
+pf_module_find(const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; s_modules[i]; i++)
+        if (strcmp(s_modules[i]->name, name) == 0)
+            return s_modules[i];
+    return NULL;
+}
+
+size_t
+pf_module_count(void)
+{
+    size_t n = 0;
+    while (s_modules[n])
+        n++;
+    return n;
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+"""pf up and pf module end to end: the usage errors without --simulate, then a
+simulated constellation on ipc:// endpoints in a temporary directory that
+serves one job, and a SIGTERM that stops every child and exits 0."""
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+PF = os.environ["PF_BIN"]
+NO_IMPL = "no module implementations are built in yet; run with --simulate SCALE"
+DEADLINE_S = 60
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+def pf(args, env=None):
+    return subprocess.run([PF] + args, capture_output=True, text=True, timeout=DEADLINE_S,
+                          env=env)
+
+
+def children_of(pid):
+    """Pids whose parent is pid, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # The command name is in parentheses and may hold spaces.
+        fields = stat[stat.rfind(")") + 2:].split()
+        if int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def read_line(stream, deadline):
+    """One line from a pipe, or None once the deadline passes."""
+    buf = b""
+    fd = stream.fileno()
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            continue
+        chunk = os.read(fd, 1)
+        if not chunk:
+            break
+        buf += chunk
+        if chunk == b"\n":
+            return buf.decode()
+    return None
+
+
+def usage_errors():
+    r = pf(["module", "no_such_module", "--simulate", "0"])
+    check(r.returncode == 2, f"unknown module exits 2 (got {r.returncode})")
+    check("unknown module 'no_such_module'" in r.stderr, "unknown module is named")
+    r = pf(["module", "company_context"])
+    check(r.returncode == 2, f"pf module without --simulate exits 2 (got {r.returncode})")
+    check(NO_IMPL in r.stderr, "pf module without --simulate says why")
+    r = pf(["up"])
+    check(r.returncode == 2, f"pf up without --simulate exits 2 (got {r.returncode})")
+    check(NO_IMPL in r.stderr, "pf up without --simulate says why")
+    r = pf(["up", "--simulate", "-3"])
+    check(r.returncode == 2, "a negative scale is a usage error")
+
+
+def constellation():
+    with tempfile.TemporaryDirectory(prefix="pf-up-") as d:
+        env = dict(os.environ,
+                   PF_CLIENT_ENDPOINT=f"ipc://{d}/client",
+                   PF_TAP_ENDPOINT=f"ipc://{d}/tap",
+                   PF_ACTOR_ENDPOINT=f"ipc://{d}/actor",
+                   PF_DATA_DIR=f"{d}/data")
+        log = open(f"{d}/up.log", "w+")
+        up = subprocess.Popen([PF, "up", "--simulate", "0.001"], env=env,
+                              stdout=subprocess.PIPE, stderr=log)
+        try:
+            line = read_line(up.stdout, time.monotonic() + DEADLINE_S)
+            check(line is not None and "started the coordinator and 15 module actors" in line,
+                  f"pf up announces the start (got {line!r})")
+            kids = children_of(up.pid)
+            check(len(kids) == 16, f"16 children (coordinator + 15 modules), got {len(kids)}")
+
+            r = pf(["enrich", "stripe.com", "--json", "--timeout", "30"], env=env)
+            check(r.returncode == 0, f"enrich exits 0 (got {r.returncode}: {r.stderr})")
+            if r.returncode == 0:
+                body = json.loads(r.stdout)
+                check(body.get("status") == "completed", "the job completes")
+                results = body.get("results", {})
+                check(len(results) == 15, f"15 module results, got {len(results)}")
+                brief = results.get("strategic_signal_brief", {})
+                check(brief.get("simulated") is True, "results are marked simulated")
+                check(len(brief.get("inputs", [])) == 14, "the brief received 14 inputs")
+
+            up.send_signal(signal.SIGTERM)
+            rc = up.wait(timeout=DEADLINE_S)
+            check(rc == 0, f"pf up exits 0 after SIGTERM (got {rc})")
+            left = [k for k in kids if alive(k)]
+            check(not left, f"no child left running: {left}")
+            log.seek(0)
+            text = log.read()
+            check("every child stopped" in text, "the supervisor reaped every child")
+            check("GIVING UP" not in text, "no child was given up on")
+            # Every child, the actors after their drain and then the
+            # coordinator, exits 0 on SIGTERM (a sanitizer finding would not).
+            clean = text.count("exited with status 0")
+            check(clean == 16, f"16 children exited 0 on SIGTERM, got {clean}")
+            if failures:
+                print(text[-4000:], file=sys.stderr)
+        finally:
+            if up.poll() is None:
+                up.kill()   # the children die with it (PR_SET_PDEATHSIG)
+                up.wait()
+            up.stdout.close()
+            log.close()
+
+
+def main():
+    usage_errors()
+    constellation()
+    if failures:
+        print(f"{len(failures)} check(s) failed", file=sys.stderr)
+        return 1
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
