@@ -362,6 +362,8 @@ pf_cmd_batch(int argc, char **argv)
         return pf_cli_usage(&cli, "no domains in %s", path);
     }
     pf_map_set(body, "domains", &domains);
+    if (cli.api_key)
+        pf_map_set_str(body, "api_key", cli.api_key);
     if (priority)
         pf_map_set_str(body, "priority", priority);
     if (concurrency)

@@ -123,6 +123,8 @@ s_enrich_body(pf_cli_t *cli, const s_args_t *args)
     if (args->priority)
         pf_map_set_str(body, "priority", args->priority);
     pf_map_set_bool(body, "async", true);
+    if (cli->api_key)
+        pf_map_set_str(body, "api_key", cli->api_key);
     return body;
 }
 

@@ -36,6 +36,8 @@ pf_cli_init(pf_cli_t *cli, const char *command)
     memset(cli, 0, sizeof *cli);
     cli->command = command;
     cli->timeout_ms = -1;
+    const char *key = getenv("PF_API_KEY");
+    cli->api_key = key && *key ? key : NULL;
     pf_config_defaults(&cli->config);
     const char *bad = NULL;
     if (pf_config_from_env(&cli->config, &bad) != PF_OK) {
@@ -120,6 +122,11 @@ pf_cli_common(pf_cli_t *cli, int argc, char **argv, int *i)
     if ((rc = pf_cli_value(cli, argc, argv, i, "--data-dir", &value)) != 0)
         return rc < 0 ? rc : s_set_str(cli, "--data-dir", value, cli->config.data_dir,
                                        sizeof cli->config.data_dir);
+    if ((rc = pf_cli_value(cli, argc, argv, i, "--api-key", &value)) != 0) {
+        if (rc > 0)
+            cli->api_key = value;
+        return rc;
+    }
     if ((rc = pf_cli_value(cli, argc, argv, i, "--timeout", &value)) != 0) {
         if (rc < 0)
             return rc;

@@ -32,12 +32,14 @@ extern "C" {
     "  --client EP    client endpoint (env PF_CLIENT_ENDPOINT, default " PF_DEFAULT_CLIENT_ENDPOINT ")\n" \
     "  --tap EP       tap endpoint (env PF_TAP_ENDPOINT, default " PF_DEFAULT_TAP_ENDPOINT ")\n" \
     "  --actor EP     actor endpoint (env PF_ACTOR_ENDPOINT, default " PF_DEFAULT_ACTOR_ENDPOINT ")\n" \
-    "  --data-dir DIR data directory (env PF_DATA_DIR, default " PF_DEFAULT_DATA_DIR ")\n"
+    "  --data-dir DIR data directory (env PF_DATA_DIR, default " PF_DEFAULT_DATA_DIR ")\n" \
+    "  --api-key KEY  api key sent with ENRICH and BATCH (env PF_API_KEY)\n"
 
 typedef struct {
     const char *command;     /* subcommand name, for messages ("enrich")    */
     pf_config_t config;      /* endpoints etc.: defaults < env < flags      */
     int timeout_ms;          /* --timeout in ms, or -1 when not given       */
+    const char *api_key;     /* --api-key or env PF_API_KEY, or NULL        */
 } pf_cli_t;
 
 /*  Kinds of id a command may be given.                                     */
@@ -53,7 +55,7 @@ typedef enum {
 int pf_cli_init(pf_cli_t *cli, const char *command);
 
 /*  Offers argv[*i] to the flags every command accepts: --client, --tap,
-    --actor, --data-dir, --timeout SECONDS (fractions allowed).  Returns 1
+    --actor, --data-dir, --timeout SECONDS (fractions allowed), --api-key.  Returns 1
     when it consumed the flag (advancing *i past its value), 0 when the
     argument is not one of them, PF_EINVAL after printing a usage error.   */
 int pf_cli_common(pf_cli_t *cli, int argc, char **argv, int *i);
