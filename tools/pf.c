@@ -29,7 +29,7 @@ static const s_command_t s_commands[] = {
     { "cancel", pf_cmd_cancel, "cancel a job or batch" },
     { "tap", pf_cmd_tap, "print monitoring events as JSON lines" },
     { "ping", pf_cmd_ping, "check that the coordinator answers" },
-    { "bench", pf_cmd_bench, "measure throughput and latency against a running system" },
+    { "bench", pf_cmd_bench, "start a coordinator and simulated modules, measure them" },
 };
 
 #define S_COMMAND_COUNT (sizeof s_commands / sizeof s_commands[0])

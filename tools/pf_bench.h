@@ -1,0 +1,210 @@
+/*  pf_bench.h — the internals of `pf bench` (tools/pf_cmd_bench.c).
+
+    pf_bench_cluster_t (pf_bench_cluster.c) owns everything the benchmark
+    measures: a working directory, one coordinator and up to fifteen module
+    actors started by fork+exec of this very binary on loopback ports it
+    picked free, and the two sockets the benchmark talks through — a DEALER
+    on the client endpoint (PFP/1, pipelined, replies matched by req_id) and
+    a SUB on the tap.  It never leaves a process behind: every stop is
+    SIGTERM, a bounded wait, then SIGKILL; children also get SIGTERM from the
+    kernel if the benchmark itself dies (PR_SET_PDEATHSIG).
+
+    The scenario functions (pf_bench_scenario.c) each perform one measured
+    run against a running cluster and fill a result struct.  They report
+    failures on stderr and return a negative PF_E* code.
+
+    Everything here is single-threaded and used by one command only.        */
+#ifndef PF_BENCH_H
+#define PF_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pf_pfp.h"
+#include "pf_value.h"
+
+/*  Deadlines (milliseconds).  Generous: an ASan build on two cores is slow,
+    and a deadline only matters when something is broken.                   */
+#define PF_BENCH_START_MS 20000     /* coordinator answers PING              */
+#define PF_BENCH_JOIN_MS 20000      /* all fifteen actor.joined seen         */
+#define PF_BENCH_PROBE_MS 60000     /* one warm-up job ends (plus 3 x its critical path) */
+#define PF_BENCH_IDLE_MS 60000      /* longest wait for any expected reply   */
+#define PF_BENCH_STOP_MS 10000      /* SIGTERM grace before SIGKILL          */
+#define PF_BENCH_TAP_SETTLE_MS 5000 /* late tap events of a finished run     */
+#define PF_BENCH_TAP_CONFIRM_MS 2000 /* one try at proving the tap delivers  */
+#define PF_BENCH_TAP_CONFIRM_TRIES 5
+#define PF_BENCH_POLL_SLICE_MS 100  /* wake-up to check signals and children */
+#define PF_BENCH_RECONNECT_MS 10    /* our sockets retry a connect this fast */
+#define PF_BENCH_TAP_HWM 1000000    /* events buffered by our SUB            */
+
+/*  Loopback ports are picked from [LO, HI), below Linux's default ephemeral
+    range so that outgoing connections cannot be holding them.              */
+#define PF_BENCH_PORT_LO 15000
+#define PF_BENCH_PORT_HI 32000
+#define PF_BENCH_PORT_TRIES 64
+
+#define PF_BENCH_ENDPOINT_MAX 128   /* bytes in one endpoint string          */
+#define PF_BENCH_TOPIC_MAX 64       /* bytes in one tap topic                */
+
+/* ---------------------------------------------------------------- signals */
+
+/*  Installs SIGINT/SIGTERM handlers (without SA_RESTART, so blocking polls
+    return) that only set a flag; pf_bench_signals_restore() puts the old
+    handlers back.                                                           */
+void pf_bench_signals_install(void);
+void pf_bench_signals_restore(void);
+bool pf_bench_interrupted(void);
+
+/*  Monotonic clock in milliseconds (fractional).                           */
+double pf_bench_now_ms(void);
+
+/* ---------------------------------------------------------------- cluster */
+
+typedef struct pf_bench_cluster_t pf_bench_cluster_t;
+
+/*  Called with every tap event while the cluster waits; returns true when
+    the condition the caller waits for is met (pf_bench_cluster_pump_tap).  */
+typedef bool (*pf_bench_tap_fn)(void *arg, const char *topic, const pf_value_t *body);
+
+/*  Creates a working directory pf-bench-XXXXXX under parent_dir (NULL:
+    $TMPDIR or /tmp) and a ZeroMQ context.  Each non-NULL endpoint is used
+    for every coordinator start; the others are picked free on 127.0.0.1.
+    Returns NULL (with a message on stderr) on failure.                      */
+pf_bench_cluster_t *pf_bench_cluster_new(const char *parent_dir, const char *client_ep,
+                                         const char *tap_ep, const char *actor_ep);
+
+/*  Stops every process, closes the sockets and the context, and removes the
+    working directory unless keep_dir.  Accepts NULL; nulls *self_p.         */
+void pf_bench_cluster_destroy(pf_bench_cluster_t **self_p, bool keep_dir);
+
+/*  The working directory (logs are <dir>/coordinator.log, <dir>/<module>.log). */
+const char *pf_bench_cluster_dir(const pf_bench_cluster_t *self);
+
+/*  Starts a coordinator on fresh endpoints with a fresh data directory and
+    waits until it answers PING.  max_queued_jobs 0 keeps its default.
+    Connects new client and tap sockets (the tap subscribed to "actor.").
+    Returns 0, PF_ESTATE if one is already running, PF_ETIMEDOUT, PF_EIO.   */
+int pf_bench_cluster_start_coordinator(pf_bench_cluster_t *self, uint32_t max_queued_jobs);
+
+/*  Stops the module actors, then the coordinator.  Returns 0, or PF_EIO if
+    a process had to be killed or had already died.                          */
+int pf_bench_cluster_stop_coordinator(pf_bench_cluster_t *self);
+
+/*  Starts the fifteen module actors with --simulate scale, waits for their
+    fifteen actor.joined events, then runs one warm-up job and checks that
+    it completes with all fifteen results (which proves every service is
+    registered even if the tap missed a join).  Returns 0 or PF_E*.          */
+int pf_bench_cluster_start_modules(pf_bench_cluster_t *self, double scale);
+
+/*  Stops the module actors (SIGTERM, wait, SIGKILL).  0 or PF_EIO.          */
+int pf_bench_cluster_stop_modules(pf_bench_cluster_t *self);
+
+/*  The running coordinator's pid, or 0.                                     */
+pid_t pf_bench_cluster_coordinator_pid(const pf_bench_cluster_t *self);
+
+/*  Adds (on) or removes a tap subscription prefix.  0 or PF_EIO.            */
+int pf_bench_cluster_subscribe(pf_bench_cluster_t *self, const char *prefix, bool on);
+
+/*  Waits up to timeout_ms until the client socket and/or the tap has input
+    (flags set accordingly).  Returns 0, PF_ETIMEDOUT, or PF_ESTATE when the
+    benchmark was interrupted or a child process died (message on stderr). */
+int pf_bench_cluster_wait(pf_bench_cluster_t *self, int timeout_ms, bool *client_in,
+                          bool *tap_in);
+
+/*  Sends one PFP/1 request on the client socket, waiting for room if the
+    pipe is full.  body is borrowed.  0, PF_ETIMEDOUT, PF_ESTATE, PF_EIO.    */
+int pf_bench_cluster_send(pf_bench_cluster_t *self, const char *command, const pf_value_t *body);
+
+/*  Takes one waiting reply without blocking.  On success *body_p (caller
+    owns) and command are set, and *at_ms (if non-NULL) is the monotonic
+    time the reply was taken off the socket.  Returns 0, PF_ENOTFOUND when
+    nothing is waiting, PF_EPROTO for a malformed reply (consumed), PF_EIO. */
+int pf_bench_cluster_recv(pf_bench_cluster_t *self, char command[16], pf_value_t **body_p,
+                          double *at_ms);
+
+/*  Takes one waiting tap event without blocking: topic (NUL-terminated)
+    and body (caller owns).  0, PF_ENOTFOUND, PF_EPROTO (consumed), PF_EIO. */
+int pf_bench_cluster_tap_recv(pf_bench_cluster_t *self, char topic[PF_BENCH_TOPIC_MAX + 1],
+                              pf_value_t **body_p);
+
+/*  Sends one request whose body carries req_id and waits up to timeout_ms
+    for the reply with that req_id, passing tap events to tap_fn (may be
+    NULL: events are dropped) and discarding stray replies.  On success the
+    reply's command and body (caller owns) are returned and *rtt_ms (if
+    non-NULL) is send-to-receive time.  0, PF_ETIMEDOUT, PF_ESTATE, PF_EIO. */
+int pf_bench_cluster_call(pf_bench_cluster_t *self, const char *command, const pf_value_t *body,
+                          int timeout_ms, pf_bench_tap_fn tap_fn, void *tap_arg,
+                          char reply_command[16], pf_value_t **reply_p, double *rtt_ms);
+
+/*  Feeds tap events to fn until it returns true (0) or timeout_ms passes
+    (PF_ETIMEDOUT); client replies arriving meanwhile are discarded.         */
+int pf_bench_cluster_pump_tap(pf_bench_cluster_t *self, int timeout_ms, pf_bench_tap_fn fn,
+                              void *arg);
+
+/*  A fresh request id "<tag><n>-" prefix for one operation (unique within
+    the cluster's life), written to out (at least 32 bytes).                 */
+void pf_bench_cluster_req_prefix(pf_bench_cluster_t *self, const char *tag, char *out,
+                                 size_t out_size);
+
+/*  Builds the body of a no-op ENRICH of domain: all modules, given async. */
+pf_value_t *pf_bench_enrich_body(const char *req_id, const char *domain, bool async);
+
+/*  Reads a "VmRSS:"-style field (kB) of /proc/<pid>/status.  0 or PF_EIO.  */
+int pf_bench_proc_status_kib(pid_t pid, const char *field, double *kib);
+
+/* -------------------------------------------------------------- scenarios */
+
+/*  Throughput: N pipelined PINGs (baseline) then N pipelined sync no-op
+    ENRICHes, W in flight, on one DEALER.                                    */
+typedef struct {
+    double jobs_per_s;      /* N / wall time of the ENRICH phase            */
+    double pings_per_s;     /* N / wall time of the PING phase              */
+    uint32_t errors;        /* replies that were not a completed RESULT     */
+} pf_bench_throughput_t;
+
+int pf_bench_throughput(pf_bench_cluster_t *self, uint32_t jobs, uint32_t window,
+                        pf_bench_throughput_t *out);
+
+/*  Latency (and dependent-hop overhead from the tap during it): S sequential
+    PINGs, then S sequential sync no-op ENRICHes.  pf_bench_latency_begin()
+    subscribes to module and job events and proves the tap delivers them;
+    pf_bench_latency_end() unsubscribes.                                     */
+typedef struct {
+    double ping_p50_ms, ping_p99_ms;     /* PING round trip                  */
+    double enrich_p50_ms, enrich_p99_ms; /* sync ENRICH round trip           */
+    double hop_p50_us, hop_p99_us;       /* module.started - max(inputs' module.completed) */
+    double task_p50_us, task_p99_us;     /* module.completed - module.started: the
+                                            round trip coordinator -> actor -> coordinator */
+    uint32_t hops;                       /* dependent hops measured          */
+    uint32_t hop_jobs_incomplete;        /* jobs whose tap events were missing */
+    uint32_t errors;                     /* replies that were not completed  */
+} pf_bench_latency_t;
+
+int pf_bench_latency_begin(pf_bench_cluster_t *self);
+int pf_bench_latency(pf_bench_cluster_t *self, uint32_t samples, pf_bench_latency_t *out);
+int pf_bench_latency_end(pf_bench_cluster_t *self);
+
+/*  Makespan: one sync job on modules started with --simulate scale.         */
+typedef struct {
+    double result_ms;       /* RESULT duration_ms (the coordinator's view)  */
+    double wall_ms;         /* send to reply at the client                  */
+} pf_bench_makespan_t;
+
+int pf_bench_makespan(pf_bench_cluster_t *self, double scale, pf_bench_makespan_t *out);
+
+/*  Memory: M pipelined async ENRICHes accepted by a coordinator without
+    module actors, then its VmHWM/VmRSS; baseline its VmRSS before.          */
+typedef struct {
+    double base_rss_kib;    /* VmRSS right after start                      */
+    double hwm_kib;         /* VmHWM after the jobs were accepted           */
+    double rss_kib;         /* VmRSS after the jobs were accepted           */
+    double accept_per_s;    /* accepted jobs / wall time of the submission  */
+    uint32_t accepted;      /* ACCEPTED replies                             */
+    uint32_t errors;        /* anything else                                */
+} pf_bench_rss_t;
+
+int pf_bench_rss(pf_bench_cluster_t *self, uint32_t jobs, uint32_t window, pf_bench_rss_t *out);
+
+#endif

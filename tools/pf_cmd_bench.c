@@ -1,0 +1,828 @@
+/*  pf_cmd_bench.c — `pf bench`: measures PartnerForge against its targets.
+
+    The command starts what it measures (a coordinator and the fifteen
+    module actors in simulation, on free loopback ports, with a fresh data
+    directory), runs each scenario R times with a baseline taken in the same
+    run, and prints the median and range of every figure as a table, or as
+    JSON with --json.  docs/BENCHMARKS.md explains each scenario and records
+    numbers.  The processes and sockets live in pf_bench_cluster.c, one run
+    of each scenario in pf_bench_scenario.c.                                 */
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "pf_bench.h"
+#include "pf_cmd.h"
+#include "pf_config.h"
+#include "pf_error.h"
+#include "pf_graph.h"
+#include "pf_samples.h"
+
+/*  Defaults of a full run (about three minutes on two cores).              */
+#define S_DEFAULT_RUNS 5
+#define S_DEFAULT_JOBS 10000
+#define S_DEFAULT_WINDOW 256
+#define S_DEFAULT_SAMPLES 200
+#define S_DEFAULT_RSS_JOBS 100000
+
+/*  --quick: small enough for a CTest run well under a minute.              */
+#define S_QUICK_RUNS 3
+#define S_QUICK_JOBS 1000
+#define S_QUICK_SAMPLES 50
+#define S_QUICK_RSS_JOBS 10000
+
+/*  Upper bounds of the flags: beyond these a run takes hours.              */
+#define S_MAX_RUNS 1000
+#define S_MAX_JOBS 10000000
+#define S_MAX_WINDOW 100000
+
+/*  Module actors simulate each module for estimate x this many seconds in
+    the makespan scenario: 57 s of critical path become 1.14 s.             */
+#define S_MAKESPAN_SCALE 0.02
+
+/*  Extra queue room the coordinator gets beyond what the bench submits.    */
+#define S_QUEUE_MARGIN 1000
+
+/*  The targets.                                                     */
+#define S_TARGET_JOBS_PER_S 1000.0     /* over 10,000 jobs, 15 module actors */
+#define S_TARGET_JOBS_FOR 10000
+#define S_TARGET_P50_MS 3.0            /* single no-op enrichment            */
+#define S_TARGET_MAKESPAN_RATIO 1.02   /* x critical path at scale 0.02     */
+#define S_TARGET_RSS_MIB 256.0         /* with 100,000 queued jobs           */
+#define S_TARGET_RSS_JOBS 100000
+
+#define S_KIB_PER_MIB 1024.0
+
+enum {
+    S_THROUGHPUT = 1 << 0,
+    S_LATENCY = 1 << 1,
+    S_HOP = 1 << 2,
+    S_MAKESPAN = 1 << 3,
+    S_RSS = 1 << 4,
+    S_ALL = (1 << 5) - 1
+};
+
+typedef struct {
+    uint32_t runs;          /* repetitions of every scenario                */
+    uint32_t jobs;          /* throughput: enrichments per run              */
+    uint32_t window;        /* requests in flight when pipelining           */
+    uint32_t samples;       /* latency: sequential requests per run         */
+    uint32_t rss_jobs;      /* rss: async enrichments queued                */
+    unsigned scenarios;     /* S_* bits                                     */
+    bool json;              /* JSON on stdout instead of the table          */
+    bool quick;             /* the --quick preset was asked for             */
+    bool keep;              /* keep the working directory                   */
+    const char *client;     /* fixed endpoints, or NULL to pick free ones   */
+    const char *tap;
+    const char *actor;
+    const char *data_dir;   /* parent of the working directory              */
+} s_options_t;
+
+/*  Every figure, one sample per run.                                        */
+typedef struct {
+    pf_samples_t *tp_jobs, *tp_pings, *tp_ratio;
+    uint32_t tp_errors, tp_runs;
+    pf_samples_t *lat_p50, *lat_p99, *lat_ping_p50, *lat_ping_p99, *lat_ratio_p50,
+        *lat_ratio_p99;
+    uint32_t lat_errors, lat_runs;
+    pf_samples_t *hop_p50, *hop_p99, *hop_base_p50, *hop_base_p99, *hop_ratio_p50,
+        *hop_ratio_p99, *task_p50, *task_p99;
+    uint32_t hop_count, hop_incomplete;
+    pf_samples_t *mk_result, *mk_wall, *mk_ratio_cp, *mk_ratio_cp_wall, *mk_ratio_barrier;
+    double mk_cp_ms, mk_barrier_ms;
+    pf_samples_t *rss_hwm, *rss_rss, *rss_base, *rss_ratio, *rss_per_job, *rss_accept_rate,
+        *rss_accepted;
+    uint32_t rss_errors;
+} s_results_t;
+
+/* --------------------------------------------------------------- options */
+
+static void
+s_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: pf bench [--runs R] [--jobs N] [--window W] [--samples S] [--rss-jobs M]\n"
+            "                [--scenario all|throughput|latency|hop|makespan|rss[,...]]\n"
+            "                [--quick] [--json] [--keep] [--data-dir DIR]\n"
+            "                [--client EP] [--tap EP] [--actor EP]\n"
+            "\n"
+            "Starts a coordinator and the 15 module actors (simulated) on free loopback\n"
+            "ports and measures them; every scenario runs R times with a baseline taken\n"
+            "in the same run, and the median and min-max are reported.\n"
+            "\n"
+            "  --runs R       repetitions of each scenario (default %d)\n"
+            "  --jobs N       throughput: no-op enrichments per run (default %d)\n"
+            "  --window W     requests in flight when pipelining (default %d)\n"
+            "  --samples S    latency: sequential requests per run (default %d)\n"
+            "  --rss-jobs M   rss: async enrichments queued (default %d)\n"
+            "  --scenario L   which scenarios (default all); hop is measured during latency\n"
+            "  --quick        small preset: R=%d, N=%d, S=%d, M=%d (flags still override)\n"
+            "  --json         print JSON on stdout instead of the table\n"
+            "  --keep         keep the working directory (logs, data) afterwards\n"
+            "  --data-dir DIR create the working directory in DIR (default $TMPDIR or /tmp)\n"
+            "  --client/--tap/--actor EP  use these endpoints instead of free ports\n"
+            "\n"
+            "Exit status: 0 every run succeeded (targets are reported, not enforced),\n"
+            "1 a run failed, 2 usage error.\n",
+            S_DEFAULT_RUNS, S_DEFAULT_JOBS, S_DEFAULT_WINDOW, S_DEFAULT_SAMPLES,
+            S_DEFAULT_RSS_JOBS, S_QUICK_RUNS, S_QUICK_JOBS, S_QUICK_SAMPLES, S_QUICK_RSS_JOBS);
+}
+
+static int
+s_parse_scenarios(const char *text, unsigned *out)
+{
+    static const struct {
+        const char *name;
+        unsigned bits;
+    } names[] = {
+        { "all", S_ALL },           { "throughput", S_THROUGHPUT }, { "latency", S_LATENCY },
+        { "hop", S_HOP },           { "makespan", S_MAKESPAN },     { "rss", S_RSS },
+    };
+    unsigned bits = 0;
+    const char *p = text;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        bool known = false;
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+            if (strlen(names[i].name) == len && strncmp(p, names[i].name, len) == 0) {
+                bits |= names[i].bits;
+                known = true;
+            }
+        }
+        if (!known)
+            return PF_EINVAL;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    if (!bits)
+        return PF_EINVAL;
+    *out = bits;
+    return PF_OK;
+}
+
+/*  Returns 0 to run, 1 after --help, 2 on a usage error.                    */
+static int
+s_parse(int argc, char **argv, s_options_t *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->scenarios = S_ALL;
+    bool set_runs = false, set_jobs = false, set_samples = false, set_rss = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            s_usage(stdout);
+            return 1;
+        }
+        if (strcmp(arg, "--json") == 0) {
+            opt->json = true;
+            continue;
+        }
+        if (strcmp(arg, "--quick") == 0) {
+            opt->quick = true;
+            continue;
+        }
+        if (strcmp(arg, "--keep") == 0) {
+            opt->keep = true;
+            continue;
+        }
+        /* Flags with a value: --name VALUE or --name=VALUE.                 */
+        static const char *const valued[] = { "--runs",     "--jobs",  "--window", "--samples",
+                                               "--rss-jobs", "--scenario", "--client", "--tap",
+                                               "--actor",    "--data-dir" };
+        const char *value = NULL;
+        size_t which = sizeof valued / sizeof *valued;
+        for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
+            size_t len = strlen(valued[k]);
+            if (strcmp(arg, valued[k]) == 0) {
+                if (i + 1 >= argc) {
+                    fprintf(stderr, "pf bench: %s needs a value\n", arg);
+                    return 2;
+                }
+                value = argv[++i];
+                which = k;
+                break;
+            }
+            if (strncmp(arg, valued[k], len) == 0 && arg[len] == '=') {
+                value = arg + len + 1;
+                which = k;
+                break;
+            }
+        }
+        if (!value) {
+            fprintf(stderr, "pf bench: unknown argument '%s' (see pf bench --help)\n", arg);
+            return 2;
+        }
+        int rc = PF_OK;
+        switch (which) {
+        case 0:
+            rc = pf_config_parse_u32(value, 1, S_MAX_RUNS, &opt->runs);
+            set_runs = true;
+            break;
+        case 1:
+            rc = pf_config_parse_u32(value, 1, S_MAX_JOBS, &opt->jobs);
+            set_jobs = true;
+            break;
+        case 2:
+            rc = pf_config_parse_u32(value, 1, S_MAX_WINDOW, &opt->window);
+            break;
+        case 3:
+            rc = pf_config_parse_u32(value, 1, S_MAX_JOBS, &opt->samples);
+            set_samples = true;
+            break;
+        case 4:
+            rc = pf_config_parse_u32(value, 1, S_MAX_JOBS, &opt->rss_jobs);
+            set_rss = true;
+            break;
+        case 5:
+            rc = s_parse_scenarios(value, &opt->scenarios);
+            break;
+        case 6:
+            opt->client = value;
+            break;
+        case 7:
+            opt->tap = value;
+            break;
+        case 8:
+            opt->actor = value;
+            break;
+        default:
+            opt->data_dir = value;
+            break;
+        }
+        if (rc != PF_OK) {
+            fprintf(stderr, "pf bench: invalid value for %s: '%s'\n", valued[which], value);
+            return 2;
+        }
+    }
+    if (!set_runs)
+        opt->runs = opt->quick ? S_QUICK_RUNS : S_DEFAULT_RUNS;
+    if (!set_jobs)
+        opt->jobs = opt->quick ? S_QUICK_JOBS : S_DEFAULT_JOBS;
+    if (!set_samples)
+        opt->samples = opt->quick ? S_QUICK_SAMPLES : S_DEFAULT_SAMPLES;
+    if (!set_rss)
+        opt->rss_jobs = opt->quick ? S_QUICK_RSS_JOBS : S_DEFAULT_RSS_JOBS;
+    if (!opt->window)
+        opt->window = S_DEFAULT_WINDOW;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- results */
+
+/*  Pointers to every samples field of r, so they are made and freed in one
+    place.  Returns the count written to out.                                */
+#define S_SAMPLE_FIELDS 29
+
+static size_t
+s_sample_fields(s_results_t *r, pf_samples_t **out[S_SAMPLE_FIELDS])
+{
+    pf_samples_t **fields[S_SAMPLE_FIELDS] = {
+        &r->tp_jobs,       &r->tp_pings,        &r->tp_ratio,      &r->lat_p50,
+        &r->lat_p99,       &r->lat_ping_p50,    &r->lat_ping_p99,  &r->lat_ratio_p50,
+        &r->lat_ratio_p99, &r->hop_p50,         &r->hop_p99,       &r->hop_base_p50,
+        &r->hop_base_p99,  &r->hop_ratio_p50,   &r->hop_ratio_p99, &r->mk_result,
+        &r->mk_wall,       &r->mk_ratio_cp,     &r->mk_ratio_cp_wall, &r->mk_ratio_barrier,
+        &r->rss_hwm,       &r->rss_rss,         &r->rss_base,      &r->rss_ratio,
+        &r->rss_per_job,   &r->rss_accept_rate, &r->rss_accepted,  &r->task_p50,
+        &r->task_p99,
+    };
+    memcpy(out, fields, sizeof fields);
+    return S_SAMPLE_FIELDS;
+}
+
+static void
+s_results_init(s_results_t *r)
+{
+    memset(r, 0, sizeof *r);
+    pf_samples_t **fields[S_SAMPLE_FIELDS];
+    size_t count = s_sample_fields(r, fields);
+    for (size_t i = 0; i < count; i++)
+        *fields[i] = pf_samples_new();
+}
+
+static void
+s_results_free(s_results_t *r)
+{
+    pf_samples_t **fields[S_SAMPLE_FIELDS];
+    size_t count = s_sample_fields(r, fields);
+    for (size_t i = 0; i < count; i++)
+        pf_samples_destroy(fields[i]);
+}
+
+/*  a / b, or NaN when b is not positive (a NaN is never added to samples). */
+static double
+s_ratio(double a, double b)
+{
+    return b > 0 ? a / b : NAN;
+}
+
+static double
+s_median(pf_samples_t *s)
+{
+    double v = NAN;
+    pf_samples_median(s, &v);
+    return v;
+}
+
+/* ------------------------------------------------------------------- runs */
+
+/*  Progress goes to stderr so that stdout stays the report (or JSON).     */
+static void
+s_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+s_progress(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("pf bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static int
+s_run_throughput(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r)
+{
+    for (uint32_t run = 1; run <= opt->runs; run++) {
+        pf_bench_throughput_t t;
+        int rc = pf_bench_throughput(cl, opt->jobs, opt->window, &t);
+        if (rc != PF_OK)
+            return rc;
+        pf_samples_add(r->tp_jobs, t.jobs_per_s);
+        pf_samples_add(r->tp_pings, t.pings_per_s);
+        pf_samples_add(r->tp_ratio, s_ratio(t.jobs_per_s, t.pings_per_s));
+        r->tp_errors += t.errors;
+        r->tp_runs++;
+        s_progress("throughput run %u/%u: %.0f jobs/s (PING %.0f/s)%s", run, opt->runs,
+                   t.jobs_per_s, t.pings_per_s, t.errors ? ", with errors" : "");
+    }
+    return PF_OK;
+}
+
+static int
+s_run_latency(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r)
+{
+    int rc = pf_bench_latency_begin(cl);
+    for (uint32_t run = 1; run <= opt->runs && rc == PF_OK; run++) {
+        pf_bench_latency_t l;
+        rc = pf_bench_latency(cl, opt->samples, &l);
+        if (rc != PF_OK)
+            break;
+        pf_samples_add(r->lat_p50, l.enrich_p50_ms);
+        pf_samples_add(r->lat_p99, l.enrich_p99_ms);
+        pf_samples_add(r->lat_ping_p50, l.ping_p50_ms);
+        pf_samples_add(r->lat_ping_p99, l.ping_p99_ms);
+        pf_samples_add(r->lat_ratio_p50, s_ratio(l.enrich_p50_ms, l.ping_p50_ms));
+        pf_samples_add(r->lat_ratio_p99, s_ratio(l.enrich_p99_ms, l.ping_p99_ms));
+        r->lat_errors += l.errors;
+        r->lat_runs++;
+        /* Baseline of a hop: a one-way trip, half a PING round trip.       */
+        double base_p50 = l.ping_p50_ms * 1e3 / 2;
+        double base_p99 = l.ping_p99_ms * 1e3 / 2;
+        pf_samples_add(r->hop_p50, l.hop_p50_us);
+        pf_samples_add(r->hop_p99, l.hop_p99_us);
+        pf_samples_add(r->hop_base_p50, base_p50);
+        pf_samples_add(r->hop_base_p99, base_p99);
+        pf_samples_add(r->hop_ratio_p50, s_ratio(l.hop_p50_us, base_p50));
+        pf_samples_add(r->hop_ratio_p99, s_ratio(l.hop_p99_us, base_p99));
+        pf_samples_add(r->task_p50, l.task_p50_us);
+        pf_samples_add(r->task_p99, l.task_p99_us);
+        r->hop_count += l.hops;
+        r->hop_incomplete += l.hop_jobs_incomplete;
+        s_progress("latency run %u/%u: ENRICH p50 %.3f ms p99 %.3f ms (PING p50 %.3f ms); "
+                        "hop p50 %.1f us p99 %.1f us over %u hops",
+                   run, opt->runs, l.enrich_p50_ms, l.enrich_p99_ms, l.ping_p50_ms, l.hop_p50_us,
+                   l.hop_p99_us, l.hops);
+    }
+    int end_rc = pf_bench_latency_end(cl);
+    return rc != PF_OK ? rc : end_rc;
+}
+
+static void
+s_makespan_model(s_results_t *r)
+{
+    double durations[PF_MODULE_COUNT];
+    const double *estimates = pf_graph_estimates();
+    for (int i = 0; i < PF_MODULE_COUNT; i++)
+        durations[i] = estimates[i] * S_MAKESPAN_SCALE;
+    r->mk_cp_ms = pf_graph_critical_path(PF_MODULE_ALL, durations) * 1e3;
+    r->mk_barrier_ms = pf_graph_barrier_makespan(PF_MODULE_ALL, durations) * 1e3;
+}
+
+static int
+s_run_makespan(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r)
+{
+    for (uint32_t run = 1; run <= opt->runs; run++) {
+        pf_bench_makespan_t m;
+        int rc = pf_bench_makespan(cl, S_MAKESPAN_SCALE, &m);
+        if (rc != PF_OK)
+            return rc;
+        pf_samples_add(r->mk_result, m.result_ms);
+        pf_samples_add(r->mk_wall, m.wall_ms);
+        pf_samples_add(r->mk_ratio_cp, s_ratio(m.result_ms, r->mk_cp_ms));
+        pf_samples_add(r->mk_ratio_cp_wall, s_ratio(m.wall_ms, r->mk_cp_ms));
+        pf_samples_add(r->mk_ratio_barrier, s_ratio(m.result_ms, r->mk_barrier_ms));
+        s_progress("makespan run %u/%u: RESULT %.1f ms, wall %.1f ms (critical path %.0f ms)",
+                   run, opt->runs, m.result_ms, m.wall_ms, r->mk_cp_ms);
+    }
+    return PF_OK;
+}
+
+static int
+s_run_rss(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r, uint32_t max_queued)
+{
+    for (uint32_t run = 1; run <= opt->runs; run++) {
+        int rc = pf_bench_cluster_start_coordinator(cl, max_queued);
+        if (rc != PF_OK)
+            return rc;
+        pf_bench_rss_t m;
+        rc = pf_bench_rss(cl, opt->rss_jobs, opt->window, &m);
+        int stop_rc = pf_bench_cluster_stop_coordinator(cl);
+        if (rc != PF_OK)
+            return rc;
+        if (stop_rc != PF_OK)
+            fprintf(stderr, "pf bench: warning: the coordinator did not stop cleanly\n");
+        pf_samples_add(r->rss_hwm, m.hwm_kib / S_KIB_PER_MIB);
+        pf_samples_add(r->rss_rss, m.rss_kib / S_KIB_PER_MIB);
+        pf_samples_add(r->rss_base, m.base_rss_kib / S_KIB_PER_MIB);
+        pf_samples_add(r->rss_ratio, s_ratio(m.hwm_kib, m.base_rss_kib));
+        if (m.accepted)
+            pf_samples_add(r->rss_per_job, (m.rss_kib - m.base_rss_kib) * 1024.0 / m.accepted);
+        pf_samples_add(r->rss_accept_rate, m.accept_per_s);
+        pf_samples_add(r->rss_accepted, m.accepted);
+        r->rss_errors += m.errors;
+        s_progress("rss run %u/%u: %u accepted (%.0f/s), VmHWM %.1f MiB, VmRSS %.1f MiB "
+                        "(%.1f MiB at start)",
+                   run, opt->runs, m.accepted, m.accept_per_s, m.hwm_kib / S_KIB_PER_MIB,
+                   m.rss_kib / S_KIB_PER_MIB, m.base_rss_kib / S_KIB_PER_MIB);
+    }
+    return PF_OK;
+}
+
+/*  hop is read from the tap events of the latency runs.                    */
+#define S_LATENCY_RUNS (S_LATENCY | S_HOP)
+#define S_SIM0_RUNS (S_THROUGHPUT | S_LATENCY_RUNS)
+
+static int
+s_run_all(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r)
+{
+    uint32_t needed = (opt->rss_jobs > opt->window ? opt->rss_jobs : opt->window) + S_QUEUE_MARGIN;
+    uint32_t max_queued = needed > PF_DEFAULT_MAX_QUEUED_JOBS ? needed : PF_DEFAULT_MAX_QUEUED_JOBS;
+    int rc = PF_OK;
+    if (opt->scenarios & (S_SIM0_RUNS | S_MAKESPAN)) {
+        s_progress("starting a coordinator and %d module actors (--simulate %g)",
+                   PF_MODULE_COUNT, (opt->scenarios & S_SIM0_RUNS) ? 0.0 : S_MAKESPAN_SCALE);
+        rc = pf_bench_cluster_start_coordinator(cl, max_queued);
+    }
+    if (rc == PF_OK && (opt->scenarios & S_SIM0_RUNS)) {
+        rc = pf_bench_cluster_start_modules(cl, 0.0);
+        if (rc == PF_OK && (opt->scenarios & S_THROUGHPUT))
+            rc = s_run_throughput(cl, opt, r);
+        if (rc == PF_OK && (opt->scenarios & S_LATENCY_RUNS))
+            rc = s_run_latency(cl, opt, r);
+        if (rc == PF_OK && (opt->scenarios & S_MAKESPAN)) {
+            s_progress("restarting the module actors with --simulate %g", S_MAKESPAN_SCALE);
+            if (pf_bench_cluster_stop_modules(cl) != PF_OK)
+                fprintf(stderr, "pf bench: warning: a module actor did not stop cleanly\n");
+        }
+    }
+    if (rc == PF_OK && (opt->scenarios & S_MAKESPAN)) {
+        rc = pf_bench_cluster_start_modules(cl, S_MAKESPAN_SCALE);
+        if (rc == PF_OK)
+            rc = s_run_makespan(cl, opt, r);
+    }
+    if (rc == PF_OK && (opt->scenarios & (S_SIM0_RUNS | S_MAKESPAN))) {
+        if (pf_bench_cluster_stop_coordinator(cl) != PF_OK)
+            fprintf(stderr, "pf bench: warning: a process did not stop cleanly\n");
+    }
+    if (rc == PF_OK && (opt->scenarios & S_RSS)) {
+        s_progress("rss: a coordinator without module actors, %u async jobs", opt->rss_jobs);
+        rc = s_run_rss(cl, opt, r, max_queued);
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- machine */
+
+typedef struct {
+    long nproc;             /* online CPUs                                  */
+    char cpu[256];          /* model name from /proc/cpuinfo                */
+    char kernel[2 * sizeof ((struct utsname *)0)->release + 2]; /* uname -sr */
+} s_machine_t;
+
+static void
+s_machine(s_machine_t *m)
+{
+    m->nproc = sysconf(_SC_NPROCESSORS_ONLN);
+    snprintf(m->cpu, sizeof m->cpu, "unknown");
+    FILE *file = fopen("/proc/cpuinfo", "re");
+    if (file) {
+        char line[512];
+        while (fgets(line, sizeof line, file)) {
+            if (strncmp(line, "model name", 10) != 0)
+                continue;
+            char *colon = strchr(line, ':');
+            if (!colon)
+                continue;
+            colon++;
+            colon += strspn(colon, " \t");
+            colon[strcspn(colon, "\n")] = '\0';
+            snprintf(m->cpu, sizeof m->cpu, "%s", colon);
+            break;
+        }
+        fclose(file);
+    }
+    struct utsname u;
+    if (uname(&u) == 0)
+        snprintf(m->kernel, sizeof m->kernel, "%s %s", u.sysname, u.release);
+    else
+        snprintf(m->kernel, sizeof m->kernel, "unknown");
+}
+
+/* ------------------------------------------------------------------- JSON */
+
+static json_t *
+s_jnum(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+/*  {median, min, max, values}; null when the figure was never measured.    */
+static json_t *
+s_jstat(pf_samples_t *s)
+{
+    if (pf_samples_count(s) == 0)
+        return json_null();
+    double median = NAN, min = NAN, max = NAN;
+    pf_samples_median(s, &median);
+    pf_samples_min(s, &min);
+    pf_samples_max(s, &max);
+    json_t *values = json_array();
+    const double *v = pf_samples_values(s);
+    for (size_t i = 0; i < pf_samples_count(s); i++)
+        json_array_append_new(values, s_jnum(v[i]));
+    return json_pack("{s:o, s:o, s:o, s:o}", "median", s_jnum(median), "min", s_jnum(min), "max",
+                     s_jnum(max), "values", values);
+}
+
+static json_t *
+s_jtarget(const char *metric, const char *op, double value, const char *unit, bool met,
+          bool applies)
+{
+    return json_pack("{s:s, s:s, s:f, s:s, s:b, s:b}", "metric", metric, "op", op, "value", value,
+                     "unit", unit, "met", met, "applies", applies);
+}
+
+static json_t *
+s_json(const s_options_t *opt, const s_machine_t *m, s_results_t *r, bool ok, double elapsed_s)
+{
+    json_t *scenarios = json_object();
+    if (r->tp_runs) {
+        double jobs = s_median(r->tp_jobs);
+        json_object_set_new(
+            scenarios, "throughput",
+            json_pack("{s:i, s:i, s:i, s:i, s:o, s:{s:s, s:o}, s:o, s:i, s:o}", "runs",
+                      (json_int_t)r->tp_runs, "jobs", (json_int_t)opt->jobs, "window",
+                      (json_int_t)opt->window, "module_actors", (json_int_t)PF_MODULE_COUNT,
+                      "jobs_per_s", s_jstat(r->tp_jobs), "baseline", "what",
+                      "pipelined PING round trips per second, same window, same coordinator",
+                      "per_s", s_jstat(r->tp_pings), "ratio", s_jstat(r->tp_ratio), "errors",
+                      (json_int_t)r->tp_errors, "target",
+                      s_jtarget("jobs_per_s median", ">=", S_TARGET_JOBS_PER_S, "jobs/s",
+                                jobs >= S_TARGET_JOBS_PER_S,
+                                opt->jobs >= S_TARGET_JOBS_FOR)));
+    }
+    if (r->lat_runs && (opt->scenarios & S_LATENCY)) {
+        double p50 = s_median(r->lat_p50);
+        json_object_set_new(
+            scenarios, "latency",
+            json_pack("{s:i, s:i, s:o, s:o, s:{s:s, s:o, s:o}, s:o, s:o, s:i, s:o}", "runs",
+                      (json_int_t)r->lat_runs, "samples", (json_int_t)opt->samples, "p50_ms",
+                      s_jstat(r->lat_p50), "p99_ms", s_jstat(r->lat_p99), "baseline", "what",
+                      "sequential PING round trip", "p50_ms", s_jstat(r->lat_ping_p50), "p99_ms",
+                      s_jstat(r->lat_ping_p99), "ratio_p50", s_jstat(r->lat_ratio_p50),
+                      "ratio_p99", s_jstat(r->lat_ratio_p99), "errors", (json_int_t)r->lat_errors,
+                      "target",
+                      s_jtarget("p50_ms median", "<=", S_TARGET_P50_MS, "ms",
+                                p50 <= S_TARGET_P50_MS, true)));
+    }
+    if (r->lat_runs && (opt->scenarios & S_HOP)) {
+        json_object_set_new(
+            scenarios, "hop",
+            json_pack("{s:i, s:i, s:i, s:o, s:o, s:{s:s, s:o, s:o}, s:o, s:o, s:{s:s, s:o, s:o}}",
+                      "runs",
+                      (json_int_t)r->lat_runs, "hops", (json_int_t)r->hop_count,
+                      "jobs_incomplete", (json_int_t)r->hop_incomplete, "p50_us",
+                      s_jstat(r->hop_p50), "p99_us", s_jstat(r->hop_p99), "baseline", "what",
+                      "half a PING round trip", "p50_us", s_jstat(r->hop_base_p50), "p99_us",
+                      s_jstat(r->hop_base_p99), "ratio_p50", s_jstat(r->hop_ratio_p50),
+                      "ratio_p99", s_jstat(r->hop_ratio_p99), "task_round_trip", "what",
+                      "module.completed - module.started: coordinator to actor and back",
+                      "p50_us", s_jstat(r->task_p50), "p99_us", s_jstat(r->task_p99)));
+    }
+    if (pf_samples_count(r->mk_result)) {
+        double ratio = s_median(r->mk_ratio_cp);
+        json_object_set_new(
+            scenarios, "makespan",
+            json_pack("{s:i, s:f, s:o, s:o, s:f, s:f, s:o, s:o, s:o, s:o}", "runs",
+                      (json_int_t)pf_samples_count(r->mk_result), "scale", S_MAKESPAN_SCALE,
+                      "result_ms", s_jstat(r->mk_result), "wall_ms", s_jstat(r->mk_wall),
+                      "critical_path_ms", r->mk_cp_ms, "barrier_ms", r->mk_barrier_ms,
+                      "ratio_critical_path", s_jstat(r->mk_ratio_cp), "ratio_critical_path_wall",
+                      s_jstat(r->mk_ratio_cp_wall), "ratio_barrier",
+                      s_jstat(r->mk_ratio_barrier), "target",
+                      s_jtarget("ratio_critical_path median", "<=", S_TARGET_MAKESPAN_RATIO,
+                                "x critical path", ratio <= S_TARGET_MAKESPAN_RATIO, true)));
+    }
+    if (pf_samples_count(r->rss_hwm)) {
+        double hwm = s_median(r->rss_hwm);
+        json_object_set_new(
+            scenarios, "rss",
+            json_pack("{s:i, s:i, s:o, s:o, s:o, s:{s:s, s:o}, s:o, s:o, s:o, s:i, s:o}",
+                      "runs", (json_int_t)pf_samples_count(r->rss_hwm), "jobs",
+                      (json_int_t)opt->rss_jobs, "accepted", s_jstat(r->rss_accepted),
+                      "vmhwm_mib", s_jstat(r->rss_hwm), "vmrss_mib", s_jstat(r->rss_rss),
+                      "baseline", "what", "coordinator VmRSS right after start", "vmrss_mib",
+                      s_jstat(r->rss_base), "ratio", s_jstat(r->rss_ratio), "bytes_per_job",
+                      s_jstat(r->rss_per_job), "accept_per_s", s_jstat(r->rss_accept_rate),
+                      "errors", (json_int_t)r->rss_errors, "target",
+                      s_jtarget("vmhwm_mib median", "<=", S_TARGET_RSS_MIB, "MiB",
+                                hwm <= S_TARGET_RSS_MIB, opt->rss_jobs >= S_TARGET_RSS_JOBS)));
+    }
+    return json_pack("{s:s, s:b, s:f, s:{s:i, s:s, s:s}, s:{s:i, s:i, s:i, s:i, s:i, s:f, s:b}, "
+                     "s:o}",
+                     "tool", "pf bench", "ok", ok, "elapsed_s", elapsed_s, "machine", "nproc",
+                     (json_int_t)m->nproc, "cpu_model", m->cpu, "kernel", m->kernel, "config",
+                     "runs", (json_int_t)opt->runs, "jobs", (json_int_t)opt->jobs, "window",
+                     (json_int_t)opt->window, "samples", (json_int_t)opt->samples, "rss_jobs",
+                     (json_int_t)opt->rss_jobs, "makespan_scale", S_MAKESPAN_SCALE, "quick",
+                     opt->quick, "scenarios", scenarios);
+}
+
+/* ------------------------------------------------------------------ table */
+
+#define S_ROW_FMT "%-11s %-28s %11s %23s  %-30s %8s  %s\n"
+
+static void
+s_fmt(char *out, size_t size, double v, int decimals)
+{
+    if (isfinite(v))
+        snprintf(out, size, "%.*f", decimals, v);
+    else
+        snprintf(out, size, "-");
+}
+
+/*  One line: the median and range of s, a baseline text, the median of
+    ratio (may be NULL), and a target verdict (may be NULL).                 */
+static void
+s_row(const char *scenario, const char *metric, pf_samples_t *s, int decimals,
+      const char *baseline, pf_samples_t *ratio, const char *target)
+{
+    double median = NAN, min = NAN, max = NAN;
+    pf_samples_median(s, &median);
+    pf_samples_min(s, &min);
+    pf_samples_max(s, &max);
+    char med_text[32], min_text[32], max_text[32], range[72], ratio_text[32];
+    s_fmt(med_text, sizeof med_text, median, decimals);
+    s_fmt(min_text, sizeof min_text, min, decimals);
+    s_fmt(max_text, sizeof max_text, max, decimals);
+    snprintf(range, sizeof range, "%s - %s", min_text, max_text);
+    s_fmt(ratio_text, sizeof ratio_text, ratio ? s_median(ratio) : NAN, 3);
+    printf(S_ROW_FMT, scenario, metric, med_text, range, baseline ? baseline : "",
+           ratio ? ratio_text : "", target ? target : "");
+}
+
+static const char *
+s_verdict(char *out, size_t size, const char *goal, bool met, bool applies)
+{
+    snprintf(out, size, "%s %s", goal, !applies ? "(n/a: other size)" : met ? "MET" : "MISSED");
+    return out;
+}
+
+static void
+s_table(const s_options_t *opt, const s_machine_t *m, s_results_t *r, double elapsed_s)
+{
+    printf("pf bench: %ld CPU(s), %s, %s; %u run(s) per scenario, %.1f s in all\n\n", m->nproc,
+           m->cpu, m->kernel, opt->runs, elapsed_s);
+    printf(S_ROW_FMT, "scenario", "metric", "median", "min - max", "baseline (median)", "ratio",
+           "target");
+    char base[64], verdict[96];
+    if (r->tp_runs) {
+        snprintf(base, sizeof base, "PING %.0f/s (W=%u)", s_median(r->tp_pings), opt->window);
+        s_row("throughput", "no-op enrichments/s", r->tp_jobs, 1, base, r->tp_ratio,
+              s_verdict(verdict, sizeof verdict, ">= 1000/s",
+                        s_median(r->tp_jobs) >= S_TARGET_JOBS_PER_S,
+                        opt->jobs >= S_TARGET_JOBS_FOR));
+        printf("%-11s %u jobs per run, %u in flight, %d module actors, %u error(s)\n", "",
+               opt->jobs, opt->window, PF_MODULE_COUNT, r->tp_errors);
+    }
+    if (r->lat_runs && (opt->scenarios & S_LATENCY)) {
+        snprintf(base, sizeof base, "PING p50 %.3f ms", s_median(r->lat_ping_p50));
+        s_row("latency", "single ENRICH p50 (ms)", r->lat_p50, 3, base, r->lat_ratio_p50,
+              s_verdict(verdict, sizeof verdict, "<= 3 ms",
+                        s_median(r->lat_p50) <= S_TARGET_P50_MS, true));
+        snprintf(base, sizeof base, "PING p99 %.3f ms", s_median(r->lat_ping_p99));
+        s_row("", "single ENRICH p99 (ms)", r->lat_p99, 3, base, r->lat_ratio_p99, NULL);
+        printf("%-11s %u sequential requests per run, %u error(s)\n", "", opt->samples,
+               r->lat_errors);
+    }
+    if (r->lat_runs && (opt->scenarios & S_HOP)) {
+        snprintf(base, sizeof base, "RTT/2 p50 %.1f us", s_median(r->hop_base_p50));
+        s_row("hop", "dependent hop p50 (us)", r->hop_p50, 1, base, r->hop_ratio_p50, NULL);
+        snprintf(base, sizeof base, "RTT/2 p99 %.1f us", s_median(r->hop_base_p99));
+        s_row("", "dependent hop p99 (us)", r->hop_p99, 1, base, r->hop_ratio_p99, NULL);
+        snprintf(base, sizeof base, "PING RTT p50 %.1f us", 2 * s_median(r->hop_base_p50));
+        s_row("", "module task round trip p50", r->task_p50, 1, base, NULL, NULL);
+        s_row("", "module task round trip p99", r->task_p99, 1, NULL, NULL, NULL);
+        printf("%-11s %u hops measured, %u job(s) with missing tap events\n", "", r->hop_count,
+               r->hop_incomplete);
+    }
+    if (pf_samples_count(r->mk_result)) {
+        snprintf(base, sizeof base, "critical path %.0f ms", r->mk_cp_ms);
+        s_row("makespan", "RESULT duration_ms", r->mk_result, 1, base, r->mk_ratio_cp,
+              s_verdict(verdict, sizeof verdict, "<= 1.02 x",
+                        s_median(r->mk_ratio_cp) <= S_TARGET_MAKESPAN_RATIO, true));
+        s_row("", "client wall time (ms)", r->mk_wall, 1, base, r->mk_ratio_cp_wall, NULL);
+        snprintf(base, sizeof base, "barrier schedule %.0f ms", r->mk_barrier_ms);
+        s_row("", "RESULT vs barrier schedule", r->mk_result, 1, base, r->mk_ratio_barrier, NULL);
+        printf("%-11s one job at a time, modules simulated at %g x estimate\n", "",
+               S_MAKESPAN_SCALE);
+    }
+    if (pf_samples_count(r->rss_hwm)) {
+        snprintf(base, sizeof base, "VmRSS at start %.1f MiB", s_median(r->rss_base));
+        s_row("rss", "coordinator VmHWM (MiB)", r->rss_hwm, 1, base, r->rss_ratio,
+              s_verdict(verdict, sizeof verdict, "<= 256 MiB",
+                        s_median(r->rss_hwm) <= S_TARGET_RSS_MIB,
+                        opt->rss_jobs >= S_TARGET_RSS_JOBS));
+        s_row("", "coordinator VmRSS (MiB)", r->rss_rss, 1, base, NULL, NULL);
+        s_row("", "bytes per queued job", r->rss_per_job, 0, NULL, NULL, NULL);
+        s_row("", "async jobs accepted/s", r->rss_accept_rate, 0, NULL, NULL, NULL);
+        printf("%-11s %u async jobs queued, no module actors, %u error(s)\n", "", opt->rss_jobs,
+               r->rss_errors);
+    }
+}
+
+/* ------------------------------------------------------------------- main */
+
+int
+pf_cmd_bench(int argc, char **argv)
+{
+    s_options_t opt;
+    int parsed = s_parse(argc, argv, &opt);
+    if (parsed == 1)
+        return 0;
+    if (parsed != 0)
+        return 2;
+    if (pf_graph_check() != PF_OK) {
+        fprintf(stderr, "pf bench: the module graph is invalid\n");
+        return 1;
+    }
+    s_machine_t machine;
+    s_machine(&machine);
+    s_results_t results;
+    s_results_init(&results);
+    s_makespan_model(&results);
+
+    pf_bench_signals_install();
+    double start = pf_bench_now_ms();
+    pf_bench_cluster_t *cl = pf_bench_cluster_new(opt.data_dir, opt.client, opt.tap, opt.actor);
+    int rc = cl ? s_run_all(cl, &opt, &results) : PF_EIO;
+    bool errors = results.tp_errors || results.lat_errors || results.rss_errors;
+    bool ok = rc == PF_OK && !errors;
+    bool interrupted = pf_bench_interrupted();
+    if (interrupted)
+        fprintf(stderr, "pf bench: interrupted; stopping what it started\n");
+    else if (rc != PF_OK && cl)
+        fprintf(stderr, "pf bench: stopped after a failure (%s)\n", pf_strerror(rc));
+    else if (errors)
+        fprintf(stderr, "pf bench: some requests were answered with errors (see above)\n");
+    /* After a failure the logs are what explains it: keep them.           */
+    pf_bench_cluster_destroy(&cl, opt.keep || (!ok && !interrupted));
+    pf_bench_signals_restore();
+    double elapsed_s = (pf_bench_now_ms() - start) / 1e3;
+
+    if (opt.json) {
+        json_t *doc = s_json(&opt, &machine, &results, ok, elapsed_s);
+        char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
+        if (text) {
+            puts(text);
+            free(text);
+        } else {
+            fprintf(stderr, "pf bench: cannot build the JSON report\n");
+            ok = false;
+        }
+        json_decref(doc);
+    } else {
+        s_table(&opt, &machine, &results, elapsed_s);
+    }
+    fflush(stdout);
+    s_results_free(&results);
+    return ok ? 0 : 1;
+}
