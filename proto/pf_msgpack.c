@@ -406,16 +406,91 @@ pf_msgpack_map_header(const void *data, size_t size, uint32_t *count_p, size_t *
 
 /* ---------------------------------------------------------------- encoder */
 
-/*  msgpack-c write callback: appends to the sbuffer, aborting on OOM like
-    every other allocation (see pf_alloc.h).                                 */
+/*  The encoder writes into one buffer sized up front by s_size(), so an
+    encode costs one exact allocation (msgpack-c's sbuffer would start every
+    encode with an 8 KiB block).  The buffer still grows if the estimate is
+    ever short, so a sizing mistake costs speed, never memory safety.        */
+typedef struct {
+    uint8_t *data;      /* the output                                    */
+    size_t size;        /* bytes written                                 */
+    size_t cap;         /* bytes allocated                               */
+} s_out_t;
+
 static int
-s_sbuffer_write(void *data, const char *buf, size_t len)
+s_out_write(void *arg, const char *buf, size_t len)
 {
-    if (msgpack_sbuffer_write(data, buf, len) != 0) {
-        fprintf(stderr, "partnerforge: out of memory (msgpack buffer, %zu more bytes)\n",
-                len);
-        fflush(stderr);
-        abort();
+    s_out_t *out = arg;
+    if (out->cap - out->size < len) {
+        size_t want = out->size + len;
+        out->cap = want > out->cap * 2 ? want : out->cap * 2;
+        out->data = pf_realloc(out->data, out->cap);
+    }
+    memcpy(out->data + out->size, buf, len);
+    out->size += len;
+    return 0;
+}
+
+/*  Bytes of a msgpack header for an unsigned magnitude, as msgpack-c
+    chooses it (fixint, then 8/16/32/64-bit forms).                          */
+static size_t
+s_uint_size(uint64_t u)
+{
+    return u < 128 ? 1 : u < 256 ? 2 : u < 65536 ? 3 : u <= UINT32_MAX ? 5 : 9;
+}
+
+static size_t
+s_int_size(int64_t i)
+{
+    if (i >= 0)
+        return s_uint_size((uint64_t)i);
+    return i >= -32 ? 1 : i >= -128 ? 2 : i >= -32768 ? 3 : i >= INT32_MIN ? 5 : 9;
+}
+
+static size_t
+s_len_size(size_t n, size_t fix_limit, bool has8)
+{
+    if (n < fix_limit)
+        return 1;
+    if (has8 && n < 256)
+        return 2;
+    return n < 65536 ? 3 : 5;
+}
+
+static size_t
+s_size(const pf_value_t *v)
+{
+    size_t len = 0;
+    switch (pf_value_type(v)) {
+    case PF_NIL:
+    case PF_BOOL:
+        return 1;
+    case PF_INT:
+        return s_int_size(pf_value_as_int(v, 0));
+    case PF_UINT:
+        return s_uint_size(pf_value_as_u64(v, 0));
+    case PF_FLOAT:
+        return 9;
+    case PF_STR:
+        pf_value_as_str(v, &len);
+        return s_len_size(len, 32, true) + len;
+    case PF_BIN:
+        pf_value_as_bin(v, &len);
+        return (len < 256 ? 2 : len < 65536 ? 3 : 5) + len;
+    case PF_RAW:
+        pf_value_as_bin(v, &len);
+        return len;
+    case PF_ARRAY: {
+        size_t n = pf_array_size(v), total = s_len_size(n, 16, false);
+        for (size_t i = 0; i < n; i++)
+            total += s_size(pf_array_at(v, i));
+        return total;
+    }
+    case PF_MAP: {
+        size_t n = pf_map_size(v), total = s_len_size(n, 16, false);
+        for (size_t i = 0; i < n; i++)
+            total += s_size(pf_map_key_at(v, i)) + s_size(pf_map_value_at(v, i));
+        return total;
+    }
     }
     return 0;
 }
@@ -456,7 +531,7 @@ s_pack(msgpack_packer *pk, const pf_value_t *v)
         break;
     case PF_RAW:
         bytes = pf_value_as_bin(v, &len);
-        s_sbuffer_write(pk->data, bytes, len);
+        s_out_write(pk->data, bytes, len);
         break;
     case PF_ARRAY: {
         size_t n = pf_array_size(v);
@@ -482,14 +557,14 @@ pf_msgpack_encode(const pf_value_t *value, uint8_t **data_p, size_t *size_p)
 {
     if (!value || !data_p || !size_p)
         return PF_EINVAL;
-    msgpack_sbuffer sbuf;
-    msgpack_sbuffer_init(&sbuf);
+    s_out_t out = { NULL, 0, s_size(value) };
+    if (out.cap == 0)
+        out.cap = 1;
+    out.data = pf_malloc(out.cap);
     msgpack_packer pk;
-    msgpack_packer_init(&pk, &sbuf, s_sbuffer_write);
+    msgpack_packer_init(&pk, &out, s_out_write);
     s_pack(&pk, value);
-    size_t size = sbuf.size;
-    *data_p = (uint8_t *) msgpack_sbuffer_release(&sbuf);
-    *size_p = size;
-    msgpack_sbuffer_destroy(&sbuf);
+    *data_p = out.data;
+    *size_p = out.size;
     return 0;
 }
