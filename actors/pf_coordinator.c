@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <zmq.h>
 
 #include "pf_alloc.h"
@@ -325,11 +326,24 @@ s_cmd_enrich(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t 
     if (!s_admit(self, rid, req))
         return;
     int64_t now = s_now_us();
+    /* Idempotency keys are scoped by api key, so two clients cannot collide
+       on (or probe) each other's keys; the api key itself is not kept.     */
+    char scoped[2 * 16 + 1 + PFP_ID_MAX + 1];
+    const char *idem = req->idempotency_key;
+    if (idem && req->api_key) {
+        uint8_t digest[16];
+        crypto_generichash(digest, sizeof digest, (const uint8_t *)req->api_key,
+                           strlen(req->api_key), NULL, 0);
+        char hex[2 * sizeof digest + 1];
+        sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+        snprintf(scoped, sizeof scoped, "%s/%s", hex, idem);
+        idem = scoped;
+    }
     pf_submit_t submit = {
         .domain = domain,
         .modules = set,
         .priority = req->priority,
-        .idem_key = req->idempotency_key,
+        .idem_key = idem,
     };
     pf_job_t *job = NULL;
     bool existing = false;
@@ -499,7 +513,15 @@ s_cmd_cancel(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t 
         }
         pf_engine_cancel_batch(self->engine, batch, now);
         pf_map_set_str(body, "batch_id", batch->id);
-        pf_map_set_str(body, "status", "cancelled");
+        /* What the batch now is: cancelled if any of its jobs is (by this
+           request or earlier), else how its jobs ended.                    */
+        uint32_t completed = 0, cancelled = 0;
+        for (uint32_t i = 0; i < batch->total; i++) {
+            completed += batch->jobs[i]->status == PF_JOB_COMPLETED;
+            cancelled += batch->jobs[i]->status == PF_JOB_CANCELLED;
+        }
+        pf_map_set_str(body, "status", cancelled ? "cancelled"
+                                       : completed == batch->total ? "completed" : "partial");
     }
     s_reply(self, rid, "CANCELLED", &body);
 }
@@ -873,6 +895,33 @@ s_result_from_actor(pf_coordinator_t *self, pf_instance_t *inst, pfa_msg_t *msg)
                           msg->duration_ms, s_now_us());
 }
 
+/*  Actors may publish only the provider topics; the coordinator stamps
+    each event with its own clock and the topic, as for its own events.     */
+static void
+s_event_from_actor(pf_coordinator_t *self, pf_instance_t *inst, const pfa_msg_t *msg)
+{
+    static const char *const allowed[] = { "api.call", "api.breaker", "api.throttled" };
+    bool ok = false;
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
+        if (strcmp(msg->topic, allowed[i]) == 0)
+            ok = true;
+    if (!ok) {
+        s_warn(self, "dropped event '%s' from %s: actors may publish only api.* topics",
+               msg->topic, inst->id);
+        return;
+    }
+    if (self->tap_topics <= 0)
+        return;
+    pf_value_t *body = NULL;
+    if (pf_msgpack_decode(msg->payload, msg->payload_size, &PF_LIMITS_DEFAULT, &body) != PF_OK
+        || pf_value_type(body) != PF_MAP) {
+        s_warn(self, "dropped event '%s' from %s: body is not a map", msg->topic, inst->id);
+        pf_value_destroy(&body);
+        return;
+    }
+    s_publish(self, msg->topic, &body);
+}
+
 static void
 s_actor_message(pf_coordinator_t *self, pf_wire_msg_t *wmsg)
 {
@@ -930,12 +979,7 @@ s_actor_message(pf_coordinator_t *self, pf_wire_msg_t *wmsg)
         s_reply_from_actor(self, inst, msg);
         break;
     case PFA_EVENT:
-        if (self->tap_topics > 0 && s_is_map(msg->payload, msg->payload_size)) {
-            pf_frame_t ev[2] = { { msg->topic, strlen(msg->topic) },
-                                 { msg->payload, msg->payload_size } };
-            if (pf_wire_send(self->tap, NULL, false, ev, 2) != PF_OK)
-                self->tap_dropped++;
-        }
+        s_event_from_actor(self, inst, msg);
         break;
     case PFA_DRAIN:
         s_log("instance %s of %s draining (holds %u)", inst->id, inst->service->name,
@@ -959,6 +1003,16 @@ s_heartbeats(pf_coordinator_t *self, int64_t now)
 {
     int64_t beat = (int64_t)self->cfg.heartbeat_ms * 1000;
     int64_t dead_after = beat * self->cfg.liveness;
+    /* Messages still queued on the actor socket may include the heartbeat
+       of an instance that looks silent: while there is a backlog, give
+       instances twice the time before declaring them dead, so that an
+       overloaded coordinator does not mistake its own lag for deaths.      */
+    int events = 0;
+    size_t events_size = sizeof events;
+    bool backlog = zmq_getsockopt(self->actors, ZMQ_EVENTS, &events, &events_size) == 0
+                   && (events & ZMQ_POLLIN);
+    if (backlog)
+        dead_after *= 2;
     pf_instance_t *inst = pf_broker_first(self->broker);
     while (inst) {
         pf_instance_t *next = inst->all_next;

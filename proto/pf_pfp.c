@@ -185,7 +185,9 @@ s_fail_msgpack(pfp_error_t *err, int rc)
 static void
 s_recover_req_id(const pf_frame_t *body, char *out)
 {
-    if (body->size == 0 || body->size > PFP_BODY_MAX)
+    /*  Also for a body over PFP_BODY_MAX: the scan reads entry by entry
+        under PF_LIMITS_DEFAULT and stops at the first it cannot read.      */
+    if (body->size == 0)
         return;
     const uint8_t *p = body->data;
     size_t left = body->size;
@@ -318,12 +320,17 @@ s_parse_modules(pfp_request_t *req, const pf_value_t *v, pfp_error_t *err)
         return s_fail(err, "bad_request", PF_EMISSING,
                       "modules must not be empty (omit it to ask for all)");
     }
+    /*  Only "all" (once or more) means every module: modules stays NULL.
+        Any other name is kept, even next to "all", so that the coordinator
+        can refuse an unknown one instead of ignoring it.                   */
+    size_t alls = 0;
     for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], "all") == 0) {
-            /*  "all" subsumes every other name: leave modules NULL.        */
-            s_free_list(&list, n);
-            return 0;
-        }
+        if (strcmp(list[i], "all") == 0)
+            alls++;
+    if (alls == n) {
+        s_free_list(&list, n);
+        return 0;
+    }
     req->modules = list;
     req->module_count = n;
     return 0;
@@ -370,7 +377,11 @@ s_parse_field(pfp_request_t *req, s_key_t k, const pf_value_t *v, pfp_error_t *e
     case K_API_KEY:
         return s_dup_str(v, "api_key", PFP_ID_MAX, err, &req->api_key);
     case K_IDEMPOTENCY_KEY:
-        return s_dup_str(v, "idempotency_key", PFP_ID_MAX, err, &req->idempotency_key);
+        rc = s_dup_str(v, "idempotency_key", PFP_ID_MAX, err, &req->idempotency_key);
+        if (rc == 0 && req->idempotency_key[0] == '\0')
+            return s_fail(err, "bad_request", PF_EMISSING,
+                          "idempotency_key must not be empty (omit it instead)");
+        return rc;
     case K_MAX_CONCURRENCY: {
         if (!pf_value_is(v, PF_INT) && !pf_value_is(v, PF_UINT))
             return s_fail(err, "bad_request", PF_ETYPE, "max_concurrency must be an integer");

@@ -47,6 +47,16 @@ class ApiKeysTest(unittest.TestCase):
         s = self.client.request("STATUS", job_id=r["job_id"])
         self.assertEqual(s.command, "STATUS")
 
+    def test_idempotency_keys_are_scoped_by_api_key(self):
+        a1 = self.client.request("ENRICH", domain="stripe.com", api_key="k-open",
+                                 idempotency_key="same")
+        a2 = self.client.request("ENRICH", domain="stripe.com", api_key="k-open",
+                                 idempotency_key="same")
+        b1 = self.client.request("ENRICH", domain="stripe.com", api_key="k-cli",
+                                 idempotency_key="same")
+        self.assertEqual(a1["job_id"], a2["job_id"])
+        self.assertNotEqual(a1["job_id"], b1["job_id"])
+
     def test_rate_limited_after_allowance(self):
         codes = []
         for _ in range(3):

@@ -303,12 +303,8 @@ class BadInputTest(unittest.TestCase):
         self.expect_cmd_error("BATCH", {"domains": ["a-corp.com"], "modules": ["nope"]},
                               "unknown_module")
 
-    @unittest.expectedFailure
     def test_unknown_module_next_to_all(self):
-        # Known bug: the codec turns any modules array containing "all" into
-        # "every module" before the names are checked, so "nope" is never
-        # looked at and the job is accepted.  Remove expectedFailure once
-        # fixed (an unexpected success fails the run).
+        # "all" does not hide an unknown name next to it.
         self.expect_cmd_error("ENRICH", {"domain": "stripe.com", "modules": ["all", "nope"]},
                               "unknown_module")
 

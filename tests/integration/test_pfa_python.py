@@ -236,11 +236,8 @@ class PfaPythonTest(unittest.TestCase):
         self.assertEqual(event["type"], "api.call")
         self.assertIsInstance(event["ts"], float)
 
-    @unittest.expectedFailure
     def test_event_gets_ts_and_type_from_the_coordinator(self):
-        # Known bug: EVENT payloads are republished verbatim, so an event
-        # without ts/type reaches the tap without them (every tap event must
-        # have both, with ts from the coordinator's clock).
+        # Every tap event has ts and type, stamped by the coordinator.
         self.actor.send(pfa("EVENT", {"topic": "api.throttled"}, {"api": "py_bare",
                                                                    "wait_ms": 5}))
         got = self.tap.wait_for(lambda evs: [e for e in evs if e[0] == "api.throttled"
@@ -248,6 +245,18 @@ class PfaPythonTest(unittest.TestCase):
                                 JOB_TIMEOUT_S, "api.throttled on the tap")
         self.assertEqual(got[0][1].get("type"), "api.throttled")
         self.assertIsInstance(got[0][1].get("ts"), float)
+
+    def test_event_topic_must_be_api(self):
+        # An actor cannot forge the engine's events: job.* from an actor is
+        # dropped, while the next api.* event still goes through.
+        self.actor.send(pfa("EVENT", {"topic": "job.completed"}, {"job_id": "job_forged"}))
+        self.actor.send(pfa("EVENT", {"topic": "api.breaker"}, {"api": "py_after_forgery",
+                                                               "state": "open", "failures": 1}))
+        self.tap.wait_for(lambda evs: [e for e in evs if e[0] == "api.breaker"
+                                       and e[1].get("api") == "py_after_forgery"],
+                          JOB_TIMEOUT_S, "api.breaker on the tap")
+        forged = [e for e in self.tap.snapshot() if e[1].get("job_id") == "job_forged"]
+        self.assertEqual(forged, [])
 
     def test_zz_disconnect_is_actor_lost(self):
         # Runs last (alphabetical order): the actor leaves.

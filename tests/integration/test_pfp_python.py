@@ -303,7 +303,7 @@ class PfpClientTest(unittest.TestCase):
         self.assertEqual(cx.command, "CANCELLED", cx)
         self.assertEqual(cx["req_id"], "cxb")
         self.assertEqual(cx["batch_id"], batch_id)
-        self.assertIsInstance(cx["status"], str)
+        self.assertEqual(cx["status"], "cancelled")
 
         def settled():
             st = self.status(batch_id=batch_id).body
@@ -316,6 +316,17 @@ class PfpClientTest(unittest.TestCase):
         for job_id in job_ids[1:]:
             self.assertEqual(self.status(job_id=job_id)["status"], "cancelled")
             self.assertFalse([e for e in self.tap.for_job(job_id) if e[0] == "job.started"])
+
+    def test_cancel_finished_batch_keeps_its_status(self):
+        acc = self.dealer.request("BATCH", domains=["fin-a.com", "fin-b.com"],
+                                  modules=["company_context"])
+        self.assertEqual(acc.command, "ACCEPTED", acc)
+        for job_id in acc["job_ids"]:
+            self.assertEqual(self.wait_final(job_id)["status"], "completed")
+        cx = self.dealer.request("CANCEL", batch_id=acc["batch_id"])
+        self.assertEqual((cx.command, cx["status"]), ("CANCELLED", "completed"), cx)
+        st = self.status(batch_id=acc["batch_id"]).body
+        self.assertEqual((st["completed"], st["cancelled"]), (2, 0), st)
 
     # -- BATCH --------------------------------------------------------------
     def test_batch_rejects_and_max_concurrency(self):

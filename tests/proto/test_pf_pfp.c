@@ -176,6 +176,18 @@ START_TEST(test_enrich_defaults_and_fields)
     ck_assert_ptr_null(req->modules);
     pfp_request_destroy(&req);
 
+    /*  A name next to "all" is kept so the coordinator can check it.       */
+    const char *mixed[] = { "all", "nope" };
+    req = s_expect_ok("ENRICH", s_with(s_with(s_body(), "domain", pf_value_str("a.com")),
+                                       "modules", s_strs(2, mixed)));
+    ck_assert_uint_eq(req->module_count, 2);
+    ck_assert_str_eq(req->modules[1], "nope");
+    pfp_request_destroy(&req);
+
+    s_expect_error("ENRICH", s_with(s_with(s_body(), "domain", pf_value_str("a.com")),
+                                    "idempotency_key", pf_value_str("")),
+                   "bad_request", "r-1", "empty idempotency_key");
+
     req = s_expect_ok("ENRICH", s_with(s_with(s_body(), "domain", s_long(PFP_DOMAIN_IN_MAX)),
                                        "priority", pf_value_str("low")));
     ck_assert_int_eq(req->priority, PFP_PRIORITY_LOW);
@@ -551,12 +563,12 @@ START_TEST(test_malformed_bodies)
     dup[0] = '\x82';
     s_expect_raw(dup, 2 * ok_size - 1, "r-9", "duplicate req_id");
 
-    /*  Oversize body: refused before decoding, req_id not searched.        */
+    /*  Oversize body: refused before decoding; req_id is still echoed.     */
     size_t big = (size_t) PFP_BODY_MAX + 1;
     char *huge = malloc(big);
     memset(huge, 0, big);
     memcpy(huge, ok, ok_size);
-    s_expect_raw(huge, big, "", "oversize body");
+    s_expect_raw(huge, big, "r-9", "oversize body");
     free(huge);
 }
 END_TEST
