@@ -1,5 +1,4 @@
 /*  pf_apikeys.c — API keys with token-bucket allowances (see pf_apikeys.h). */
-#include <stddef.h>
 #include "pf_apikeys.h"
 
 #include <errno.h>

@@ -7,6 +7,7 @@
 #ifndef PF_APIKEYS_H
 #define PF_APIKEYS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct pf_apikeys_t pf_apikeys_t;

@@ -1,0 +1,79 @@
+/*  test_pf_config.c — defaults, environment overlay, number parsing.       */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pf_config.h"
+#include "pf_error.h"
+
+START_TEST(test_defaults)
+{
+    pf_config_t c;
+    pf_config_defaults(&c);
+    ck_assert_str_eq(c.client_endpoint, PF_DEFAULT_CLIENT_ENDPOINT);
+    ck_assert_str_eq(c.tap_endpoint, PF_DEFAULT_TAP_ENDPOINT);
+    ck_assert_str_eq(c.actor_endpoint, PF_DEFAULT_ACTOR_ENDPOINT);
+    ck_assert_uint_eq(c.heartbeat_ms, PF_DEFAULT_HEARTBEAT_MS);
+    ck_assert_uint_eq(c.liveness, PF_DEFAULT_LIVENESS);
+    ck_assert_uint_eq(c.max_queued_jobs, PF_DEFAULT_MAX_QUEUED_JOBS);
+}
+END_TEST
+
+START_TEST(test_env_overlay)
+{
+    pf_config_t c;
+    pf_config_defaults(&c);
+    setenv("PF_CLIENT_ENDPOINT", "tcp://127.0.0.1:1", 1);
+    setenv("PF_HEARTBEAT_MS", "250", 1);
+    setenv("PF_MAX_QUEUED_JOBS", "7", 1);
+    const char *bad = NULL;
+    ck_assert_int_eq(pf_config_from_env(&c, &bad), PF_OK);
+    ck_assert_str_eq(c.client_endpoint, "tcp://127.0.0.1:1");
+    ck_assert_uint_eq(c.heartbeat_ms, 250);
+    ck_assert_uint_eq(c.max_queued_jobs, 7);
+    setenv("PF_LIVENESS", "zero", 1);
+    ck_assert_int_eq(pf_config_from_env(&c, &bad), PF_EINVAL);
+    ck_assert_str_eq(bad, "PF_LIVENESS");
+    setenv("PF_LIVENESS", "0", 1);      /* below the minimum of 1 */
+    ck_assert_int_eq(pf_config_from_env(&c, &bad), PF_EINVAL);
+    unsetenv("PF_LIVENESS");
+    char longer[400];
+    memset(longer, 'x', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    setenv("PF_TAP_ENDPOINT", longer, 1);
+    ck_assert_int_eq(pf_config_from_env(&c, &bad), PF_EINVAL);
+    ck_assert_str_eq(bad, "PF_TAP_ENDPOINT");
+}
+END_TEST
+
+START_TEST(test_parse_u32)
+{
+    uint32_t v = 99;
+    ck_assert_int_eq(pf_config_parse_u32("42", 1, 100, &v), PF_OK);
+    ck_assert_uint_eq(v, 42);
+    ck_assert_int_eq(pf_config_parse_u32("101", 1, 100, &v), PF_EINVAL);
+    ck_assert_int_eq(pf_config_parse_u32("0", 1, 100, &v), PF_EINVAL);
+    ck_assert_int_eq(pf_config_parse_u32("-1", 0, 100, &v), PF_EINVAL);
+    ck_assert_int_eq(pf_config_parse_u32("+1", 0, 100, &v), PF_EINVAL);
+    ck_assert_int_eq(pf_config_parse_u32("1x", 0, 100, &v), PF_EINVAL);
+    ck_assert_int_eq(pf_config_parse_u32("", 0, 100, &v), PF_EINVAL);
+    ck_assert_int_eq(pf_config_parse_u32("99999999999999999999", 0, UINT32_MAX, &v), PF_EINVAL);
+    ck_assert_uint_eq(v, 42);   /* untouched on failure */
+}
+END_TEST
+
+int
+main(void)
+{
+    Suite *su = suite_create("pf_config");
+    TCase *tc = tcase_create("config");
+    tcase_add_test(tc, test_defaults);
+    tcase_add_test(tc, test_env_overlay);
+    tcase_add_test(tc, test_parse_u32);
+    suite_add_tcase(su, tc);
+    SRunner *sr = srunner_create(su);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
