@@ -33,6 +33,12 @@ extern "C" {
 #define PF_DEFAULT_TAP_HWM 10000         /* tap PUB HWM: drop past this     */
 #define PF_DEFAULT_CAPACITY 16           /* tasks one module actor runs at once */
 #define PF_DEFAULT_EWMA_ALPHA 0.2        /* weight of a new duration sample */
+#define PF_JOB_WAITERS_MAX 64            /* sync ENRICH clients on one job  */
+#define PF_RESULT_MAX_BYTES (1u << 20)   /* one module result; 14 of them
+                                            fit one TASK payload            */
+#define PF_RESULT_MAX_DEPTH 56           /* nesting of one module result: it
+                                            is carried two levels deeper    */
+#define PF_MAX_PENDING_CALLS 10000       /* actor calls waiting for credit  */
 #define PF_DEFAULT_CLI_TIMEOUT_MS 10000  /* pf CLI: wait for one reply      */
 #define PF_DEFAULT_CLI_POLL_MS 500       /* pf CLI: STATUS poll interval    */
 #define PF_DEFAULT_CLI_REDRAW_MS 100     /* pf CLI: progress redraw at most */

@@ -72,6 +72,7 @@ struct pf_coordinator_t {
     s_call_t *pending_calls;                 /* waiting for credit (FIFO)   */
     s_call_t *pending_tail;                  /* last of them                */
     s_call_t *inflight_calls;                /* held by instances           */
+    size_t call_count;                       /* pending + in flight         */
     uint64_t next_call_id;                   /* coordinator call ids        */
     int64_t started_us;                      /* monotonic start             */
     int64_t next_sweep_us;                   /* next deadline sweep         */
@@ -363,8 +364,11 @@ s_cmd_enrich(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t 
         if (pf_job_is_final(job)) {
             pf_value_t *body = pf_engine_result_body(self->engine, job, req->req_id, now);
             s_reply(self, rid, "RESULT", &body);
-        } else {
-            pf_engine_add_waiter(self->engine, job, rid->data, rid->size, req->req_id);
+        } else if (pf_engine_add_waiter(self->engine, job, rid->data, rid->size, req->req_id)
+                   != PF_OK) {
+            s_reply_error(self, rid, req->req_id, "busy",
+                          "job %s already has %d clients waiting; ask with async", job->id,
+                          PF_JOB_WAITERS_MAX);
         }
         return;
     }
@@ -610,19 +614,6 @@ s_orphans(pf_coordinator_t *self, pf_work_t *orphans, const char *why)
 }
 
 static void
-s_instance_gone(pf_coordinator_t *self, pf_instance_t *inst, const char *why)
-{
-    s_log("instance %s of %s gone: %s (held %u)", inst->id, inst->service->name, why,
-          inst->held);
-    s_publish_actor(self, "actor.lost", inst, why);
-    if (inst->service->module >= 0)
-        self->dirty |= 1u << inst->service->module;
-    pf_work_t *orphans = NULL;
-    pf_broker_remove(self->broker, inst, &orphans);
-    s_orphans(self, orphans, why);
-}
-
-static void
 s_send_disconnect(pf_coordinator_t *self, const pf_frame_t *rid, const char *reason)
 {
     pfa_msg_t msg;
@@ -630,6 +621,30 @@ s_send_disconnect(pf_coordinator_t *self, const pf_frame_t *rid, const char *rea
     msg.cmd = PFA_DISCONNECT;
     snprintf(msg.reason, sizeof msg.reason, "%s", reason);
     pf_wire_send_pfa(self->actors, rid, &msg);
+}
+
+static void s_calls_of_caller_gone(pf_coordinator_t *self, const pf_instance_t *inst);
+
+/*  Removes an instance and takes back its work.  With tell, the peer is
+    sent DISCONNECT (best effort) so that, if it is in fact alive, it
+    reconnects at once instead of working on for a registration that no
+    longer exists.                                                          */
+static void
+s_instance_gone(pf_coordinator_t *self, pf_instance_t *inst, const char *why, bool tell)
+{
+    s_log("instance %s of %s gone: %s (held %u)", inst->id, inst->service->name, why,
+          inst->held);
+    if (tell) {
+        pf_frame_t rid = { inst->rid, inst->rid_size };
+        s_send_disconnect(self, &rid, "declared_dead");
+    }
+    s_calls_of_caller_gone(self, inst);
+    s_publish_actor(self, "actor.lost", inst, why);
+    if (inst->service->module >= 0)
+        self->dirty |= 1u << inst->service->module;
+    pf_work_t *orphans = NULL;
+    pf_broker_remove(self->broker, inst, &orphans);
+    s_orphans(self, orphans, why);
 }
 
 /* Calls ----------------------------------------------------------------- */
@@ -659,8 +674,9 @@ s_call_answer(pf_coordinator_t *self, s_call_t *call, bool ok, const char *code,
 }
 
 static void
-s_call_free(s_call_t *call)
+s_call_free(pf_coordinator_t *self, s_call_t *call)
 {
+    self->call_count--;
     free(call->args);
     free(call);
 }
@@ -692,7 +708,7 @@ s_call_requeue(pf_coordinator_t *self, s_call_t *call)
 {
     s_call_unlink_inflight(self, call);
     if (call->answered) {
-        s_call_free(call);
+        s_call_free(self, call);
         return;
     }
     s_call_enqueue(self, call);
@@ -728,7 +744,7 @@ s_dispatch_calls(pf_coordinator_t *self)
         msg.payload_size = call->args_size;
         if (s_send_actor(self, inst, &msg) != PF_OK) {
             s_call_enqueue(self, call);
-            s_instance_gone(self, inst, "unreachable");
+            s_instance_gone(self, inst, "unreachable", false);
             return;   /* the lists changed; the next turn resumes          */
         }
         pf_broker_hold(self->broker, inst, &call->work);
@@ -746,16 +762,60 @@ s_call_from_actor(pf_coordinator_t *self, const pf_frame_t *rid, pfa_msg_t *msg)
     memcpy(call->caller, rid->data, rid->size);
     call->caller_size = rid->size;
     call->caller_call_id = msg->call_id;
-    call->service = pf_broker_service(self->broker, msg->service, true);
+    self->call_count++;
+    /* Only services that have registered at least once exist: a name that
+       never did is answered at once, so callers cannot grow the registry. */
+    call->service = pf_broker_service(self->broker, msg->service, false);
+    if (!call->service) {
+        char text[160];
+        snprintf(text, sizeof text, "no service named '%s' has ever registered", msg->service);
+        s_call_answer(self, call, false, "unknown_service", text, NULL, 0);
+        s_call_free(self, call);
+        return;
+    }
+    if (self->call_count > PF_MAX_PENDING_CALLS) {
+        s_call_answer(self, call, false, "busy", "too many calls are waiting", NULL, 0);
+        s_call_free(self, call);
+        return;
+    }
     snprintf(call->op, sizeof call->op, "%s", msg->op);
     call->args = msg->payload;
     call->args_size = msg->payload_size;
     msg->payload = NULL;
     msg->payload_size = 0;
+    /* A call serves a module attempt: it cannot usefully outlive one.      */
     uint32_t timeout = msg->timeout_ms ? msg->timeout_ms : self->cfg.call_timeout_ms;
+    if (timeout > self->cfg.module_timeout_ms)
+        timeout = self->cfg.module_timeout_ms;
     call->timeout_ms = timeout;
     call->deadline_us = s_now_us() + (int64_t)timeout * 1000;
     s_call_enqueue(self, call);
+}
+
+/*  The caller of some calls is gone: nobody will read their replies.  Queued
+    ones are dropped; in-flight ones are marked answered so their replies
+    are discarded when they come.                                           */
+static void
+s_calls_of_caller_gone(pf_coordinator_t *self, const pf_instance_t *inst)
+{
+    s_call_t *prev = NULL;
+    for (s_call_t **pp = &self->pending_calls; *pp;) {
+        s_call_t *call = *pp;
+        if (call->caller_size == inst->rid_size
+            && memcmp(call->caller, inst->rid, inst->rid_size) == 0) {
+            *pp = call->next;
+            if (self->pending_tail == call)
+                self->pending_tail = prev;
+            s_call_free(self, call);
+        } else {
+            prev = call;
+            pp = &call->next;
+        }
+    }
+    for (s_call_t *call = self->inflight_calls; call; call = call->next)
+        if (call->caller_size == inst->rid_size
+            && memcmp(call->caller, inst->rid, inst->rid_size) == 0)
+            call->answered = true;
 }
 
 static void
@@ -772,7 +832,7 @@ s_reply_from_actor(pf_coordinator_t *self, pf_instance_t *inst, pfa_msg_t *msg)
     s_call_unlink_inflight(self, call);
     s_call_answer(self, call, msg->ok, msg->error_code, msg->error_message, msg->payload,
                   msg->payload_size);
-    s_call_free(call);
+    s_call_free(self, call);
     if (inst->service->module >= 0)
         self->dirty |= 1u << inst->service->module;
 }
@@ -792,7 +852,7 @@ s_sweep_calls(pf_coordinator_t *self, int64_t now)
         snprintf(text, sizeof text, "no instance of %s answered within %u ms",
                  call->service->name, call->timeout_ms);
         s_call_answer(self, call, false, known ? "timeout" : "unavailable", text, NULL, 0);
-        s_call_free(call);
+        s_call_free(self, call);
     }
     self->pending_tail = NULL;
     for (s_call_t *c = self->pending_calls; c; c = c->next)
@@ -838,10 +898,15 @@ s_dispatch_module(pf_coordinator_t *self, int m)
         msg.payload = inputs;
         msg.payload_size = inputs_size;
         int rc = s_send_actor(self, inst, &msg);
+        int err = errno;
         free(inputs);
         pf_broker_hold(self->broker, inst, &task->work);
         if (rc != PF_OK) {
-            s_instance_gone(self, inst, errno == EHOSTUNREACH ? "unreachable" : "send failed");
+            /* EHOSTUNREACH: gone.  EAGAIN: its queue of 100,000 messages is
+               full although credit bounds our tasks, so it has not read for
+               a very long time; either way its work belongs elsewhere.     */
+            s_instance_gone(self, inst, err == EHOSTUNREACH ? "unreachable" : "send queue full",
+                            false);
             continue;
         }
     }
@@ -861,15 +926,6 @@ s_dispatch(pf_coordinator_t *self)
     }
 }
 
-static bool
-s_is_map(const void *data, size_t size)
-{
-    if (!data || size == 0)
-        return false;
-    uint8_t b = *(const uint8_t *)data;
-    return (b >= 0x80 && b <= 0x8f) || b == 0xde || b == 0xdf;
-}
-
 static void
 s_result_from_actor(pf_coordinator_t *self, pf_instance_t *inst, pfa_msg_t *msg)
 {
@@ -884,10 +940,26 @@ s_result_from_actor(pf_coordinator_t *self, pf_instance_t *inst, pfa_msg_t *msg)
     bool ok = msg->ok;
     const char *code = msg->error_code;
     const char *text = msg->error_message;
-    if (ok && !s_is_map(msg->payload, msg->payload_size)) {
+    /* A result travels on two levels deeper (inside TASK inputs and RESULT
+       replies) and next to thirteen others: bound it here, where it can
+       still fail its own attempt, not later in every consumer.             */
+    static const pf_limits_t result_limits = {
+        .max_depth = PF_RESULT_MAX_DEPTH,
+        .max_str = PF_RESULT_MAX_BYTES,
+        .max_items = PF_RESULT_MAX_BYTES,
+        .max_total_items = PF_RESULT_MAX_BYTES,
+    };
+    pf_type_t type = PF_NIL;
+    if (ok && msg->payload_size > PF_RESULT_MAX_BYTES) {
         ok = false;
         code = "bad_result";
-        text = "module result is not a msgpack map";
+        text = "module result is larger than 1 MiB";
+    } else if (ok && (pf_msgpack_check(msg->payload, msg->payload_size, &result_limits, &type)
+                          != PF_OK
+                      || type != PF_MAP)) {
+        ok = false;
+        code = "bad_result";
+        text = "module result is not a msgpack map within the result limits";
     }
     pf_broker_release(self->broker, &task->work);
     self->dirty |= 1u << task->module;
@@ -987,7 +1059,7 @@ s_actor_message(pf_coordinator_t *self, pf_wire_msg_t *wmsg)
         pf_broker_drain(self->broker, inst);
         break;
     case PFA_DISCONNECT:
-        s_instance_gone(self, inst, msg->reason[0] ? msg->reason : "disconnected");
+        s_instance_gone(self, inst, msg->reason[0] ? msg->reason : "disconnected", false);
         break;
     default:
         s_warn(self, "unexpected %s from %s", pfa_cmd_name(msg->cmd), inst->id);
@@ -997,6 +1069,20 @@ s_actor_message(pf_coordinator_t *self, pf_wire_msg_t *wmsg)
 }
 
 /* ---------------------------------------------------------------- timers */
+
+/*  True if the instance holds a task or call that is past its deadline by
+    more than grace: a healthy runtime answers its own work by then.        */
+static bool
+s_holds_overdue_work(const pf_instance_t *inst, int64_t now, int64_t grace)
+{
+    for (const pf_work_t *w = inst->work; w; w = w->next) {
+        int64_t deadline = w->kind == PF_WORK_TASK ? ((const pf_dispatch_t *)w)->deadline_us
+                                                   : ((const s_call_t *)w)->deadline_us;
+        if (now - deadline > grace)
+            return true;
+    }
+    return false;
+}
 
 static void
 s_heartbeats(pf_coordinator_t *self, int64_t now)
@@ -1016,14 +1102,18 @@ s_heartbeats(pf_coordinator_t *self, int64_t now)
     pf_instance_t *inst = pf_broker_first(self->broker);
     while (inst) {
         pf_instance_t *next = inst->all_next;
-        if (now - inst->last_seen_us > dead_after) {
-            s_instance_gone(self, inst, "missed heartbeats");
+        if (s_holds_overdue_work(inst, now, dead_after)) {
+            /* Alive but sitting on work long past its deadline: its credit
+               would be lost for good.  Make it start afresh.                */
+            s_instance_gone(self, inst, "work overdue", true);
+        } else if (now - inst->last_seen_us > dead_after) {
+            s_instance_gone(self, inst, "missed heartbeats", true);
         } else if (now - inst->last_sent_us >= beat) {
             pfa_msg_t msg;
             memset(&msg, 0, sizeof msg);
             msg.cmd = PFA_HEARTBEAT;
             if (s_send_actor(self, inst, &msg) != PF_OK && errno == EHOSTUNREACH)
-                s_instance_gone(self, inst, "unreachable");
+                s_instance_gone(self, inst, "unreachable", false);
         }
         inst = next;
     }
@@ -1199,13 +1289,13 @@ pf_coordinator_destroy(pf_coordinator_t **self_p)
     while (c) {
         s_call_t *next = c->next;
         pf_broker_release(self->broker, &c->work);
-        s_call_free(c);
+        s_call_free(self, c);
         c = next;
     }
     c = self->pending_calls;
     while (c) {
         s_call_t *next = c->next;
-        s_call_free(c);
+        s_call_free(self, c);
         c = next;
     }
     /* Tasks are the engine's: unlink them, then let the engine free them.  */

@@ -282,6 +282,9 @@ s_make_ready(pf_engine_t *self, pf_job_t *job, int m, int64_t now_us)
     self->hooks.work_ready(self->hooks_arg, m);
 }
 
+/*  Judged on the modules the client asked for: an implied upstream module
+    that failed without stopping them (an optional input) does not make the
+    job partial.  Without company_context nothing is true: failed.          */
 static pf_job_status_t
 s_final_status(const pf_job_t *job)
 {
@@ -289,10 +292,13 @@ s_final_status(const pf_job_t *job)
     for (int m = 0; m < PF_MODULE_COUNT; m++)
         if ((job->set & (1u << m)) && job->mstate[m] == PF_MOD_COMPLETED)
             done |= 1u << m;
-    if (done == job->set)
+    if (job->set & (1u << PF_MODULE_ROOT)) {
+        if (!(done & (1u << PF_MODULE_ROOT)))
+            return PF_JOB_FAILED;
+        return (done & job->requested) == job->requested ? PF_JOB_COMPLETED : PF_JOB_PARTIAL;
+    }
+    if ((done & job->requested) == job->requested)
         return PF_JOB_COMPLETED;
-    if (job->set & (1u << PF_MODULE_ROOT))
-        return (done & (1u << PF_MODULE_ROOT)) ? PF_JOB_PARTIAL : PF_JOB_FAILED;
     /* A set without the root (only independent modules): something true
        was said if anything completed.                                       */
     return done ? PF_JOB_PARTIAL : PF_JOB_FAILED;
@@ -466,10 +472,12 @@ pf_engine_destroy(pf_engine_t **self_p)
 }
 
 static pf_job_t *
-s_job_new(pf_engine_t *self, const char *domain, pf_modset_t set, pfp_priority_t priority,
+s_job_new(pf_engine_t *self, const char *domain, pf_modset_t requested, pfp_priority_t priority,
           const char *idem_key, int64_t now_us)
 {
+    pf_modset_t set = pf_graph_close(requested);
     pf_job_t *job = pf_calloc(1, sizeof *job);
+    job->requested = requested;
     s_new_id(job->id, "job_");
     job->domain = pf_strdup(domain);
     job->idem_key = idem_key ? pf_strdup(idem_key) : NULL;
@@ -514,8 +522,8 @@ pf_engine_submit(pf_engine_t *self, const pf_submit_t *req, int64_t now_us,
     }
     if (self->stats.unfinished >= self->cfg.max_queued_jobs)
         return PF_EBUSY;
-    pf_modset_t set = pf_graph_close(req->modules ? req->modules : PF_MODULE_ALL);
-    pf_job_t *job = s_job_new(self, req->domain, set, req->priority, req->idem_key, now_us);
+    pf_modset_t requested = req->modules ? req->modules : PF_MODULE_ALL;
+    pf_job_t *job = s_job_new(self, req->domain, requested, req->priority, req->idem_key, now_us);
     s_job_start(self, job, now_us);
     *job_p = job;
     if (existing)
@@ -532,7 +540,7 @@ pf_engine_submit_batch(pf_engine_t *self, const char *const *domains, size_t cou
         return PF_EINVAL;
     if (self->stats.unfinished + count > self->cfg.max_queued_jobs)
         return PF_EBUSY;
-    pf_modset_t set = pf_graph_close(modules ? modules : PF_MODULE_ALL);
+    pf_modset_t requested = modules ? modules : PF_MODULE_ALL;
     pf_batch_t *batch = pf_calloc(1, sizeof *batch);
     s_new_id(batch->id, "batch_");
     batch->total = (uint32_t)count;
@@ -540,7 +548,7 @@ pf_engine_submit_batch(pf_engine_t *self, const char *const *domains, size_t cou
     batch->jobs = pf_calloc(count, sizeof *batch->jobs);
     pf_store_put_batch(self->store, batch);
     for (size_t i = 0; i < count; i++) {
-        pf_job_t *job = s_job_new(self, domains[i], set, priority, NULL, now_us);
+        pf_job_t *job = s_job_new(self, domains[i], requested, priority, NULL, now_us);
         job->batch = batch;
         job->refs++;            /* the batch's reference                   */
         batch->jobs[i] = job;
@@ -576,18 +584,17 @@ pf_engine_cancel_job(pf_engine_t *self, pf_job_t *job, int64_t now_us)
     pf_batch_t *batch = job->batch;
     bool in_backlog = false;
     if (batch) {
-        for (pf_job_t **pp = &batch->backlog; *pp; pp = &(*pp)->queue_next)
+        pf_job_t *prev = NULL;
+        for (pf_job_t **pp = &batch->backlog; *pp; prev = *pp, pp = &(*pp)->queue_next)
             if (*pp == job) {
                 *pp = job->queue_next;
+                if (batch->backlog_tail == job)
+                    batch->backlog_tail = prev;
                 in_backlog = true;
                 break;
             }
-        if (in_backlog) {
-            batch->backlog_tail = NULL;
-            for (pf_job_t *j = batch->backlog; j; j = j->queue_next)
-                batch->backlog_tail = j;
+        if (in_backlog)
             batch->active++;    /* s_batch_job_ended takes it back          */
-        }
         job->queue_next = NULL;
     }
     for (int m = 0; m < PF_MODULE_COUNT; m++) {
@@ -734,6 +741,9 @@ pf_engine_task_result(pf_engine_t *self, pf_dispatch_t *task, bool ok, const voi
         self->stats.results_taken++;
         /* Learn from what the module itself measured (excludes transit).  */
         double sample = duration_ms / 1000.0;
+        double cap = self->cfg.module_timeout_ms / 1000.0;
+        if (sample > cap)
+            sample = cap;   /* one absurd report must not skew every rank */
         self->durations[m] += PF_DEFAULT_EWMA_ALPHA * (sample - self->durations[m]);
         if (s_wanted(self)) {
             pf_value_t *body = s_module_event(job, m);
@@ -787,7 +797,13 @@ s_expired_job(pf_job_t *job, void *arg)
         s_job_free(job);
         return;
     }
-    job->queue_next = self->zombies;   /* freed once unreferenced          */
+    /* Nobody can ask for it any more: give back the bulk now, the record
+       itself once nothing refers to it.                                    */
+    for (int m = 0; m < PF_MODULE_COUNT; m++) {
+        free(job->result[m]);
+        job->result[m] = NULL;
+    }
+    job->queue_next = self->zombies;
     self->zombies = job;
 }
 
@@ -996,17 +1012,23 @@ pf_engine_result_body(pf_engine_t *self, const pf_job_t *job, const char *req_id
     return body;
 }
 
-void
+int
 pf_engine_add_waiter(pf_engine_t *self, pf_job_t *job, const void *rid, size_t rid_size,
                      const char *req_id)
 {
     (void)self;
+    size_t n = 0;
+    for (pf_waiter_t *x = job->waiters; x; x = x->next)
+        n++;
+    if (n >= PF_JOB_WAITERS_MAX)
+        return PF_EBUSY;
     pf_waiter_t *w = pf_calloc(1, sizeof *w);
     memcpy(w->rid, rid, rid_size < PF_RID_MAX ? rid_size : PF_RID_MAX);
     w->rid_size = rid_size < PF_RID_MAX ? rid_size : PF_RID_MAX;
     snprintf(w->req_id, sizeof w->req_id, "%s", req_id);
     w->next = job->waiters;
     job->waiters = w;
+    return PF_OK;
 }
 
 void

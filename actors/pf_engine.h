@@ -112,8 +112,10 @@ pf_value_t *pf_engine_result_body(pf_engine_t *self, const pf_job_t *job, const 
     durations.                                                              */
 double pf_engine_eta(pf_engine_t *self, const pf_job_t *job, int64_t now_us);
 
-/*  Adds a sync waiter to a job (copied).                                   */
-void pf_engine_add_waiter(pf_engine_t *self, pf_job_t *job, const void *rid, size_t rid_size,
+/*  Adds a sync waiter to a job (copied).  PF_EBUSY when the job already has
+    PF_JOB_WAITERS_MAX of them (repeated sync ENRICH with one idempotency
+    key must not grow a job without bound).                                 */
+int pf_engine_add_waiter(pf_engine_t *self, pf_job_t *job, const void *rid, size_t rid_size,
                           const char *req_id);
 
 /*  Counters for operators and tests.                                       */

@@ -74,7 +74,8 @@ struct pf_job_t {
     pf_batch_t *batch;                      /* owning batch or NULL        */
     pfp_priority_t priority;                /* queue class                 */
     pf_job_status_t status;                 /* job state                   */
-    pf_modset_t set;                        /* modules of this job         */
+    pf_modset_t requested;                  /* modules the client asked for */
+    pf_modset_t set;                        /* requested + their upstream  */
     pf_modset_t finished;                   /* modules in a final state    */
     uint8_t mstate[PF_MODULE_COUNT];        /* pf_mod_status_t per module  */
     uint8_t attempts[PF_MODULE_COUNT];      /* dispatches so far           */

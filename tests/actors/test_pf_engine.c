@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pf_engine.h"
 #include "pf_error.h"
@@ -398,6 +399,65 @@ START_TEST(test_status_and_result_bodies)
 }
 END_TEST
 
+START_TEST(test_status_judged_on_requested_modules)
+{
+    pf_engine_t *e = s_engine(1, 100);
+    int ci = pf_graph_find("competitor_intelligence");
+    int ts = pf_graph_find("technology_stack");
+    pf_job_t *job = s_submit(e, 1u << ci, PFP_PRIORITY_DEFAULT, NULL);
+    /* technology_stack is implied (optional input) and fails; what was
+       asked for completed: the job is completed.                           */
+    s_run_all(e, 1u << ts);
+    ck_assert_int_eq(job->mstate[ts], PF_MOD_FAILED);
+    ck_assert_int_eq(job->mstate[ci], PF_MOD_COMPLETED);
+    ck_assert_int_eq(job->status, PF_JOB_COMPLETED);
+    /* Asking for technology_stack itself, the same failure is partial.    */
+    pf_job_t *j2 = s_submit(e, (1u << ci) | (1u << ts), PFP_PRIORITY_DEFAULT, NULL);
+    s_run_all(e, 1u << ts);
+    ck_assert_int_eq(j2->status, PF_JOB_PARTIAL);
+    pf_engine_destroy(&e);
+}
+END_TEST
+
+START_TEST(test_cancelling_a_large_backlog_is_linear)
+{
+    enum { N = 100000 };
+    pf_engine_t *e = s_engine(1, N + 10);
+    char **names = malloc(N * sizeof *names);
+    for (int i = 0; i < N; i++) {
+        names[i] = malloc(32);
+        snprintf(names[i], 32, "d%d.example.com", i);
+    }
+    pf_batch_t *batch = NULL;
+    ck_assert_int_eq(pf_engine_submit_batch(e, (const char *const *)names, N,
+                                            1u << PF_MODULE_ROOT, PFP_PRIORITY_LOW, 1, 0, &batch),
+                     PF_OK);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pf_engine_cancel_batch(e, batch, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    ck_assert_uint_eq(batch->ended, N);
+    /* Quadratic would be minutes at this size; linear is milliseconds.    */
+    ck_assert_msg(secs < 5.0, "cancel of %d took %.2f s", N, secs);
+    for (int i = 0; i < N; i++)
+        free(names[i]);
+    free(names);
+    pf_engine_destroy(&e);
+}
+END_TEST
+
+START_TEST(test_waiters_are_bounded)
+{
+    pf_engine_t *e = s_engine(1, 100);
+    pf_job_t *job = s_submit(e, 1u << PF_MODULE_ROOT, PFP_PRIORITY_DEFAULT, "k");
+    for (int i = 0; i < PF_JOB_WAITERS_MAX; i++)
+        ck_assert_int_eq(pf_engine_add_waiter(e, job, "rid", 3, "r"), PF_OK);
+    ck_assert_int_eq(pf_engine_add_waiter(e, job, "rid", 3, "r"), PF_EBUSY);
+    pf_engine_destroy(&e);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -414,6 +474,9 @@ main(void)
     tcase_add_test(tc, test_batch_concurrency_and_cancel);
     tcase_add_test(tc, test_results_expire_after_ttl);
     tcase_add_test(tc, test_status_and_result_bodies);
+    tcase_add_test(tc, test_status_judged_on_requested_modules);
+    tcase_add_test(tc, test_cancelling_a_large_backlog_is_linear);
+    tcase_add_test(tc, test_waiters_are_bounded);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -192,6 +192,36 @@ class PfaPythonTest(unittest.TestCase):
         self.assertEqual(len(retried), 1)
         self.assertIn("bad_result", retried[0]["error"])
 
+    def test_too_deep_result_fails_the_attempt(self):
+        # A result nested deeper than a result may be would make every
+        # TASK carrying it undecodable downstream: refused where it arrives.
+        def first_deep(header, inputs):
+            if header["attempt"] == 1:
+                deep = {"x": 1}
+                for _ in range(60):
+                    deep = {"d": deep}
+                return [pfa("RESULT", {"task_id": header["task_id"], "job_id": header["job_id"],
+                                       "module": header["module"], "attempt": 1, "ok": True,
+                                       "duration_ms": 1}, deep)]
+            return self.actor.good_result(header, inputs)
+        self.actor.policy = first_deep
+        res = self.enrich("py-deep-result.com")
+        self.assertEqual(res["status"], "completed", res.body)
+        self.assertEqual(res["results"][SERVICE]["attempt"], 2)
+        retried = [e[1] for e in self.tap.for_job(res["job_id"])
+                   if e[0] == "module.retried" and e[1]["module"] == SERVICE]
+        self.assertIn("bad_result", retried[0]["error"])
+
+    def test_call_to_unknown_service_is_answered_at_once(self):
+        self.actor.send(pfa("CALL", {"call_id": 4242, "service": "no_such_service_%d" % os.getpid(),
+                                     "op": "lookup", "timeout_ms": 60000}, {}))
+        def answered():
+            return [hd for cmd, hd in self.actor.received
+                    if cmd == "REPLY" and hd.get("call_id") == 4242]
+        reply = h.wait_until(answered, 10, "REPLY to the call")[0]
+        self.assertFalse(reply["ok"])
+        self.assertEqual(reply["error_code"], "unknown_service")
+
     def test_error_result_is_retried(self):
         def first_error(header, inputs):
             if header["attempt"] == 1:
