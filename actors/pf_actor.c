@@ -683,10 +683,6 @@ s_decode_map(const pfa_msg_t *msg, pf_value_t **map_p)
 static void
 s_on_task(pf_actor_t *self, const pfa_msg_t *msg)
 {
-    /* After DRAIN the coordinator re-dispatches whatever we hold at
-       DISCONNECT; starting work that raced with DRAIN would only delay it. */
-    if (self->draining)
-        return;
     pf_task_t *task = pf_calloc(1, sizeof *task);
     task->gen = self->gen;
     task->started_ms = pf_actor_now_ms();
@@ -696,6 +692,14 @@ s_on_task(pf_actor_t *self, const pfa_msg_t *msg)
     s_copy(task->domain, sizeof task->domain, msg->domain);
     task->attempt = msg->attempt;
     task->timeout_ms = msg->timeout_ms;
+    /* A TASK that raced with our DRAIN goes straight back: "draining" tells
+       the coordinator to give it to another instance at once, without
+       counting a failed attempt.                                           */
+    if (self->draining) {
+        s_send_result(self, task, false, "draining", "this instance is draining", NULL, 0);
+        free(task);
+        return;
+    }
     if (!self->on_task) {
         s_send_result(self, task, false, "unsupported", "this actor runs no tasks", NULL, 0);
         free(task);
@@ -721,8 +725,10 @@ s_on_task(pf_actor_t *self, const pfa_msg_t *msg)
 static void
 s_on_call(pf_actor_t *self, const pfa_msg_t *msg)
 {
-    if (self->draining)
+    if (self->draining) {
+        s_send_reply(self, msg->call_id, false, "draining", "this instance is draining", NULL, 0);
         return;
+    }
     if (!self->on_call) {
         s_send_reply(self, msg->call_id, false, "unsupported", "this actor serves no calls",
                      NULL, 0);

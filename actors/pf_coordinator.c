@@ -829,6 +829,12 @@ s_reply_from_actor(pf_coordinator_t *self, pf_instance_t *inst, pfa_msg_t *msg)
         return;
     }
     pf_broker_release(self->broker, &call->work);
+    if (inst->service->module >= 0)
+        self->dirty |= 1u << inst->service->module;
+    if (!msg->ok && strcmp(msg->error_code, "draining") == 0) {
+        s_call_requeue(self, call);   /* another instance will serve it     */
+        return;
+    }
     s_call_unlink_inflight(self, call);
     s_call_answer(self, call, msg->ok, msg->error_code, msg->error_message, msg->payload,
                   msg->payload_size);
@@ -940,6 +946,13 @@ s_result_from_actor(pf_coordinator_t *self, pf_instance_t *inst, pfa_msg_t *msg)
     bool ok = msg->ok;
     const char *code = msg->error_code;
     const char *text = msg->error_message;
+    if (!ok && strcmp(code, "draining") == 0) {
+        /* It raced with the instance's DRAIN: not the module's failure.    */
+        pf_broker_release(self->broker, &task->work);
+        self->dirty |= 1u << task->module;
+        pf_engine_task_lost(self->engine, task, "instance draining", s_now_us());
+        return;
+    }
     /* A result travels on two levels deeper (inside TASK inputs and RESULT
        replies) and next to thirteen others: bound it here, where it can
        still fail its own attempt, not later in every consumer.             */

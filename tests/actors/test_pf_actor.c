@@ -787,9 +787,14 @@ START_TEST(test_sigterm_drains)
     ck_assert_int_eq(kill(getpid(), SIGTERM), 0);
     pfa_msg_t *drain = fc_expect(&fc, PFA_DRAIN, WAIT_MS);
     pfa_msg_destroy(&drain);
-    /* Work that raced with DRAIN is not started: the coordinator hands it
-       to another instance after our DISCONNECT.                          */
+    /* Work that raced with DRAIN is not started: it goes straight back as
+       "draining" so the coordinator hands it to another instance at once. */
     fc_task(&fc, 5, "mod_x", "late.com", 1, 60000, NULL);
+    pfa_msg_t *back = fc_expect(&fc, PFA_RESULT, WAIT_MS);
+    ck_assert_uint_eq(back->task_id, 5);
+    ck_assert(!back->ok);
+    ck_assert_str_eq(back->error_code, "draining");
+    pfa_msg_destroy(&back);
     pfa_msg_t *res = fc_expect(&fc, PFA_RESULT, WAIT_MS);
     ck_assert_uint_eq(res->task_id, 300);
     ck_assert(res->ok);

@@ -222,6 +222,26 @@ class PfaPythonTest(unittest.TestCase):
         self.assertFalse(reply["ok"])
         self.assertEqual(reply["error_code"], "unknown_service")
 
+    def test_draining_answer_is_not_a_failure(self):
+        # "draining" hands the task back: re-dispatched at once, and it does
+        # not use up one of the module's failed attempts.
+        def first_draining(header, inputs):
+            if header["attempt"] == 1:
+                return [pfa("RESULT", {"task_id": header["task_id"], "job_id": header["job_id"],
+                                       "module": header["module"], "attempt": 1, "ok": False,
+                                       "duration_ms": 0, "error_code": "draining",
+                                       "error_message": "this instance is draining"})]
+            return self.actor.good_result(header, inputs)
+        self.actor.policy = first_draining
+        res = self.enrich("py-draining.com")
+        self.assertEqual(res["status"], "completed", res.body)
+        self.assertEqual(res["results"][SERVICE]["attempt"], 2)
+        events = [e for e in self.tap.for_job(res["job_id"]) if e[1].get("module") == SERVICE]
+        self.assertFalse([e for e in events if e[0] == "module.failed"])
+        retried = [e[1] for e in events if e[0] == "module.retried"]
+        self.assertEqual(len(retried), 1)
+        self.assertIn("draining", retried[0]["error"])
+
     def test_error_result_is_retried(self):
         def first_error(header, inputs):
             if header["attempt"] == 1:
