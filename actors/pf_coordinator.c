@@ -36,6 +36,14 @@
 #define SWEEP_EVERY_US 100000  /* deadline and TTL sweep at least this often */
 #define LOG_EVERY_US 1000000   /* at most one repeated warning per second    */
 
+#define TAP_PREFIXES_MAX 64    /* distinct tap subscriptions tracked       */
+
+/*  One distinct subscription prefix on the tap.                            */
+typedef struct {
+    char prefix[PFA_NAME_MAX + 1];       /* topic prefix (may be empty)     */
+    size_t len;                          /* bytes in prefix                 */
+} s_sub_t;
+
 /*  A call from one actor to a service, routed by the coordinator.          */
 typedef struct s_call_t {
     pf_work_t work;                      /* link into the serving instance  */
@@ -67,7 +75,9 @@ struct pf_coordinator_t {
     pf_apikeys_t *keys;                      /* NULL: keys not configured   */
     pf_service_t *module_service[PF_MODULE_COUNT]; /* service per module    */
     pf_modset_t dirty;                       /* modules to dispatch         */
-    int tap_topics;                          /* distinct subscriptions      */
+    s_sub_t subs[TAP_PREFIXES_MAX];          /* live tap subscriptions      */
+    int sub_count;                           /* entries in subs             */
+    bool subs_overflow;                      /* too many: publish all       */
     uint64_t tap_dropped;                    /* events lost at the HWM      */
     s_call_t *pending_calls;                 /* waiting for credit (FIFO)   */
     s_call_t *pending_tail;                  /* last of them                */
@@ -140,11 +150,19 @@ s_warn(pf_coordinator_t *self, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- tap */
 
+/*  True if some subscriber's prefix matches topic.  XPUB tells us the first
+    subscription to each prefix and the last unsubscription, so the table
+    holds exactly the prefixes somebody listens to.                          */
 static bool
-s_tap_wanted(void *arg)
+s_tap_wanted(void *arg, const char *topic)
 {
     pf_coordinator_t *self = arg;
-    return self->tap_topics > 0;
+    if (self->subs_overflow)
+        return true;
+    for (int i = 0; i < self->sub_count; i++)
+        if (strncmp(topic, self->subs[i].prefix, self->subs[i].len) == 0)
+            return true;
+    return false;
 }
 
 static void
@@ -153,7 +171,7 @@ s_publish(void *arg, const char *topic, pf_value_t **body_p)
     pf_coordinator_t *self = arg;
     pf_value_t *body = *body_p;
     *body_p = NULL;
-    if (self->tap_topics <= 0) {
+    if (!s_tap_wanted(self, topic)) {
         pf_value_destroy(&body);
         return;
     }
@@ -171,6 +189,31 @@ s_publish(void *arg, const char *topic, pf_value_t **body_p)
 }
 
 static void
+s_tap_subscription(pf_coordinator_t *self, bool on, const char *prefix, size_t len)
+{
+    if (len > PFA_NAME_MAX) {
+        /* No topic is that long: such a subscription matches nothing.     */
+        return;
+    }
+    int found = -1;
+    for (int i = 0; i < self->sub_count; i++)
+        if (self->subs[i].len == len && memcmp(self->subs[i].prefix, prefix, len) == 0)
+            found = i;
+    if (on && found < 0) {
+        if (self->sub_count == TAP_PREFIXES_MAX) {
+            self->subs_overflow = true;   /* publish everything from now on */
+            return;
+        }
+        s_sub_t *sub = &self->subs[self->sub_count++];
+        memcpy(sub->prefix, prefix, len);
+        sub->prefix[len] = '\0';
+        sub->len = len;
+    } else if (!on && found >= 0) {
+        self->subs[found] = self->subs[--self->sub_count];
+    }
+}
+
+static void
 s_tap_subscriptions(pf_coordinator_t *self)
 {
     for (int n = 0; n < DRAIN_PER_TURN; n++) {
@@ -181,14 +224,9 @@ s_tap_subscriptions(pf_coordinator_t *self)
             return;
         }
         const uint8_t *d = zmq_msg_data(&msg);
-        if (zmq_msg_size(&msg) >= 1) {
-            /* XPUB passes up the first subscription of a topic and the
-               last unsubscription (also when a subscriber goes away).      */
-            if (d[0] == 1)
-                self->tap_topics++;
-            else if (d[0] == 0 && self->tap_topics > 0)
-                self->tap_topics--;
-        }
+        size_t size = zmq_msg_size(&msg);
+        if (size >= 1 && (d[0] == 0 || d[0] == 1))
+            s_tap_subscription(self, d[0] == 1, (const char *)d + 1, size - 1);
         zmq_msg_close(&msg);
     }
 }
@@ -197,7 +235,7 @@ static void
 s_publish_actor(pf_coordinator_t *self, const char *topic, const pf_instance_t *inst,
                 const char *why)
 {
-    if (!s_tap_wanted(self))
+    if (!s_tap_wanted(self, topic))
         return;
     pf_value_t *body = pf_value_map();
     pf_map_set_str(body, "service", inst->service->name);
@@ -995,7 +1033,7 @@ s_event_from_actor(pf_coordinator_t *self, pf_instance_t *inst, const pfa_msg_t 
                msg->topic, inst->id);
         return;
     }
-    if (self->tap_topics <= 0)
+    if (!s_tap_wanted(self, msg->topic))
         return;
     pf_value_t *body = NULL;
     if (pf_msgpack_decode(msg->payload, msg->payload_size, &PF_LIMITS_DEFAULT, &body) != PF_OK

@@ -80,9 +80,9 @@ s_new_id(char *out, const char *prefix)
 }
 
 static bool
-s_wanted(pf_engine_t *self)
+s_wanted(pf_engine_t *self, const char *topic)
 {
-    return !self->hooks.tap_wanted || self->hooks.tap_wanted(self->hooks_arg);
+    return !self->hooks.tap_wanted || self->hooks.tap_wanted(self->hooks_arg, topic);
 }
 
 static void
@@ -275,7 +275,7 @@ s_make_ready(pf_engine_t *self, pf_job_t *job, int m, int64_t now_us)
     };
     job->refs++;
     s_heap_push(&self->ready[m][job->priority], e);
-    if (s_wanted(self)) {
+    if (s_wanted(self, "module.ready")) {
         pf_value_t *body = s_module_event(job, m);
         s_publish(self, "module.ready", &body);
     }
@@ -313,13 +313,13 @@ s_job_end(pf_engine_t *self, pf_job_t *job, pf_job_status_t status, int64_t now_
     job->ended_us = now_us;
     self->stats.jobs_ended++;
     self->stats.unfinished--;
-    if (s_wanted(self)) {
+    char topic[32];
+    snprintf(topic, sizeof topic, "job.%s", pf_job_status_name(status));
+    if (s_wanted(self, topic)) {
         pf_value_t *body = pf_value_map();
         pf_map_set_str(body, "job_id", job->id);
         pf_map_set_str(body, "domain", job->domain);
         pf_map_set_int(body, "duration_ms", (now_us - job->created_us) / 1000);
-        char topic[32];
-        snprintf(topic, sizeof topic, "job.%s", pf_job_status_name(status));
         s_publish(self, topic, &body);
     }
     pf_store_job_ended(self->store, job);
@@ -370,7 +370,7 @@ s_settle(pf_engine_t *self, pf_job_t *job, int m, int64_t now_us)
                      pf_mod_status_name(job->mstate[missing]));
             job->mstate[d] = PF_MOD_SKIPPED;
             s_set_error(job, d, why);
-            if (s_wanted(self)) {
+            if (s_wanted(self, "module.skipped")) {
                 pf_value_t *body = s_module_event(job, d);
                 pf_map_set_str(body, "reason", why);
                 s_publish(self, "module.skipped", &body);
@@ -490,7 +490,7 @@ s_job_new(pf_engine_t *self, const char *domain, pf_modset_t requested, pfp_prio
     pf_store_put_job(self->store, job);
     self->stats.jobs_accepted++;
     self->stats.unfinished++;
-    if (s_wanted(self)) {
+    if (s_wanted(self, "job.accepted")) {
         pf_value_t *body = pf_value_map();
         pf_map_set_str(body, "job_id", job->id);
         pf_map_set_str(body, "domain", job->domain);
@@ -655,14 +655,14 @@ pf_engine_next_task(pf_engine_t *self, int module, int64_t now_us)
                 self->stats.retries++;
             if (job->status == PF_JOB_QUEUED) {
                 job->status = PF_JOB_RUNNING;
-                if (s_wanted(self)) {
+                if (s_wanted(self, "job.started")) {
                     pf_value_t *body = pf_value_map();
                     pf_map_set_str(body, "job_id", job->id);
                     pf_map_set_str(body, "domain", job->domain);
                     s_publish(self, "job.started", &body);
                 }
             }
-            if (s_wanted(self)) {
+            if (s_wanted(self, "module.started")) {
                 pf_value_t *body = s_module_event(job, module);
                 s_publish(self, "module.started", &body);
             }
@@ -696,7 +696,7 @@ s_attempt_failed(pf_engine_t *self, pf_job_t *job, int m, const char *what, int6
     job->task[m] = NULL;
     s_set_error(job, m, what);
     if (job->failures[m] < self->cfg.module_attempts) {
-        if (s_wanted(self)) {
+        if (s_wanted(self, "module.retried")) {
             pf_value_t *body = s_module_event(job, m);
             pf_map_set_str(body, "error", what);
             s_publish(self, "module.retried", &body);
@@ -705,7 +705,7 @@ s_attempt_failed(pf_engine_t *self, pf_job_t *job, int m, const char *what, int6
         return;
     }
     job->mstate[m] = PF_MOD_FAILED;
-    if (s_wanted(self)) {
+    if (s_wanted(self, "module.failed")) {
         pf_value_t *body = s_module_event(job, m);
         pf_map_set_int(body, "duration_ms", (now_us - job->mstart_us[m]) / 1000);
         pf_map_set_str(body, "error", what);
@@ -745,7 +745,7 @@ pf_engine_task_result(pf_engine_t *self, pf_dispatch_t *task, bool ok, const voi
         if (sample > cap)
             sample = cap;   /* one absurd report must not skew every rank */
         self->durations[m] += PF_DEFAULT_EWMA_ALPHA * (sample - self->durations[m]);
-        if (s_wanted(self)) {
+        if (s_wanted(self, "module.completed")) {
             pf_value_t *body = s_module_event(job, m);
             pf_map_set_int(body, "duration_ms", duration_ms);
             s_publish(self, "module.completed", &body);
@@ -778,7 +778,7 @@ pf_engine_task_lost(pf_engine_t *self, pf_dispatch_t *task, const char *why, int
             job->failures[m] = (uint8_t)self->cfg.module_attempts;
             s_attempt_failed(self, job, m, what, now_us);
         } else {
-            if (s_wanted(self)) {
+            if (s_wanted(self, "module.retried")) {
                 pf_value_t *body = s_module_event(job, m);
                 pf_map_set_str(body, "error", why);
                 s_publish(self, "module.retried", &body);

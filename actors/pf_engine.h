@@ -24,9 +24,9 @@
 typedef struct pf_engine_t pf_engine_t;
 
 typedef struct {
-    /*  True when a tap event would reach somebody; the engine skips
-        building events otherwise.  May be NULL (always build).            */
-    bool (*tap_wanted)(void *arg);
+    /*  True when an event of this topic would reach somebody; the engine
+        skips building it otherwise.  May be NULL (always build).          */
+    bool (*tap_wanted)(void *arg, const char *topic);
     /*  Publishes a tap event; takes ownership of *body.  The coordinator
         adds ts and type.                                                   */
     void (*publish)(void *arg, const char *topic, pf_value_t **body);
