@@ -557,13 +557,16 @@ s_cmd_cancel(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t 
         pf_map_set_str(body, "batch_id", batch->id);
         /* What the batch now is: cancelled if any of its jobs is (by this
            request or earlier), else how its jobs ended.                    */
-        uint32_t completed = 0, cancelled = 0;
+        uint32_t completed = 0, cancelled = 0, failed = 0;
         for (uint32_t i = 0; i < batch->total; i++) {
             completed += batch->jobs[i]->status == PF_JOB_COMPLETED;
             cancelled += batch->jobs[i]->status == PF_JOB_CANCELLED;
+            failed += batch->jobs[i]->status == PF_JOB_FAILED;
         }
-        pf_map_set_str(body, "status", cancelled ? "cancelled"
-                                       : completed == batch->total ? "completed" : "partial");
+        pf_map_set_str(body, "status", cancelled                     ? "cancelled"
+                                       : completed == batch->total ? "completed"
+                                       : failed == batch->total    ? "failed"
+                                                                   : "partial");
     }
     s_reply(self, rid, "CANCELLED", &body);
 }
