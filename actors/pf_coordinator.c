@@ -334,6 +334,20 @@ s_admit(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t *req)
     return false;
 }
 
+/*  The checks ENRICH and BATCH share: module names, then the api key.
+    Replies and returns false on refusal.                                    */
+static bool
+s_accept_modules_and_key(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t *req,
+                         pf_modset_t *set)
+{
+    const char *bad = NULL;
+    if (s_modules(req->modules, req->module_count, set, &bad) != PF_OK) {
+        s_reply_error(self, rid, req->req_id, "unknown_module", "no module named '%s'", bad);
+        return false;
+    }
+    return s_admit(self, rid, req);
+}
+
 /* ---------------------------------------------------------- client commands */
 
 static void
@@ -357,12 +371,7 @@ s_cmd_enrich(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t 
         return;
     }
     pf_modset_t set = PF_MODULE_ALL;
-    const char *bad = NULL;
-    if (s_modules(req->modules, req->module_count, &set, &bad) != PF_OK) {
-        s_reply_error(self, rid, req->req_id, "unknown_module", "no module named '%s'", bad);
-        return;
-    }
-    if (!s_admit(self, rid, req))
+    if (!s_accept_modules_and_key(self, rid, req, &set))
         return;
     int64_t now = s_now_us();
     /* Idempotency keys are scoped by api key, so two clients cannot collide
@@ -430,12 +439,7 @@ s_cmd_batch(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t *
         return;
     }
     pf_modset_t set = PF_MODULE_ALL;
-    const char *bad = NULL;
-    if (s_modules(req->modules, req->module_count, &set, &bad) != PF_OK) {
-        s_reply_error(self, rid, req->req_id, "unknown_module", "no module named '%s'", bad);
-        return;
-    }
-    if (!s_admit(self, rid, req))
+    if (!s_accept_modules_and_key(self, rid, req, &set))
         return;
     char **ok = pf_calloc(req->domain_count, sizeof *ok);
     size_t ok_count = 0;

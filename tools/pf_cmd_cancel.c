@@ -51,19 +51,11 @@ pf_cmd_cancel(int argc, char **argv)
         return PF_EXIT_FAIL;
     pf_value_t *body = pf_value_map();
     pf_map_set_str(body, kind == PF_CLI_ID_JOB ? "job_id" : "batch_id", id);
-    char cmd[PF_CLIENT_CMD_MAX];
     pf_value_t *reply = NULL;
     int status = PF_EXIT_FAIL;
-    if (pf_cli_request(&cli, client, "CANCEL", body, pf_cli_request_timeout(&cli), cmd, &reply)
-        == PF_OK) {
-        if (strcmp(cmd, "CANCELLED") == 0)
-            status = pf_cli_print_json(stdout, reply, PF_JSON_PRETTY) == PF_OK ? PF_EXIT_OK
-                                                                                : PF_EXIT_FAIL;
-        else if (strcmp(cmd, "ERROR") == 0)
-            pf_cli_print_error(&cli, reply);
-        else
-            fprintf(stderr, "pf cancel: unexpected reply %s\n", cmd);
-    }
+    if (pf_cli_expect(&cli, client, "CANCEL", body, "CANCELLED", &reply) == PF_OK)
+        status = pf_cli_print_json(stdout, reply, PF_JSON_PRETTY) == PF_OK ? PF_EXIT_OK
+                                                                            : PF_EXIT_FAIL;
     pf_value_destroy(&reply);
     pf_value_destroy(&body);
     pf_client_destroy(&client);

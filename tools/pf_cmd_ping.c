@@ -44,17 +44,10 @@ pf_cmd_ping(int argc, char **argv)
     pf_client_t *client = pf_cli_connect(&cli);
     if (!client)
         return PF_EXIT_FAIL;
-    char cmd[PF_CLIENT_CMD_MAX];
     pf_value_t *reply = NULL;
-    int timeout = pf_cli_request_timeout(&cli);
     int status = PF_EXIT_FAIL;
-    if (pf_cli_request(&cli, client, "PING", NULL, timeout, cmd, &reply) == PF_OK) {
-        if (strcmp(cmd, "PONG") != 0) {
-            if (strcmp(cmd, "ERROR") == 0)
-                pf_cli_print_error(&cli, reply);
-            else
-                fprintf(stderr, "pf ping: unexpected reply %s\n", cmd);
-        } else if (json) {
+    if (pf_cli_expect(&cli, client, "PING", NULL, "PONG", &reply) == PF_OK) {
+        if (json) {
             status = pf_cli_print_json(stdout, reply, PF_JSON_PRETTY) == PF_OK ? PF_EXIT_OK
                                                                                 : PF_EXIT_FAIL;
         } else {

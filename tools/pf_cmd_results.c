@@ -84,26 +84,18 @@ pf_cmd_results(int argc, char **argv)
     pf_value_t *body = pf_value_map();
     pf_map_set_str(body, "job_id", id);
     pf_map_set_bool(body, "include_partial", partial);
-    char cmd[PF_CLIENT_CMD_MAX];
     pf_value_t *reply = NULL;
     int status = PF_EXIT_FAIL;
-    if (pf_cli_request(&cli, client, "RESULTS", body, pf_cli_request_timeout(&cli), cmd, &reply)
-        == PF_OK) {
-        if (strcmp(cmd, "RESULT") == 0) {
-            int rc;
-            if (!json && isatty(STDOUT_FILENO)) {
-                pf_progress_t *table = s_durations(&cli, client, id);
-                rc = pf_report_result(stdout, reply, table);
-                pf_progress_destroy(&table);
-            } else {
-                rc = pf_cli_print_json(stdout, reply, PF_JSON_PRETTY);
-            }
-            status = rc == PF_OK ? PF_EXIT_OK : PF_EXIT_FAIL;
-        } else if (strcmp(cmd, "ERROR") == 0) {
-            pf_cli_print_error(&cli, reply);
+    if (pf_cli_expect(&cli, client, "RESULTS", body, "RESULT", &reply) == PF_OK) {
+        int rc;
+        if (!json && isatty(STDOUT_FILENO)) {
+            pf_progress_t *table = s_durations(&cli, client, id);
+            rc = pf_report_result(stdout, reply, table);
+            pf_progress_destroy(&table);
         } else {
-            fprintf(stderr, "pf results: unexpected reply %s\n", cmd);
+            rc = pf_cli_print_json(stdout, reply, PF_JSON_PRETTY);
         }
+        status = rc == PF_OK ? PF_EXIT_OK : PF_EXIT_FAIL;
     }
     pf_value_destroy(&reply);
     pf_value_destroy(&body);

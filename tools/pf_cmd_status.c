@@ -57,21 +57,12 @@ pf_cmd_status(int argc, char **argv)
         return PF_EXIT_FAIL;
     pf_value_t *body = pf_value_map();
     pf_map_set_str(body, kind == PF_CLI_ID_JOB ? "job_id" : "batch_id", id);
-    char cmd[PF_CLIENT_CMD_MAX];
     pf_value_t *reply = NULL;
     int status = PF_EXIT_FAIL;
-    if (pf_cli_request(&cli, client, "STATUS", body, pf_cli_request_timeout(&cli), cmd, &reply)
-        == PF_OK) {
-        if (strcmp(cmd, "STATUS") == 0) {
-            int rc = !json && isatty(STDOUT_FILENO) ? pf_report_status(stdout, reply)
-                                                     : pf_cli_print_json(stdout, reply,
-                                                                         PF_JSON_PRETTY);
-            status = rc == PF_OK ? PF_EXIT_OK : PF_EXIT_FAIL;
-        } else if (strcmp(cmd, "ERROR") == 0) {
-            pf_cli_print_error(&cli, reply);
-        } else {
-            fprintf(stderr, "pf status: unexpected reply %s\n", cmd);
-        }
+    if (pf_cli_expect(&cli, client, "STATUS", body, "STATUS", &reply) == PF_OK) {
+        int rc = !json && isatty(STDOUT_FILENO) ? pf_report_status(stdout, reply)
+                                                 : pf_cli_print_json(stdout, reply, PF_JSON_PRETTY);
+        status = rc == PF_OK ? PF_EXIT_OK : PF_EXIT_FAIL;
     }
     pf_value_destroy(&reply);
     pf_value_destroy(&body);

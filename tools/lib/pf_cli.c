@@ -238,6 +238,27 @@ pf_cli_request(const pf_cli_t *cli, pf_client_t *client, const char *command,
     return rc;
 }
 
+int
+pf_cli_expect(const pf_cli_t *cli, pf_client_t *client, const char *command, pf_value_t *body,
+              const char *expected, pf_value_t **reply_p)
+{
+    char cmd[PF_CLIENT_CMD_MAX];
+    pf_value_t *reply = NULL;
+    if (pf_cli_request(cli, client, command, body, pf_cli_request_timeout(cli), cmd, &reply)
+        != PF_OK)
+        return PF_EIO;
+    if (strcmp(cmd, expected) == 0) {
+        *reply_p = reply;
+        return PF_OK;
+    }
+    if (strcmp(cmd, "ERROR") == 0)
+        pf_cli_print_error(cli, reply);
+    else
+        fprintf(stderr, "pf %s: unexpected reply %s\n", cli->command, cmd);
+    pf_value_destroy(&reply);
+    return PF_EIO;
+}
+
 void
 pf_cli_print_error(const pf_cli_t *cli, const pf_value_t *body)
 {

@@ -100,6 +100,13 @@ int pf_cli_request(const pf_cli_t *cli, pf_client_t *client, const char *command
                    pf_value_t *body, int timeout_ms, char reply_cmd[PF_CLIENT_CMD_MAX],
                    pf_value_t **reply_p);
 
+/*  One request with the request timeout: returns 0 with *reply_p (caller
+    owns) when the reply is `expected` ("STATUS"); otherwise says why on
+    stderr (the ERROR's code and message, an unexpected reply, no reply) and
+    returns PF_EIO.  body is borrowed (NULL for an empty map).              */
+int pf_cli_expect(const pf_cli_t *cli, pf_client_t *client, const char *command, pf_value_t *body,
+                  const char *expected, pf_value_t **reply_p);
+
 /*  Explains a failed client call (rc from pf_client_*) on stderr.         */
 void pf_cli_report_failure(const pf_cli_t *cli, int rc, int timeout_ms);
 
