@@ -16,6 +16,7 @@
     drain requests, signals), the socket, watched descriptors, then due
     timers, then connection upkeep (heartbeats, liveness, reconnects, the
     end of a drain).                                                        */
+#include "pf_log.h"
 #include "pf_actor.h"
 
 #include <assert.h>
@@ -201,20 +202,12 @@ s_log(const pf_actor_t *self, const char *fmt, ...) __attribute__((format(printf
 static void
 s_log(const pf_actor_t *self, const char *fmt, ...)
 {
-    char line[1024];
-    int n = snprintf(line, sizeof line, "pf actor %s: ", self->instance);
-    if (n < 0 || (size_t) n >= sizeof line)
-        n = 0;
+    char who[PFA_INSTANCE_MAX + 16];
+    snprintf(who, sizeof who, "pf actor %s", self->instance);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line + n, sizeof line - (size_t) n, fmt, ap);
+    pf_logv(who, fmt, ap);
     va_end(ap);
-    size_t len = strlen(line);
-    if (len + 1 < sizeof line) {
-        line[len++] = '\n';
-        line[len] = '\0';
-    }
-    fputs(line, stderr);
 }
 
 /*  Reconnect delay for the current failure count: exponential between
@@ -1248,6 +1241,30 @@ pf_actor_task_live(const pf_actor_t *self, const pf_task_t *task)
     return s_task_is_live(self, task);
 }
 
+/*  Encodes what a handler answered (a result or a call reply): it must be
+    a map of at most max bytes.  Returns 0 with the bytes, or PF_ETYPE /
+    PF_ETOOBIG with the wire error code and message to send instead.        */
+static int
+s_encode_answer(pf_actor_t *self, const char *what, const pf_value_t *value, size_t max,
+                uint8_t **data_p, size_t *size_p, const char **code, const char **why)
+{
+    if (!pf_value_is(value, PF_MAP) || pf_msgpack_encode(value, data_p, size_p) != PF_OK) {
+        s_log(self, "%s answered something that is not a map", what);
+        *code = "internal";
+        *why = "the answer is not a msgpack map";
+        return PF_ETYPE;
+    }
+    if (*size_p > max) {
+        s_log(self, "%s answered %zu bytes, over the limit of %zu", what, *size_p, max);
+        free(*data_p);
+        *data_p = NULL;
+        *code = "result_too_large";
+        *why = "the answer exceeds its size limit";
+        return PF_ETOOBIG;
+    }
+    return PF_OK;
+}
+
 int
 pf_actor_task_done(pf_actor_t *self, pf_task_t **task_p, pf_value_t **result_p)
 {
@@ -1261,23 +1278,13 @@ pf_actor_task_done(pf_actor_t *self, pf_task_t **task_p, pf_value_t **result_p)
         self->held--;
         uint8_t *data = NULL;
         size_t size = 0;
-        if (!pf_value_is(result, PF_MAP)) {
-            s_log(self, "module %s returned a non-map result", task->module);
-            s_send_result(self, task, false, "internal", "module returned a non-map result",
-                          NULL, 0);
-            rc = PF_ETYPE;
-        } else if (pf_msgpack_encode(result, &data, &size) != PF_OK) {
-            s_send_result(self, task, false, "internal", "result could not be encoded", NULL, 0);
-            rc = PF_ETYPE;
-        } else if (size > PFA_PAYLOAD_MAX) {
-            s_log(self, "module %s returned %zu bytes, over the payload limit", task->module,
-                  size);
-            s_send_result(self, task, false, "result_too_large",
-                          "the result exceeds the protocol's payload limit", NULL, 0);
-            rc = PF_ETOOBIG;
-        } else {
+        const char *code = NULL, *why = NULL;
+        rc = s_encode_answer(self, task->module, result, PF_RESULT_MAX_BYTES, &data, &size,
+                             &code, &why);
+        if (rc == PF_OK)
             rc = s_send_result(self, task, true, NULL, NULL, data, size);
-        }
+        else
+            s_send_result(self, task, false, code, why, NULL, 0);
         free(data);
     }
     pf_value_destroy(&result);
@@ -1321,16 +1328,12 @@ pf_actor_reply(pf_actor_t *self, pf_call_t **call_p, pf_value_t **reply_p)
         self->held--;
         uint8_t *data = NULL;
         size_t size = 0;
-        if (!pf_value_is(reply, PF_MAP) || pf_msgpack_encode(reply, &data, &size) != PF_OK) {
-            s_send_reply(self, call->call_id, false, "internal", "reply is not a map", NULL, 0);
-            rc = PF_ETYPE;
-        } else if (size > PFA_PAYLOAD_MAX) {
-            s_send_reply(self, call->call_id, false, "reply_too_large",
-                         "the reply exceeds the protocol's payload limit", NULL, 0);
-            rc = PF_ETOOBIG;
-        } else {
+        const char *code = NULL, *why = NULL;
+        rc = s_encode_answer(self, call->op, reply, PFA_PAYLOAD_MAX, &data, &size, &code, &why);
+        if (rc == PF_OK)
             rc = s_send_reply(self, call->call_id, true, NULL, NULL, data, size);
-        }
+        else
+            s_send_reply(self, call->call_id, false, code, why, NULL, 0);
         free(data);
     }
     pf_value_destroy(&reply);

@@ -27,6 +27,7 @@
 #include "pf_domain.h"
 #include "pf_engine.h"
 #include "pf_error.h"
+#include "pf_log.h"
 #include "pf_msgpack.h"
 #include "pf_pfa.h"
 #include "pf_pfp.h"
@@ -116,20 +117,15 @@ s_wall_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+static void s_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static void
 s_log(const char *fmt, ...)
 {
-    char when[32];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    fprintf(stderr, "%s coordinator: ", when);
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    pf_logv("coordinator", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 /*  Logs at most once per second for conditions a peer can repeat at will.  */

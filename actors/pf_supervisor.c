@@ -4,6 +4,7 @@
     pf_supervisor_poll: reap exited children with waitpid(pid, WNOHANG) on
     our own pids (never waitpid(-1): the process may have other children),
     restart the ones whose backoff is over, and walk the stop sequence.    */
+#include "pf_log.h"
 #include "pf_supervisor.h"
 
 #include <errno.h>
@@ -94,20 +95,10 @@ s_log(const pf_supervisor_t *self, const char *fmt, ...) __attribute__((format(p
 static void
 s_log(const pf_supervisor_t *self, const char *fmt, ...)
 {
-    char line[1024];
-    int n = snprintf(line, sizeof line, "%s: ", self->prefix);
-    if (n < 0 || (size_t) n >= sizeof line)
-        n = 0;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line + n, sizeof line - (size_t) n, fmt, ap);
+    pf_logv(self->prefix, fmt, ap);
     va_end(ap);
-    size_t len = strlen(line);
-    if (len + 1 < sizeof line) {
-        line[len++] = '\n';
-        line[len] = '\0';
-    }
-    fputs(line, stderr);
 }
 
 void
