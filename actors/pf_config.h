@@ -31,6 +31,9 @@ extern "C" {
 #define PF_DEFAULT_MAX_MSG_BYTES (32 << 20) /* ZMQ_MAXMSGSIZE on every socket */
 #define PF_DEFAULT_SNDHWM 100000         /* client/actor socket HWM (msgs)  */
 #define PF_DEFAULT_TAP_HWM 10000         /* tap PUB HWM: drop past this     */
+#define PF_TAP_SNDBUF_BYTES (256 << 10)  /* kernel send buffer per tap
+                                            subscriber, so a stuck one costs
+                                            bounded memory, not megabytes   */
 #define PF_DEFAULT_CAPACITY 16           /* tasks one module actor runs at once */
 #define PF_DEFAULT_EWMA_ALPHA 0.2        /* weight of a new duration sample */
 #define PF_JOB_WAITERS_MAX 64            /* sync ENRICH clients on one job  */

@@ -1216,6 +1216,14 @@ s_bind(pf_coordinator_t *self, int type, const char *endpoint, char *bound, size
             return NULL;
         }
     }
+    if (type == ZMQ_XPUB) {
+        int sndbuf = PF_TAP_SNDBUF_BYTES;
+        if (zmq_setsockopt(sock, ZMQ_SNDBUF, &sndbuf, sizeof sndbuf) != 0) {
+            s_log("cannot set the tap's send buffer: %s", zmq_strerror(errno));
+            zmq_close(sock);
+            return NULL;
+        }
+    }
     if (zmq_bind(sock, endpoint) != 0) {
         s_log("cannot bind %s: %s", endpoint, zmq_strerror(errno));
         zmq_close(sock);
