@@ -3,14 +3,14 @@
     Signals only write a byte to a self-pipe; everything else happens in
     pf_supervisor_poll: reap exited children with waitpid(pid, WNOHANG) on
     our own pids (never waitpid(-1): the process may have other children),
-    restart the ones whose backoff is over, and walk the stop sequence.    */
+    restart the ones whose backoff is over, and walk the stop sequence.
+    The wait is a zmq_poll over the self-pipe and the watched sockets.     */
 #include "pf_log.h"
 #include "pf_supervisor.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +20,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <zmq.h>
 
 #include "pf_alloc.h"
 #include "pf_error.h"
@@ -43,8 +45,17 @@ typedef struct {
     int64_t restart_at_ms;       /* BACKOFF: when to start again            */
     int64_t *recent;             /* start times of recent restarts          */
     uint32_t recent_count;       /* entries in recent                       */
-    uint32_t restarts;           /* restarts so far                         */
+    uint32_t restarts;           /* automatic restarts so far               */
+    int64_t started_at_ms;       /* unix ms the live process started        */
+    int64_t kill_at_ms;          /* RESTARTING: SIGKILL it then             */
+    bool kill_sent;              /* RESTARTING: SIGKILL already sent        */
 } s_child_t;
+
+typedef struct {
+    void *socket;                /* watched ZeroMQ socket (borrowed)        */
+    pf_supervisor_watch_fn *fn;  /* called when it is readable              */
+    void *arg;                   /* passed to fn                            */
+} s_watch_t;
 
 struct pf_supervisor_t {
     pf_supervisor_opts_t opts;   /* copy of the options                     */
@@ -61,6 +72,8 @@ struct pf_supervisor_t {
     int stop_tier;               /* tier being stopped; INT_MAX = none yet  */
     int64_t tier_deadline_ms;    /* SIGKILL the stop tier's survivors then  */
     bool tier_killed;            /* SIGKILL already sent to the stop tier   */
+    s_watch_t watches[PF_SUPERVISOR_WATCH_MAX]; /* sockets the loop polls   */
+    size_t watch_count;          /* entries in watches                      */
 };
 
 static volatile sig_atomic_t s_wake_fd = -1;   /* write end for handlers   */
@@ -86,6 +99,15 @@ s_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*  Wall clock in unix ms, for operators (when a process started).          */
+static int64_t
+s_unix_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -307,6 +329,7 @@ s_spawn(pf_supervisor_t *self, s_child_t *child)
     }
     child->pid = pid;
     child->state = PF_CHILD_RUNNING;
+    child->started_at_ms = s_unix_ms();
 }
 
 int
@@ -378,6 +401,19 @@ s_child_died(pf_supervisor_t *self, s_child_t *child, pid_t pid, int status, con
           (unsigned long long) delay);
 }
 
+/*  Operator restart of a child that has no process: start it now, as if it
+    had never crashed (its recent restarts are forgotten, so neither the
+    intensity limit nor the backoff remembers them).                       */
+static void
+s_start_now(pf_supervisor_t *self, s_child_t *child)
+{
+    child->recent_count = 0;
+    child->kill_sent = false;
+    s_spawn(self, child);
+    if (child->state == PF_CHILD_RUNNING)
+        s_log(self, "restarted %s (pid %d) on request", child->name, (int) child->pid);
+}
+
 static void
 s_reap(pf_supervisor_t *self)
 {
@@ -396,9 +432,14 @@ s_reap(pf_supervisor_t *self)
             s_describe(status, how, sizeof how);
         pid_t pid = child->pid;
         child->pid = 0;
+        child->started_at_ms = 0;
         if (self->stopping) {
             child->state = PF_CHILD_STOPPED;
             s_log(self, "%s (pid %d) %s", child->name, (int) pid, how);
+        } else if (child->state == PF_CHILD_RESTARTING) {
+            s_log(self, "%s (pid %d) %s; starting it again (operator restart)", child->name,
+                  (int) pid, how);
+            s_start_now(self, child);
         } else {
             s_child_died(self, child, pid, r < 0 ? 0 : status, how);
         }
@@ -411,6 +452,15 @@ s_restart_due(pf_supervisor_t *self)
     int64_t now = s_now_ms();
     for (size_t i = 0; i < self->count; i++) {
         s_child_t *child = &self->children[i];
+        if (child->state == PF_CHILD_RESTARTING && !child->kill_sent
+            && now >= child->kill_at_ms) {
+            /* It had the same grace to drain as a stop gives.              */
+            child->kill_sent = true;
+            s_log(self, "%s (pid %d) still running %u ms after SIGTERM: SIGKILL", child->name,
+                  (int) child->pid, self->opts.grace_ms);
+            kill(child->pid, SIGKILL);
+            continue;
+        }
         if (child->state != PF_CHILD_BACKOFF || now < child->restart_at_ms)
             continue;
         child->restarts++;
@@ -475,6 +525,10 @@ s_stop_step(pf_supervisor_t *self)
         s_child_t *child = &self->children[i];
         if (child->pid <= 0 || (!self->killing && child->tier != tier))
             continue;
+        /* A child being restarted had its SIGTERM and is draining; a
+           second one would make an actor quit at once.                   */
+        if (sig == SIGTERM && child->state == PF_CHILD_RESTARTING)
+            continue;
         if (sig == SIGKILL)
             s_log(self, "%s (pid %d) still running: SIGKILL", child->name, (int) child->pid);
         kill(child->pid, sig);
@@ -490,10 +544,14 @@ s_next_deadline(const pf_supervisor_t *self)
         if (!self->tier_killed && self->stop_tier != INT_MAX)
             next = self->tier_deadline_ms;
     } else {
-        for (size_t i = 0; i < self->count; i++)
-            if (self->children[i].state == PF_CHILD_BACKOFF
-                && self->children[i].restart_at_ms < next)
-                next = self->children[i].restart_at_ms;
+        for (size_t i = 0; i < self->count; i++) {
+            const s_child_t *child = &self->children[i];
+            if (child->state == PF_CHILD_BACKOFF && child->restart_at_ms < next)
+                next = child->restart_at_ms;
+            if (child->state == PF_CHILD_RESTARTING && !child->kill_sent
+                && child->kill_at_ms < next)
+                next = child->kill_at_ms;
+        }
     }
     if (next == INT64_MAX)
         return -1;
@@ -533,15 +591,32 @@ pf_supervisor_poll(pf_supervisor_t *self, int timeout_ms)
     int wait = timeout_ms;
     if (deadline >= 0 && (wait < 0 || deadline < wait))
         wait = deadline > INT_MAX ? INT_MAX : (int) deadline;
-    struct pollfd pfd = { self->wake[0], POLLIN, 0 };
-    int rc = poll(&pfd, 1, wait);
+    zmq_pollitem_t items[1 + PF_SUPERVISOR_WATCH_MAX];
+    size_t n = 0;
+    items[n++] = (zmq_pollitem_t) { NULL, self->wake[0], ZMQ_POLLIN, 0 };
+    for (size_t i = 0; i < self->watch_count; i++)
+        items[n++] = (zmq_pollitem_t) { self->watches[i].socket, 0, ZMQ_POLLIN, 0 };
+    int rc = zmq_poll(items, (int) n, wait);
     if (rc < 0 && errno != EINTR) {
-        s_log(self, "poll failed: %s", strerror(errno));
+        s_log(self, "poll failed: %s", zmq_strerror(errno));
         return PF_EIO;
     }
     s_read_wake(self);
     /* Reap every time: a SIGCHLD can coincide with another wake-up.       */
     s_reap(self);
+    /* After the reap, so that what a watcher reports is current.  A
+       callback may unwatch sockets: each is looked up again.              */
+    for (size_t i = 1; rc > 0 && i < n; i++) {
+        if (!(items[i].revents & ZMQ_POLLIN))
+            continue;
+        for (size_t w = 0; w < self->watch_count; w++) {
+            if (self->watches[w].socket == items[i].socket) {
+                s_watch_t watch = self->watches[w];
+                watch.fn(self, watch.socket, watch.arg);
+                break;
+            }
+        }
+    }
     if (self->stopping) {
         s_stop_step(self);
         return PF_OK;
@@ -550,7 +625,8 @@ pf_supervisor_poll(pf_supervisor_t *self, int timeout_ms)
     bool alive = false;
     for (size_t i = 0; i < self->count; i++) {
         pf_child_state_t st = self->children[i].state;
-        if (st == PF_CHILD_RUNNING || st == PF_CHILD_BACKOFF || st == PF_CHILD_NEW)
+        if (st == PF_CHILD_RUNNING || st == PF_CHILD_BACKOFF || st == PF_CHILD_NEW
+            || st == PF_CHILD_RESTARTING)
             alive = true;
     }
     if (!alive && self->count > 0) {
@@ -605,4 +681,111 @@ pf_supervisor_child_restarts(const pf_supervisor_t *self, const char *name)
 {
     const s_child_t *child = s_find(self, name);
     return child ? (int) child->restarts : -1;
+}
+
+int
+pf_supervisor_watch(pf_supervisor_t *self, void *socket, pf_supervisor_watch_fn *fn, void *arg)
+{
+    if (!socket || !fn)
+        return PF_EINVAL;
+    for (size_t i = 0; i < self->watch_count; i++)
+        if (self->watches[i].socket == socket)
+            return PF_EINVAL;
+    if (self->watch_count == PF_SUPERVISOR_WATCH_MAX)
+        return PF_EBUSY;
+    self->watches[self->watch_count++] = (s_watch_t) { socket, fn, arg };
+    return PF_OK;
+}
+
+int
+pf_supervisor_unwatch(pf_supervisor_t *self, void *socket)
+{
+    for (size_t i = 0; i < self->watch_count; i++) {
+        if (self->watches[i].socket == socket) {
+            self->watches[i] = self->watches[--self->watch_count];
+            return PF_OK;
+        }
+    }
+    return PF_ENOTFOUND;
+}
+
+int
+pf_supervisor_restart(pf_supervisor_t *self, const char *name, pf_restart_t *how_p)
+{
+    s_child_t *child = s_find(self, name);
+    if (!child)
+        return PF_ENOTFOUND;
+    if (self->stopping)
+        return PF_ESTATE;
+    pf_restart_t how;
+    switch (child->state) {
+    case PF_CHILD_RUNNING:
+        s_log(self, "restart of %s requested: SIGTERM to pid %d", child->name, (int) child->pid);
+        child->state = PF_CHILD_RESTARTING;
+        child->kill_at_ms = s_now_ms() + self->opts.grace_ms;
+        child->kill_sent = false;
+        /* ESRCH: it died meanwhile; the next reap starts it again.         */
+        kill(child->pid, SIGTERM);
+        how = PF_RESTART_STOPPING;
+        break;
+    case PF_CHILD_RESTARTING:
+        how = PF_RESTART_PENDING;
+        break;
+    case PF_CHILD_NEW:
+    case PF_CHILD_BACKOFF:
+    case PF_CHILD_GAVE_UP:
+        s_log(self, "restart of %s requested: it is %s; starting it now", child->name,
+              pf_supervisor_state_name(child->state));
+        s_start_now(self, child);
+        if (child->state != PF_CHILD_RUNNING)
+            return PF_EIO;
+        how = PF_RESTART_STARTED;
+        break;
+    default:
+        return PF_ESTATE;
+    }
+    if (how_p)
+        *how_p = how;
+    return PF_OK;
+}
+
+size_t
+pf_supervisor_child_count(const pf_supervisor_t *self)
+{
+    return self->count;
+}
+
+int
+pf_supervisor_child_info(const pf_supervisor_t *self, size_t index, pf_child_info_t *info)
+{
+    if (index >= self->count)
+        return PF_EINVAL;
+    const s_child_t *child = &self->children[index];
+    info->name = child->name;
+    info->pid = child->pid;
+    info->state = child->state;
+    info->restarts = child->restarts;
+    info->started_at_ms = child->pid > 0 ? child->started_at_ms : 0;
+    return PF_OK;
+}
+
+const char *
+pf_supervisor_state_name(int state)
+{
+    switch (state) {
+    case PF_CHILD_NEW:
+        return "new";
+    case PF_CHILD_RUNNING:
+        return "running";
+    case PF_CHILD_BACKOFF:
+        return "backoff";
+    case PF_CHILD_GAVE_UP:
+        return "gave_up";
+    case PF_CHILD_STOPPED:
+        return "stopped";
+    case PF_CHILD_RESTARTING:
+        return "restarting";
+    default:
+        return "unknown";
+    }
 }

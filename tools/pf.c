@@ -20,6 +20,8 @@ typedef struct {
 
 static const s_command_t s_commands[] = {
     { "up", pf_cmd_up, "start the coordinator and every actor on this host (supervised)" },
+    { "ps", pf_cmd_ps, "list the processes of the running pf up (pid, state, uptime)" },
+    { "restart", pf_cmd_restart, "restart one process of the running pf up by name" },
     { "coordinator", pf_cmd_coordinator, "run the coordinator (client, tap and actor endpoints)" },
     { "module", pf_cmd_module, "run one module actor" },
     { "enrich", pf_cmd_enrich, "enrich one domain and print its dossier" },

@@ -11,6 +11,8 @@
 int pf_cmd_coordinator(int argc, char **argv);  /* run the coordinator       */
 int pf_cmd_module(int argc, char **argv);       /* run one module actor      */
 int pf_cmd_up(int argc, char **argv);           /* supervise a constellation */
+int pf_cmd_ps(int argc, char **argv);           /* list pf up's children     */
+int pf_cmd_restart(int argc, char **argv);      /* restart one of them       */
 int pf_cmd_enrich(int argc, char **argv);
 int pf_cmd_batch(int argc, char **argv);
 int pf_cmd_status(int argc, char **argv);

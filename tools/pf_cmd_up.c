@@ -5,7 +5,11 @@
     (/proc/self/exe), with the endpoints passed in the PF_* environment.
     The supervisor (actors/pf_supervisor.h) restarts a child that dies,
     gives up on one that keeps dying, and on SIGINT/SIGTERM stops the
-    module actors first (they drain), then the coordinator.               */
+    module actors first (they drain), then the coordinator.  Its control
+    socket (actors/pf_supctl.h) in the data dir serves `pf ps` and
+    `pf restart NAME`.  Children are named "coordinator" and after their
+    module ("company_context"), with "#K" appended (K = 1..N) when
+    --instances N is above 1.                                              */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,7 @@
 #include "pf_graph.h"
 #include "pf_module.h"
 #include "pf_simulate.h"
+#include "pf_supctl.h"
 #include "pf_supervisor.h"
 
 /*  The binary to re-execute for every child.                               */
@@ -35,12 +40,17 @@ s_help(void)
            "that dies more than %d times in %d s is given up on).  Ctrl-C or SIGTERM\n"
            "stops the module actors (they finish their tasks), then the coordinator;\n"
            "a second Ctrl-C kills everything at once.\n\n"
+           "'pf ps' lists the children and 'pf restart NAME' restarts one, through the\n"
+           "control socket DATA_DIR/%s; one pf up per data dir.  Children are named\n"
+           "coordinator and after their module (company_context), or\n"
+           "company_context#1..#N with --instances N above 1.\n\n"
            "  --instances N     actors per module (default 1, at most %d)\n"
            "  --simulate SCALE  simulated modules: each task takes its design estimate\n"
            "                    x SCALE seconds (0 = at once); required until real\n"
            "                    module implementations are built in\n"
            PF_CLI_ENDPOINT_HELP,
-           PF_SUPERVISOR_MAX_RESTARTS, PF_SUPERVISOR_RESTART_PERIOD_MS / 1000, S_INSTANCES_MAX);
+           PF_SUPERVISOR_MAX_RESTARTS, PF_SUPERVISOR_RESTART_PERIOD_MS / 1000, PF_SUPCTL_FILE,
+           S_INSTANCES_MAX);
 }
 
 /*  Exports the endpoints so every child reads the same ones.              */
@@ -139,19 +149,28 @@ pf_cmd_up(int argc, char **argv)
     pf_supervisor_t *sup = pf_supervisor_new(&opts);
     if (!sup)
         return PF_EXIT_FAIL;
+    /* Before any child starts: a second pf up on this data dir stops here. */
+    pf_supctl_t *ctl = pf_supctl_new(sup, cli.config.data_dir, "pf up");
+    if (!ctl) {
+        pf_supervisor_destroy(&sup);
+        return PF_EXIT_FAIL;
+    }
     if (s_add_children(sup, instances, simulate) != PF_OK) {
         fprintf(stderr, "pf up: cannot register the children\n");
+        pf_supctl_destroy(&ctl);
         pf_supervisor_destroy(&sup);
         return PF_EXIT_FAIL;
     }
     pf_supervisor_start(sup);
     printf("pf up: started the coordinator and %u module actors (%d modules x %u)%s%s; "
-           "client %s, tap %s, actors %s; Ctrl-C stops everything\n",
+           "client %s, tap %s, actors %s, control %s; Ctrl-C stops everything\n",
            PF_MODULE_COUNT * instances, PF_MODULE_COUNT, instances,
            simulate ? ", simulated at scale " : "", simulate ? simulate : "",
-           cli.config.client_endpoint, cli.config.tap_endpoint, cli.config.actor_endpoint);
+           cli.config.client_endpoint, cli.config.tap_endpoint, cli.config.actor_endpoint,
+           pf_supctl_endpoint(ctl));
     fflush(stdout);
     int rc = pf_supervisor_run(sup);
+    pf_supctl_destroy(&ctl);
     pf_supervisor_destroy(&sup);
     if (rc == PF_OK) {
         printf("pf up: stopped\n");
