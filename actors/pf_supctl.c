@@ -8,12 +8,14 @@
 #include "pf_supctl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
@@ -35,6 +37,7 @@
 
 struct pf_supctl_t {
     pf_supervisor_t *sup;        /* borrowed: the children served           */
+    int lock_fd;                 /* flock'ed data-dir lock, held for life   */
     void *ctx;                   /* own ZeroMQ context                      */
     void *socket;                /* ROUTER bound on the control file        */
     char path[sizeof(((struct sockaddr_un *) 0)->sun_path)]; /* the file    */
@@ -517,6 +520,22 @@ pf_supctl_new(pf_supervisor_t *sup, const char *data_dir, const char *who)
         free(self);
         return NULL;
     }
+    /* The lock closes the window in which two pf up started at the same
+       instant could both have found the control path free above.  It is
+       released when the process ends, however it ends; the file stays.    */
+    char lock_path[sizeof self->path + 16];
+    snprintf(lock_path, sizeof lock_path, "%s/%s", data_dir, PF_SUPCTL_LOCK_FILE);
+    self->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (self->lock_fd < 0 || flock(self->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        if (self->lock_fd >= 0 && errno == EWOULDBLOCK)
+            fprintf(stderr, "%s: another pf up is running with data dir %s\n", who, data_dir);
+        else
+            fprintf(stderr, "%s: cannot lock %s: %s\n", who, lock_path, strerror(errno));
+        if (self->lock_fd >= 0)
+            close(self->lock_fd);
+        free(self);
+        return NULL;
+    }
     int zero = 0;
     int64_t max_msg = PF_SUPCTL_MAX_REQUEST_BYTES;
     self->ctx = zmq_ctx_new();
@@ -530,6 +549,7 @@ pf_supctl_new(pf_supervisor_t *sup, const char *data_dir, const char *who)
             zmq_close(self->socket);
         if (self->ctx)
             zmq_ctx_term(self->ctx);
+        close(self->lock_fd);
         free(self);
         return NULL;
     }
@@ -541,6 +561,7 @@ pf_supctl_new(pf_supervisor_t *sup, const char *data_dir, const char *who)
         zmq_close(self->socket);
         zmq_ctx_term(self->ctx);
         unlink(self->path);
+        close(self->lock_fd);
         free(self);
         return NULL;
     }
@@ -558,6 +579,7 @@ pf_supctl_destroy(pf_supctl_t **self_p)
     zmq_ctx_term(self->ctx);
     /* ZeroMQ leaves the file behind; the next pf up would find it stale.  */
     unlink(self->path);
+    close(self->lock_fd);
     free(self);
     *self_p = NULL;
 }

@@ -42,6 +42,7 @@ extern "C" {
 #endif
 
 #define PF_SUPCTL_FILE "pf-up.ctl"       /* socket file in the data dir    */
+#define PF_SUPCTL_LOCK_FILE "pf-up.lock" /* flock'ed by the owning pf up  */
 #define PF_SUPCTL_PROBE_MS 2000          /* wait for an existing owner's
                                             answer before refusing          */
 #define PF_SUPCTL_MAX_REQUEST_BYTES 65536 /* larger requests: peer dropped */
