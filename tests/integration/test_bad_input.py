@@ -50,7 +50,13 @@ INVALID_DOMAINS = [
     # characters outside letters, digits, hyphen; hyphen placement
     "exa_mple.com", "exa mple.com", "bad!.com", "-lead.com", "trail-.com",
     "http://stripe.com", "stripe.com/path", "user@stripe.com", "stripe.com:443",
-    "stripe.com\t", "foo.123",
+    "stripe.com\t", "foo.123", "back\\slash.com", "per%cent.com", "ctl\x01.com",
+    "nul\x7f.com", "new\nline.com",
+    # IDNA that does not convert: a disallowed code point, a bad A-label,
+    # a label that turns into nothing, bidi rule breakage
+    "\u2665\ufe0f\u200d.com", "xn--zz.com", "xn--.com", "\u00ad.com", "a\u05d0.com",
+    # more local names and reserved suffixes
+    "host.localdomain", "router.home.arpa", "example.test", "site.invalid",
 ]
 
 
@@ -282,6 +288,17 @@ class BadInputTest(unittest.TestCase):
         for domain in INVALID_DOMAINS:
             with self.subTest(domain=domain):
                 self.expect_cmd_error("ENRICH", {"domain": domain}, "invalid_domain")
+
+    def test_idna_that_converts_is_accepted_in_a_label_form(self):
+        for raw, alabel in (("b\u00fccher.de", "xn--bcher-kva.de"),
+                            ("M\u00dcNCHEN.example.com", "xn--mnchen-3ya.example.com"),
+                            ("xn--bcher-kva.de", "xn--bcher-kva.de")):
+            with self.subTest(domain=raw):
+                acc = self.dealer.request("ENRICH", domain=raw, modules=["company_context"])
+                self.assertEqual(acc.command, "ACCEPTED", acc)
+                st = self.dealer.request("STATUS", job_id=acc["job_id"])
+                self.assertEqual(st["domain"], alabel)
+        self.still_serving()
 
     def test_invalid_domains_in_batch_are_rejected_one_by_one(self):
         domains = INVALID_DOMAINS[:BATCH_MAX - 1] + ["valid-one.com"]
