@@ -47,6 +47,7 @@ extern "C" {
 #define PF_DEFAULT_CLI_REDRAW_MS 100     /* pf CLI: progress redraw at most */
 #define PF_DEFAULT_CLI_PIPELINE 64       /* pf CLI: requests in flight      */
 #define PF_DEFAULT_DRAIN_MS 10000        /* actor: finish work on SIGTERM   */
+#define PF_STORE_BUSY_TIMEOUT_MS 5000    /* job store: wait for a SQLite lock */
 
 typedef struct {
     char client_endpoint[256];   /* PFP/1 ROUTER                             */
