@@ -103,7 +103,8 @@ typedef struct {
 
 /*  Decodes frames (after any routing id).  Returns 0 and sets *msg_p
     (caller owns; free with pfa_msg_destroy), or PF_EPROTO / PF_EVERSION /
-    PF_EUNKNOWN / PF_ETYPE / PF_EMISSING / PF_ETOOBIG.                     */
+    PF_EUNKNOWN / PF_ETYPE / PF_EMISSING / PF_ETOOBIG, or PF_EDEPTH /
+    PF_ETRAILING as pf_msgpack_decode reports them for the header.          */
 int pfa_decode(const pf_frame_t *frames, size_t count, pfa_msg_t **msg_p);
 
 /*  Encodes msg's header into a new buffer (caller frees with free()).

@@ -17,7 +17,11 @@
         bytes; if any name is "all" the request asks for every module
         (modules = NULL); an empty array is a bad_request;
       - api_key and idempotency_key are capped at PFP_ID_MAX bytes;
-      - STATUS and CANCEL take exactly one of job_id and batch_id.            */
+      - STATUS and CANCEL take exactly one of job_id and batch_id.
+
+    pfp_request_encode is the decoder's inverse for clients (and for the
+    round trip of tests/fuzz/fuzz_pfp.c): it checks a request against the
+    same tables and limits and refuses what the decoder would refuse.       */
 #include "pf_pfp.h"
 
 #include <stdarg.h>
@@ -537,6 +541,136 @@ pfp_request_destroy(pfp_request_t **req_p)
     free(req->batch_id);
     free(req);
     *req_p = NULL;
+}
+
+/* ------------------------------------------------------------ encoder */
+
+/*  Is s a field value the decoder takes: non-NULL, at most max bytes?     */
+static bool
+s_str_ok(const char *s, size_t max)
+{
+    return s && strnlen(s, max + 1) <= max;
+}
+
+/*  Is list[0..count) a list the decoder takes: 1..max_count strings of at
+    most max_len bytes each?                                                 */
+static bool
+s_list_ok(char *const *list, size_t count, size_t max_count, size_t max_len)
+{
+    if (!list || count == 0 || count > max_count)
+        return false;
+    for (size_t i = 0; i < count; i++)
+        if (!s_str_ok(list[i], max_len))
+            return false;
+    return true;
+}
+
+/*  The body keys req sets: the string and list fields that are non-NULL,
+    and the flags and numbers of its command (which always have a value).  */
+static uint32_t
+s_keys_set(const pfp_request_t *req)
+{
+    uint32_t set = B(K_REQ_ID);
+    set |= req->domain ? B(K_DOMAIN) : 0;
+    set |= req->domains ? B(K_DOMAINS) : 0;
+    set |= req->modules ? B(K_MODULES) : 0;
+    set |= req->api_key ? B(K_API_KEY) : 0;
+    set |= req->idempotency_key ? B(K_IDEMPOTENCY_KEY) : 0;
+    set |= req->job_id ? B(K_JOB_ID) : 0;
+    set |= req->batch_id ? B(K_BATCH_ID) : 0;
+    set |= s_allowed[req->cmd]
+           & (B(K_PRIORITY) | B(K_ASYNC) | B(K_MAX_CONCURRENCY) | B(K_INCLUDE_PARTIAL));
+    return set;
+}
+
+/*  Would pfp_request_decode take the body s_keys_set(req) describes?       */
+static bool
+s_request_ok(const pfp_request_t *req, uint32_t set)
+{
+    if ((set & ~s_allowed[req->cmd]) || (s_required[req->cmd] & ~set))
+        return false;
+    if ((req->cmd == PFP_STATUS || req->cmd == PFP_CANCEL)
+        && !(set & B(K_JOB_ID)) == !(set & B(K_BATCH_ID)))
+        return false;
+    if (strnlen(req->req_id, sizeof req->req_id) > PFP_REQ_ID_MAX)
+        return false;
+    if (req->domain && !s_str_ok(req->domain, PFP_DOMAIN_IN_MAX))
+        return false;
+    if (req->domains && !s_list_ok(req->domains, req->domain_count, PFP_BATCH_HARD_MAX,
+                                   PFP_DOMAIN_IN_MAX))
+        return false;
+    if (req->modules ? !s_list_ok(req->modules, req->module_count, PFP_MODULES_MAX, PFP_ID_MAX)
+                     : req->module_count != 0)
+        return false;
+    if ((unsigned) req->priority >= PFP_PRIORITY_COUNT)
+        return false;
+    if ((set & B(K_MAX_CONCURRENCY)) && req->max_concurrency < 1)
+        return false;
+    if (req->idempotency_key && (!s_str_ok(req->idempotency_key, PFP_ID_MAX)
+                                 || req->idempotency_key[0] == '\0'))
+        return false;
+    const char *ids[] = { req->api_key, req->job_id, req->batch_id };
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+        if (ids[i] && !s_str_ok(ids[i], PFP_ID_MAX))
+            return false;
+    return true;
+}
+
+/*  An array value of list[0..count).                                        */
+static pf_value_t *
+s_str_array(char *const *list, size_t count)
+{
+    pf_value_t *array = pf_value_array();
+    for (size_t i = 0; i < count; i++)
+        pf_array_push_str(array, list[i]);
+    return array;
+}
+
+int
+pfp_request_encode(const pfp_request_t *req, pf_frame_t frames[PFP_REQUEST_ENCODED_FRAMES],
+                   uint8_t **body_p)
+{
+    if (!req || !frames || !body_p || (unsigned) req->cmd >= PFP_CMD_COUNT)
+        return PF_EINVAL;
+    uint32_t set = s_keys_set(req);
+    if (!s_request_ok(req, set))
+        return PF_EINVAL;
+
+    /*  Keys go out in s_keys order, req_id first.                          */
+    pf_value_t *body = pf_value_map();
+    pf_value_t *v;
+    for (int k = 0; k < K_COUNT; k++) {
+        if (!(set & B(k)))
+            continue;
+        switch ((s_key_t) k) {
+        case K_REQ_ID: v = pf_value_str(req->req_id); break;
+        case K_DOMAIN: v = pf_value_str(req->domain); break;
+        case K_DOMAINS: v = s_str_array(req->domains, req->domain_count); break;
+        case K_MODULES: v = s_str_array(req->modules, req->module_count); break;
+        case K_PRIORITY: v = pf_value_str(pfp_priority_name(req->priority)); break;
+        case K_ASYNC: v = pf_value_bool(req->async); break;
+        case K_API_KEY: v = pf_value_str(req->api_key); break;
+        case K_IDEMPOTENCY_KEY: v = pf_value_str(req->idempotency_key); break;
+        case K_MAX_CONCURRENCY: v = pf_value_int(req->max_concurrency); break;
+        case K_JOB_ID: v = pf_value_str(req->job_id); break;
+        case K_BATCH_ID: v = pf_value_str(req->batch_id); break;
+        case K_INCLUDE_PARTIAL: v = pf_value_bool(req->include_partial); break;
+        case K_COUNT: v = NULL; break;   /* never in set */
+        }
+        pf_map_set(body, s_keys[k], &v);
+    }
+    uint8_t *data = NULL;
+    size_t size = 0;
+    int rc = pf_msgpack_encode(body, &data, &size);
+    pf_value_destroy(&body);
+    if (rc)
+        return rc;
+    const char *name = s_cmd_names[req->cmd];
+    frames[0] = (pf_frame_t) { PFP_VERSION, strlen(PFP_VERSION) };
+    frames[1] = (pf_frame_t) { name, strlen(name) };
+    frames[2] = (pf_frame_t) { data, size };
+    *body_p = data;
+    return 0;
 }
 
 pf_value_t *

@@ -84,6 +84,23 @@ int pfp_request_decode(const pf_frame_t *frames, size_t count,
 
 void pfp_request_destroy(pfp_request_t **req_p);
 
+/*  Frames pfp_request_encode produces: version, command, body.             */
+#define PFP_REQUEST_ENCODED_FRAMES 3
+
+/*  Encodes req as what a client sends after the empty delimiter frame:
+    frames[0] = PFP_VERSION and frames[1] = the command name (both static
+    strings), frames[2] = the msgpack body map in a new buffer *body_p that
+    the caller frees with free() once the frames are sent.  The body holds
+    req_id, every string and list field that is set (non-NULL), and the
+    command's flags and numbers always (priority, async, max_concurrency,
+    include_partial), so pfp_request_decode of [""] + frames gives req back
+    (modules naming only "all" come back as NULL, which means the same).
+    Returns 0, or PF_EINVAL for a request pfp_request_decode would refuse
+    (a required field missing, a field the command does not take, a length
+    or count out of bounds); then nothing is allocated or written.         */
+int pfp_request_encode(const pfp_request_t *req,
+                       pf_frame_t frames[PFP_REQUEST_ENCODED_FRAMES], uint8_t **body_p);
+
 /*  Command name ("ENRICH") of a command, and the reverse (-1 if unknown).  */
 const char *pfp_cmd_name(pfp_cmd_t cmd);
 int pfp_cmd_from_name(const char *name, size_t len);

@@ -167,6 +167,45 @@ pf_value_dup(const pf_value_t *v)
     }
 }
 
+bool
+pf_value_equal(const pf_value_t *a, const pf_value_t *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->type != b->type)
+        return false;
+    switch (a->type) {
+    case PF_NIL:
+        return true;
+    case PF_BOOL:
+        return a->u.b == b->u.b;
+    case PF_INT:
+        return a->u.i == b->u.i;
+    case PF_UINT:
+        return a->u.u == b->u.u;
+    case PF_FLOAT:
+        /*  By bits, not ==: a NaN must equal itself after a round trip.    */
+        return memcmp(&a->u.f, &b->u.f, sizeof a->u.f) == 0;
+    case PF_STR:
+    case PF_BIN:
+    case PF_RAW:
+        return a->u.bytes.len == b->u.bytes.len
+               && memcmp(a->u.bytes.data, b->u.bytes.data, a->u.bytes.len) == 0;
+    case PF_ARRAY:
+    case PF_MAP:
+        if (a->u.list.size != b->u.list.size)
+            return false;
+        for (size_t i = 0; i < a->u.list.size; i++) {
+            if (a->type == PF_MAP && !pf_value_equal(a->u.list.keys[i], b->u.list.keys[i]))
+                return false;
+            if (!pf_value_equal(a->u.list.items[i], b->u.list.items[i]))
+                return false;
+        }
+        return true;
+    }
+    return false;
+}
+
 void
 pf_value_destroy(pf_value_t **v_p)
 {

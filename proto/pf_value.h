@@ -51,6 +51,13 @@ pf_value_t *pf_value_map(void);
 /*  Deep copy.                                                               */
 pf_value_t *pf_value_dup(const pf_value_t *v);
 
+/*  Deep structural equality: the same type and the same contents, which is
+    what makes two values encode to the same bytes.  Floats compare by bit
+    pattern (a NaN equals the identical NaN; 0.0 differs from -0.0); maps
+    compare entry by entry in insertion order; PF_RAW compares its bytes and
+    never equals a decoded value.  Two NULLs are equal.                     */
+bool pf_value_equal(const pf_value_t *a, const pf_value_t *b);
+
 /*  Frees v and everything it owns; accepts NULL; nulls *v_p.                */
 void pf_value_destroy(pf_value_t **v_p);
 

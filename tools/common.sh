@@ -1,6 +1,7 @@
-# tools/common.sh — shared by tools/test and tools/quickstart (sourced, not run).
+# tools/common.sh — shared by tools/test, tools/quickstart and tools/fuzz
+# (sourced, not run).
 #
-# One place for what both front-door commands need: the Debian packages the
+# One place for what the front-door commands need: the Debian packages the
 # build and the tests depend on, installing the missing ones, and configuring
 # plus building a build directory.  Functions are prefixed pf_ so a sourcing
 # script can tell them from its own.
@@ -11,12 +12,14 @@ PF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Everything the build, the unit tests and the integration tests need on a
 # fresh Debian 12.  python3-zmq/python3-msgpack serve the integration tests
 # (run with /usr/bin/python3); iproute2 gives `ss` (free-port checks) and
-# procps gives `ps`/`pgrep` for inspecting what the tests started.
+# procps gives `ps`/`pgrep` for inspecting what the tests started; clang
+# with libclang-rt-14-dev (the libFuzzer and sanitizer runtimes) builds the
+# fuzzers of tools/fuzz.
 PF_DEBIAN_PACKAGES=(
     build-essential cmake pkg-config
     libzmq3-dev libczmq-dev libmsgpack-dev libsodium-dev check
     libjansson-dev libsqlite3-dev libidn2-dev libcurl4-openssl-dev libmicrohttpd-dev
-    python3-zmq python3-msgpack clang iproute2 procps
+    python3-zmq python3-msgpack clang libclang-rt-14-dev iproute2 procps
 )
 
 # Job count for the compiler: all cores.
@@ -70,12 +73,18 @@ pf_install_packages() {
 }
 
 # pf_build DIR [CMAKE_ARG...] — configures DIR (an optimised build with debug
-# info, warnings as errors) and builds every target.  With PF_BUILD_QUIET=1
-# the compiler's output goes to DIR/pf-build.log and is shown only when the
+# info, warnings as errors) and builds every target, or only the targets
+# named in PF_BUILD_TARGETS (space-separated).  With PF_BUILD_QUIET=1 the
+# compiler's output goes to DIR/pf-build.log and is shown only when the
 # build fails.
 pf_build() {
     local dir="$1"
     shift
+    local targets=()
+    if [[ -n "${PF_BUILD_TARGETS:-}" ]]; then
+        read -r -a targets <<<"$PF_BUILD_TARGETS"
+        targets=(--target "${targets[@]}")
+    fi
     mkdir -p "$dir" || pf_die "cannot create $dir"
     pf_log "configuring $dir"
     cmake -S "$PF_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPF_WERROR=ON "$@" \
@@ -85,11 +94,11 @@ pf_build() {
     }
     pf_log "building $dir with $PF_JOBS jobs"
     if [[ "${PF_BUILD_QUIET:-0}" == 1 ]]; then
-        cmake --build "$dir" -j"$PF_JOBS" >"$dir/pf-build.log" 2>&1 || {
+        cmake --build "$dir" -j"$PF_JOBS" "${targets[@]}" >"$dir/pf-build.log" 2>&1 || {
             tail -n 60 "$dir/pf-build.log" >&2
             pf_die "build failed (full log: $dir/pf-build.log)"
         }
     else
-        cmake --build "$dir" -j"$PF_JOBS" || pf_die "build failed"
+        cmake --build "$dir" -j"$PF_JOBS" "${targets[@]}" || pf_die "build failed"
     fi
 }

@@ -632,6 +632,188 @@ START_TEST(test_reply_decode)
 }
 END_TEST
 
+/*  Encodes req, checks the frames, decodes [""] + frames and returns the
+    decoded request.                                                          */
+static pfp_request_t *
+s_round_trip(const pfp_request_t *req)
+{
+    pf_frame_t frames[1 + PFP_REQUEST_ENCODED_FRAMES] = { { "", 0 } };
+    uint8_t *body = NULL;
+    ck_assert_int_eq(pfp_request_encode(req, frames + 1, &body), 0);
+    ck_assert_ptr_nonnull(body);
+    ck_assert_uint_eq(frames[1].size, strlen(PFP_VERSION));
+    ck_assert(memcmp(frames[1].data, PFP_VERSION, frames[1].size) == 0);
+    ck_assert_uint_eq(frames[2].size, strlen(pfp_cmd_name(req->cmd)));
+    ck_assert(memcmp(frames[2].data, pfp_cmd_name(req->cmd), frames[2].size) == 0);
+    ck_assert_ptr_eq(frames[3].data, body);
+    pfp_request_t *back = NULL;
+    pfp_error_t err;
+    int rc = pfp_request_decode(frames, 4, &back, &err);
+    ck_assert_msg(rc == 0, "re-decode refused: %s %s", err.code, err.message);
+    free(body);
+    ck_assert_int_eq(back->cmd, req->cmd);
+    ck_assert_str_eq(back->req_id, req->req_id);
+    return back;
+}
+
+/*  A request of cmd with req_id "r-9" and the decoder's defaults.          */
+static pfp_request_t
+s_request(pfp_cmd_t cmd)
+{
+    pfp_request_t req = { .cmd = cmd, .req_id = "r-9", .priority = PFP_PRIORITY_DEFAULT,
+                          .async = true, .max_concurrency = 10 };
+    return req;
+}
+
+START_TEST(test_encode_round_trip)
+{
+    pfp_request_t req = s_request(PFP_PING), *back = s_round_trip(&req);
+    pfp_request_destroy(&back);
+
+    char *mods[] = { "tech_stack", "all" };
+    req = s_request(PFP_ENRICH);
+    req.domain = "stripe.com";
+    req.modules = mods;
+    req.module_count = 2;
+    req.priority = PFP_PRIORITY_LOW;
+    req.async = false;
+    req.api_key = "k-1";
+    req.idempotency_key = "once";
+    back = s_round_trip(&req);
+    ck_assert_str_eq(back->domain, "stripe.com");
+    ck_assert_uint_eq(back->module_count, 2);
+    ck_assert_str_eq(back->modules[0], "tech_stack");
+    ck_assert_str_eq(back->modules[1], "all");
+    ck_assert_int_eq(back->priority, PFP_PRIORITY_LOW);
+    ck_assert(!back->async);
+    ck_assert_str_eq(back->api_key, "k-1");
+    ck_assert_str_eq(back->idempotency_key, "once");
+    pfp_request_destroy(&back);
+
+    char *domains[] = { "a.com", "b.org", "c.net" };
+    req = s_request(PFP_BATCH);
+    req.domains = domains;
+    req.domain_count = 3;
+    req.max_concurrency = 3;
+    req.priority = PFP_PRIORITY_HIGH;
+    back = s_round_trip(&req);
+    ck_assert_uint_eq(back->domain_count, 3);
+    ck_assert_str_eq(back->domains[2], "c.net");
+    ck_assert_uint_eq(back->max_concurrency, 3);
+    ck_assert_int_eq(back->priority, PFP_PRIORITY_HIGH);
+    ck_assert_ptr_null(back->modules);
+    ck_assert_ptr_null(back->api_key);
+    pfp_request_destroy(&back);
+
+    req = s_request(PFP_STATUS);
+    req.batch_id = "batch_0123456789abcdef01234567";
+    back = s_round_trip(&req);
+    ck_assert_str_eq(back->batch_id, req.batch_id);
+    ck_assert_ptr_null(back->job_id);
+    pfp_request_destroy(&back);
+
+    req = s_request(PFP_RESULTS);
+    req.job_id = "job_0123456789abcdef01234567";
+    req.include_partial = true;
+    back = s_round_trip(&req);
+    ck_assert_str_eq(back->job_id, req.job_id);
+    ck_assert(back->include_partial);
+    pfp_request_destroy(&back);
+
+    req = s_request(PFP_CANCEL);
+    req.job_id = "job_0123456789abcdef01234567";
+    req.req_id[0] = '\0';   /* an empty req_id is a valid one */
+    back = s_round_trip(&req);
+    ck_assert_str_eq(back->job_id, req.job_id);
+    pfp_request_destroy(&back);
+}
+END_TEST
+
+/*  Expects pfp_request_encode to refuse req and leave its outputs alone.  */
+static void
+s_expect_encode_refused(const pfp_request_t *req, const char *what)
+{
+    pf_frame_t frames[PFP_REQUEST_ENCODED_FRAMES] = { { NULL, 0 } };
+    uint8_t *body = NULL;
+    ck_assert_msg(pfp_request_encode(req, frames, &body) == PF_EINVAL, "%s: encoded", what);
+    ck_assert_ptr_null(body);
+    ck_assert_ptr_null(frames[0].data);
+}
+
+START_TEST(test_encode_refusals)
+{
+    pf_frame_t frames[PFP_REQUEST_ENCODED_FRAMES];
+    uint8_t *body = NULL;
+    pfp_request_t req = s_request(PFP_PING);
+    ck_assert_int_eq(pfp_request_encode(NULL, frames, &body), PF_EINVAL);
+    ck_assert_int_eq(pfp_request_encode(&req, NULL, &body), PF_EINVAL);
+    ck_assert_int_eq(pfp_request_encode(&req, frames, NULL), PF_EINVAL);
+    req.cmd = PFP_CMD_COUNT;
+    s_expect_encode_refused(&req, "unknown command");
+
+    req = s_request(PFP_PING);
+    req.domain = "a.com";
+    s_expect_encode_refused(&req, "PING with a domain");
+    req = s_request(PFP_PING);
+    memset(req.req_id, 'x', sizeof req.req_id);   /* no NUL inside */
+    s_expect_encode_refused(&req, "unterminated req_id");
+
+    req = s_request(PFP_ENRICH);
+    s_expect_encode_refused(&req, "ENRICH without a domain");
+    char *long_domain = malloc(PFP_DOMAIN_IN_MAX + 2);
+    memset(long_domain, 'a', PFP_DOMAIN_IN_MAX + 1);
+    long_domain[PFP_DOMAIN_IN_MAX + 1] = '\0';
+    req.domain = long_domain;
+    s_expect_encode_refused(&req, "domain too long");
+    long_domain[PFP_DOMAIN_IN_MAX] = '\0';
+    pfp_request_t *back = s_round_trip(&req);   /* exactly the cap is fine */
+    pfp_request_destroy(&back);
+    req.domain = "a.com";
+    req.idempotency_key = "";
+    s_expect_encode_refused(&req, "empty idempotency_key");
+    req.idempotency_key = NULL;
+    req.priority = PFP_PRIORITY_COUNT;
+    s_expect_encode_refused(&req, "bad priority");
+    req.priority = PFP_PRIORITY_DEFAULT;
+    req.module_count = 1;
+    s_expect_encode_refused(&req, "module_count without modules");
+    char *none[] = { NULL };
+    req.modules = none;
+    s_expect_encode_refused(&req, "NULL module name");
+    req.module_count = 0;
+    s_expect_encode_refused(&req, "empty modules");
+    req.modules = NULL;
+    req.job_id = "job_x";
+    s_expect_encode_refused(&req, "ENRICH with a job_id");
+
+    char *domains[] = { "a.com" };
+    req = s_request(PFP_BATCH);
+    req.domains = domains;
+    req.max_concurrency = 0;
+    req.domain_count = 1;
+    s_expect_encode_refused(&req, "max_concurrency 0");
+    req.max_concurrency = 1;
+    req.domain_count = 0;
+    s_expect_encode_refused(&req, "empty batch");
+    req.domain_count = 1;
+    req.idempotency_key = "k";
+    s_expect_encode_refused(&req, "BATCH with an idempotency_key");
+
+    req = s_request(PFP_STATUS);
+    s_expect_encode_refused(&req, "STATUS without an id");
+    req.job_id = "job_x";
+    req.batch_id = "batch_x";
+    s_expect_encode_refused(&req, "STATUS with both ids");
+    req = s_request(PFP_RESULTS);
+    req.batch_id = "batch_x";
+    s_expect_encode_refused(&req, "RESULTS of a batch");
+    req = s_request(PFP_CANCEL);
+    req.job_id = "job_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    s_expect_encode_refused(&req, "job_id too long");
+    free(long_domain);
+}
+END_TEST
+
 static Suite *
 s_suite(void)
 {
@@ -649,6 +831,8 @@ s_suite(void)
     tcase_add_test(tc, test_malformed_bodies);
     tcase_add_test(tc, test_error_body);
     tcase_add_test(tc, test_reply_decode);
+    tcase_add_test(tc, test_encode_round_trip);
+    tcase_add_test(tc, test_encode_refusals);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,4 +1,6 @@
-/*  test_pf_value.c — unit tests of pf_value_t (proto/pf_value.c).         */
+/*  test_pf_value.c — unit tests of pf_value_t (proto/pf_value.c), including
+    deep equality (pf_value_equal), which the fuzz harnesses use to compare
+    a decoded value with the decoding of its own encoding.                  */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
@@ -6,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pf_msgpack.h"
 #include "pf_value.h"
 
 START_TEST(test_scalars)
@@ -235,6 +238,126 @@ START_TEST(test_null_readers)
 }
 END_TEST
 
+/*  {"a": [1, "x", nil], "b": {"c": 2.5}} — a small nested document.      */
+static pf_value_t *
+s_doc(void)
+{
+    pf_value_t *doc = pf_value_map();
+    pf_value_t *list = pf_value_array();
+    pf_value_t *item = pf_value_int(1);
+    pf_array_push(list, &item);
+    pf_array_push_str(list, "x");
+    item = pf_value_nil();
+    pf_array_push(list, &item);
+    pf_map_set(doc, "a", &list);
+    pf_value_t *inner = pf_value_map();
+    pf_map_set_float(inner, "c", 2.5);
+    pf_map_set(doc, "b", &inner);
+    return doc;
+}
+
+/*  Asserts a and b are unequal both ways, then frees both.                 */
+static void
+s_expect_differ(pf_value_t *a, pf_value_t *b)
+{
+    ck_assert(!pf_value_equal(a, b));
+    ck_assert(!pf_value_equal(b, a));
+    pf_value_destroy(&a);
+    pf_value_destroy(&b);
+}
+
+START_TEST(test_equal_scalars)
+{
+    ck_assert(pf_value_equal(NULL, NULL));
+    pf_value_t *nil = pf_value_nil();
+    ck_assert(!pf_value_equal(nil, NULL));
+    ck_assert(!pf_value_equal(NULL, nil));
+    ck_assert(pf_value_equal(nil, nil));
+    pf_value_destroy(&nil);
+
+    s_expect_differ(pf_value_bool(true), pf_value_bool(false));
+    s_expect_differ(pf_value_int(1), pf_value_int(2));
+    s_expect_differ(pf_value_int(1), pf_value_float(1.0));
+    s_expect_differ(pf_value_int(0), pf_value_bool(false));
+    s_expect_differ(pf_value_uint(UINT64_MAX), pf_value_uint(UINT64_MAX - 1));
+    s_expect_differ(pf_value_float(0.0), pf_value_float(-0.0));
+    s_expect_differ(pf_value_str("ab"), pf_value_str("abc"));
+    s_expect_differ(pf_value_str("ab"), pf_value_bin("ab", 2));
+    s_expect_differ(pf_value_strn("a\0b", 3), pf_value_strn("a\0c", 3));
+    s_expect_differ(pf_value_raw("\x01", 1), pf_value_int(1));
+
+    pf_value_t *a = pf_value_uint(UINT64_MAX), *b = pf_value_uint(UINT64_MAX);
+    ck_assert(pf_value_equal(a, b));
+    pf_value_destroy(&a);
+    pf_value_destroy(&b);
+    /*  A small unsigned is stored as PF_INT, so it equals the signed one. */
+    a = pf_value_uint(7);
+    b = pf_value_int(7);
+    ck_assert(pf_value_equal(a, b));
+    pf_value_destroy(&a);
+    pf_value_destroy(&b);
+    a = pf_value_float(NAN);
+    b = pf_value_dup(a);
+    ck_assert(pf_value_equal(a, b));
+    pf_value_destroy(&a);
+    pf_value_destroy(&b);
+    a = pf_value_strn("a\0b", 3);
+    b = pf_value_strn("a\0b", 3);
+    ck_assert(pf_value_equal(a, b));
+    pf_value_destroy(&a);
+    pf_value_destroy(&b);
+}
+END_TEST
+
+START_TEST(test_equal_containers)
+{
+    pf_value_t *a = s_doc(), *b = s_doc();
+    ck_assert(pf_value_equal(a, b));
+    pf_value_t *copy = pf_value_dup(a);
+    ck_assert(pf_value_equal(a, copy));
+    pf_value_destroy(&copy);
+
+    /*  A change deep inside makes them differ.                             */
+    pf_value_t *inner = pf_value_map();
+    pf_map_set_float(inner, "c", 2.25);
+    pf_map_set(b, "b", &inner);
+    ck_assert(!pf_value_equal(a, b));
+    pf_value_destroy(&b);
+
+    /*  An extra entry, and the same entries in another order, differ.    */
+    b = s_doc();
+    pf_map_set_nil(b, "d");
+    s_expect_differ(s_doc(), b);
+    pf_value_t *m1 = pf_value_map(), *m2 = pf_value_map();
+    pf_map_set_int(m1, "x", 1);
+    pf_map_set_int(m1, "y", 2);
+    pf_map_set_int(m2, "y", 2);
+    pf_map_set_int(m2, "x", 1);
+    s_expect_differ(m1, m2);
+
+    /*  An empty array is not an empty map.                                 */
+    s_expect_differ(pf_value_array(), pf_value_map());
+    pf_value_destroy(&a);
+}
+END_TEST
+
+START_TEST(test_equal_round_trip)
+{
+    pf_value_t *a = s_doc();
+    pf_value_t *big = pf_value_uint(UINT64_MAX);
+    pf_map_set(a, "big", &big);
+    uint8_t *data = NULL;
+    size_t size = 0;
+    ck_assert_int_eq(pf_msgpack_encode(a, &data, &size), 0);
+    pf_value_t *b = NULL;
+    ck_assert_int_eq(pf_msgpack_decode(data, size, NULL, &b), 0);
+    ck_assert(pf_value_equal(a, b));
+    free(data);
+    pf_value_destroy(&a);
+    pf_value_destroy(&b);
+}
+END_TEST
+
 static Suite *
 s_suite(void)
 {
@@ -249,6 +372,9 @@ s_suite(void)
     tcase_add_test(tc, test_large_map);
     tcase_add_test(tc, test_dup_is_deep);
     tcase_add_test(tc, test_null_readers);
+    tcase_add_test(tc, test_equal_scalars);
+    tcase_add_test(tc, test_equal_containers);
+    tcase_add_test(tc, test_equal_round_trip);
     suite_add_tcase(s, tc);
     return s;
 }
