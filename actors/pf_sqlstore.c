@@ -26,6 +26,7 @@
 #include "pf_alloc.h"
 #include "pf_config.h"
 #include "pf_error.h"
+#include "pf_fs.h"
 
 /*  Bytes of the last failure message kept for pf_sqlstore_errmsg().       */
 #define S_ERRMSG_SIZE 512
@@ -264,39 +265,6 @@ s_pragma(sqlite3 *db, const char *sql, char *out, size_t out_size, char *err, si
     return PF_OK;
 }
 
-/*  mkdir -p: parents with the default mode, the directory itself with
-    PF_SQLSTORE_DIR_MODE.  0 or PF_EIO (errno set).                         */
-static int
-s_make_dir(const char *dir)
-{
-    char *copy = pf_strdup(dir);
-    for (char *p = copy + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
-            int saved = errno;
-            free(copy);
-            errno = saved;
-            return PF_EIO;
-        }
-        *p = '/';
-    }
-    free(copy);
-    if (mkdir(dir, PF_SQLSTORE_DIR_MODE) == 0)
-        return PF_OK;
-    if (errno != EEXIST)
-        return PF_EIO;
-    struct stat st;
-    if (stat(dir, &st) != 0)
-        return PF_EIO;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return PF_EIO;
-    }
-    return PF_OK;
-}
-
 /*  Brings the schema to the newest version, one transaction per step.  The
     version is read again inside each transaction so that two processes
     opening the same new file cannot both apply a step.                     */
@@ -402,7 +370,7 @@ pf_sqlstore_open(const char *data_dir, char *err, size_t err_size)
         s_err(err, err_size, "data directory path too long");
         return NULL;
     }
-    if (s_make_dir(data_dir) != PF_OK) {
+    if (pf_fs_make_dir(data_dir, PF_SQLSTORE_DIR_MODE) != PF_OK) {
         s_err(err, err_size, "cannot create %s: %s", data_dir, strerror(errno));
         return NULL;
     }

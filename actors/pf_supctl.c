@@ -26,6 +26,7 @@
 #include "pf_alloc.h"
 #include "pf_config.h"
 #include "pf_error.h"
+#include "pf_fs.h"
 #include "pf_msgpack.h"
 
 /*  Frames of a request as a ROUTER sees it: identity, delimiter, body.    */
@@ -210,39 +211,6 @@ pf_supctl_request(const char *data_dir, const pf_value_t *request, int timeout_m
     if (kind != S_FILE_LIVE)
         return PF_ENOTFOUND;
     return s_call(path, request, timeout_ms, reply_p);
-}
-
-/*  mkdir -p: parents with the default mode, the directory itself with
-    PF_SUPCTL_DIR_MODE.  Returns 0 or PF_EIO (errno set).                   */
-static int
-s_make_dir(const char *dir)
-{
-    char *copy = pf_strdup(dir);
-    for (char *p = copy + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
-            int err = errno;
-            free(copy);
-            errno = err;
-            return PF_EIO;
-        }
-        *p = '/';
-    }
-    free(copy);
-    if (mkdir(dir, PF_SUPCTL_DIR_MODE) == 0)
-        return PF_OK;
-    if (errno != EEXIST)
-        return PF_EIO;
-    struct stat st;
-    if (stat(dir, &st) != 0)
-        return PF_EIO;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return PF_EIO;
-    }
-    return PF_OK;
 }
 
 /*  Refuses (message on stderr, PF_EBUSY) when a live pf up owns path;
@@ -511,7 +479,7 @@ pf_supctl_new(pf_supervisor_t *sup, const char *data_dir, const char *who)
         return NULL;
     }
     snprintf(self->endpoint, sizeof self->endpoint, "%s%s", S_IPC_PREFIX, self->path);
-    if (s_make_dir(data_dir) != PF_OK) {
+    if (pf_fs_make_dir(data_dir, PF_SUPCTL_DIR_MODE) != PF_OK) {
         fprintf(stderr, "%s: cannot create data dir %s: %s\n", who, data_dir, strerror(errno));
         free(self);
         return NULL;
