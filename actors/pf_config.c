@@ -31,6 +31,25 @@ pf_config_defaults(pf_config_t *cfg)
     cfg->tap_hwm = PF_DEFAULT_TAP_HWM;
     cfg->capacity = PF_DEFAULT_CAPACITY;
     cfg->drain_ms = PF_DEFAULT_DRAIN_MS;
+    cfg->store = PF_DEFAULT_STORE;
+}
+
+int
+pf_config_parse_store(const char *text, pf_store_kind_t *out)
+{
+    if (text && strcmp(text, "sqlite") == 0)
+        *out = PF_STORE_SQLITE;
+    else if (text && strcmp(text, "memory") == 0)
+        *out = PF_STORE_MEMORY;
+    else
+        return PF_EINVAL;
+    return PF_OK;
+}
+
+const char *
+pf_config_store_name(pf_store_kind_t kind)
+{
+    return kind == PF_STORE_MEMORY ? "memory" : "sqlite";
 }
 
 int
@@ -93,5 +112,10 @@ pf_config_from_env(pf_config_t *cfg, const char **bad)
     rc |= s_env_u32("PF_BATCH_MAX", 1, 100000, &cfg->batch_max, bad);
     rc |= s_env_u32("PF_RESULT_TTL_S", 1, 315360000, &cfg->result_ttl_s, bad);
     rc |= s_env_u32("PF_CAPACITY", 1, 4096, &cfg->capacity, bad);
+    const char *store = getenv("PF_STORE");
+    if (store && *store && pf_config_parse_store(store, &cfg->store) != PF_OK) {
+        *bad = "PF_STORE";
+        rc |= 1;
+    }
     return rc ? PF_EINVAL : PF_OK;
 }

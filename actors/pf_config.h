@@ -48,6 +48,15 @@ extern "C" {
 #define PF_DEFAULT_CLI_PIPELINE 64       /* pf CLI: requests in flight      */
 #define PF_DEFAULT_DRAIN_MS 10000        /* actor: finish work on SIGTERM   */
 #define PF_STORE_BUSY_TIMEOUT_MS 5000    /* job store: wait for a SQLite lock */
+#define PF_DEFAULT_STORE PF_STORE_SQLITE /* jobs survive a coordinator crash */
+#define PF_STORE_PURGE_CHUNK 1000        /* expired jobs deleted per sweep  */
+#define PF_STORE_PURGE_AGAIN_US 10000    /* next sweep when more are due    */
+
+/*  Where the coordinator keeps jobs.                                       */
+typedef enum {
+    PF_STORE_SQLITE = 0,         /* <data_dir>/partnerforge.db (durable)     */
+    PF_STORE_MEMORY = 1          /* process memory: lost with the process    */
+} pf_store_kind_t;
 
 typedef struct {
     char client_endpoint[256];   /* PFP/1 ROUTER                             */
@@ -69,6 +78,7 @@ typedef struct {
     uint32_t tap_hwm;            /* tap PUB high-water mark                  */
     uint32_t capacity;           /* tasks an actor advertises                */
     uint32_t drain_ms;           /* actor: grace to finish work on SIGTERM   */
+    pf_store_kind_t store;       /* coordinator's job store                  */
 } pf_config_t;
 
 /*  Fills cfg with the defaults above.                                      */
@@ -77,8 +87,14 @@ void pf_config_defaults(pf_config_t *cfg);
 /*  Overlays PF_CLIENT_ENDPOINT, PF_TAP_ENDPOINT, PF_ACTOR_ENDPOINT,
     PF_DATA_DIR, PF_HEARTBEAT_MS, PF_LIVENESS, PF_MODULE_TIMEOUT_MS,
     PF_MODULE_ATTEMPTS, PF_MAX_QUEUED_JOBS, PF_BATCH_MAX, PF_RESULT_TTL_S,
-    PF_CAPACITY.  Returns 0, or PF_EINVAL naming the bad variable in *bad.  */
+    PF_CAPACITY, PF_STORE.  Returns 0, or PF_EINVAL naming the bad variable in *bad.  */
 int pf_config_from_env(pf_config_t *cfg, const char **bad);
+
+/*  Parses a store name: "sqlite" or "memory"; 0 or PF_EINVAL.              */
+int pf_config_parse_store(const char *text, pf_store_kind_t *out);
+
+/*  The name of a store kind ("sqlite", "memory").                          */
+const char *pf_config_store_name(pf_store_kind_t kind);
 
 /*  Parses a decimal unsigned integer in [min, max]; 0 or PF_EINVAL.        */
 int pf_config_parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out);

@@ -31,6 +31,7 @@
 #include "pf_msgpack.h"
 #include "pf_pfa.h"
 #include "pf_pfp.h"
+#include "pf_sqlstore.h"
 #include "pf_wire.h"
 
 #define DRAIN_PER_TURN 256     /* messages taken from one socket per turn   */
@@ -38,6 +39,29 @@
 #define LOG_EVERY_US 1000000   /* at most one repeated warning per second    */
 
 #define TAP_PREFIXES_MAX 64    /* distinct tap subscriptions tracked       */
+#define OUT_FRAMES_MAX 4       /* frames of one held message (after rid)   */
+#define FLUSH_ROUNDS_MAX 8     /* commit+send rounds per turn; the rest
+                                  waits for the next turn                   */
+
+/*  What a held message goes to.                                            */
+typedef enum {
+    S_OUT_CLIENT,              /* PFP/1 reply to the client in rid         */
+    S_OUT_TAP,                 /* tap event                                */
+    S_OUT_TASK                 /* TASK to whichever instance holds task_id */
+} s_out_kind_t;
+
+/*  A message held back until the writes it reports are durable.           */
+typedef struct s_out_t {
+    struct s_out_t *next;                /* FIFO                            */
+    s_out_kind_t kind;                   /* destination                     */
+    uint64_t task_id;                    /* S_OUT_TASK: the task            */
+    int module;                          /* S_OUT_TASK: its module          */
+    size_t rid_size;                     /* S_OUT_CLIENT: bytes of rid      */
+    uint8_t rid[PF_RID_MAX];             /* S_OUT_CLIENT: client routing id */
+    size_t count;                        /* frames                          */
+    size_t size[OUT_FRAMES_MAX];         /* bytes of each frame             */
+    uint8_t data[];                      /* the frames back to back         */
+} s_out_t;
 
 /*  One distinct subscription prefix on the tap.                            */
 typedef struct {
@@ -89,6 +113,10 @@ struct pf_coordinator_t {
     int64_t next_sweep_us;                   /* next deadline sweep         */
     int64_t next_beat_us;                    /* next heartbeat round        */
     int64_t last_warn_us;                    /* rate limit for warnings     */
+    pf_sqlstore_t *db;                       /* job store; NULL: memory     */
+    s_out_t *out_head;                       /* held until the next commit  */
+    s_out_t *out_tail;                       /* last held message           */
+    size_t out_count;                        /* messages held               */
 };
 
 static volatile sig_atomic_t s_interrupted;
@@ -144,6 +172,87 @@ s_warn(pf_coordinator_t *self, const char *fmt, ...)
     s_log("%s", text);
 }
 
+/* ------------------------------------------------------------- outbox */
+
+/*  Holds a message until the end of the loop turn: the writes it reports
+    are committed first (pf_coordinator_run), so nobody — client, tap
+    subscriber or module — ever sees a state the store could forget.        */
+static void
+s_hold(pf_coordinator_t *self, s_out_kind_t kind, const pf_frame_t *rid,
+       const pf_frame_t *frames, size_t count)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++)
+        total += frames[i].size;
+    s_out_t *o = pf_malloc(sizeof *o + total);
+    o->next = NULL;
+    o->kind = kind;
+    o->task_id = 0;
+    o->module = -1;
+    o->rid_size = rid ? (rid->size < PF_RID_MAX ? rid->size : PF_RID_MAX) : 0;
+    if (o->rid_size)
+        memcpy(o->rid, rid->data, o->rid_size);
+    o->count = count;
+    uint8_t *at = o->data;
+    for (size_t i = 0; i < count; i++) {
+        o->size[i] = frames[i].size;
+        if (frames[i].size)
+            memcpy(at, frames[i].data, frames[i].size);
+        at += frames[i].size;
+    }
+    if (self->out_tail)
+        self->out_tail->next = o;
+    else
+        self->out_head = o;
+    self->out_tail = o;
+    self->out_count++;
+}
+
+static size_t
+s_out_frames(s_out_t *o, pf_frame_t *frames)
+{
+    uint8_t *at = o->data;
+    for (size_t i = 0; i < o->count; i++) {
+        frames[i].data = at;
+        frames[i].size = o->size[i];
+        at += o->size[i];
+    }
+    return o->count;
+}
+
+static void
+s_outbox_drop(pf_coordinator_t *self)
+{
+    while (self->out_head) {
+        s_out_t *o = self->out_head;
+        self->out_head = o->next;
+        free(o);
+    }
+    self->out_tail = NULL;
+    self->out_count = 0;
+}
+
+/*  Holds a PFA/1 message (its routing id is found when it is sent).       */
+static int
+s_hold_pfa(pf_coordinator_t *self, s_out_kind_t kind, const pfa_msg_t *msg)
+{
+    uint8_t *header = NULL;
+    size_t header_size = 0;
+    int rc = pfa_encode_header(msg, &header, &header_size);
+    if (rc != PF_OK)
+        return rc;
+    const char *name = pfa_cmd_name(msg->cmd);
+    pf_frame_t frames[4] = {
+        { PFA_VERSION, sizeof PFA_VERSION - 1 },
+        { name, strlen(name) },
+        { header, header_size },
+        { msg->payload, msg->payload_size },
+    };
+    s_hold(self, kind, NULL, frames, msg->payload_size ? 4 : 3);
+    free(header);
+    return PF_OK;
+}
+
 /* ---------------------------------------------------------------- tap */
 
 /*  True if some subscriber's prefix matches topic.  XPUB tells us the first
@@ -177,7 +286,9 @@ s_publish(void *arg, const char *topic, pf_value_t **body_p)
     size_t size = 0;
     if (pf_msgpack_encode(body, &data, &size) == PF_OK) {
         pf_frame_t frames[2] = { { topic, strlen(topic) }, { data, size } };
-        if (pf_wire_send(self->tap, NULL, false, frames, 2) != PF_OK)
+        if (self->db)
+            s_hold(self, S_OUT_TAP, NULL, frames, 2);
+        else if (pf_wire_send(self->tap, NULL, false, frames, 2) != PF_OK)
             self->tap_dropped++;
         free(data);
     }
@@ -246,8 +357,23 @@ s_publish_actor(pf_coordinator_t *self, const char *topic, const pf_instance_t *
 static void
 s_reply(pf_coordinator_t *self, const pf_frame_t *rid, const char *command, pf_value_t **body_p)
 {
-    if (pf_wire_send_pfp(self->client, rid, command, *body_p) != PF_OK)
+    if (self->db) {
+        uint8_t *data = NULL;
+        size_t size = 0;
+        if (pf_msgpack_encode(*body_p, &data, &size) == PF_OK) {
+            pf_frame_t frames[3] = {
+                { PFP_VERSION, sizeof PFP_VERSION - 1 },
+                { command, strlen(command) },
+                { data, size },
+            };
+            s_hold(self, S_OUT_CLIENT, rid, frames, 3);
+            free(data);
+        } else {
+            s_log("internal: cannot encode a %s reply", command);
+        }
+    } else if (pf_wire_send_pfp(self->client, rid, command, *body_p) != PF_OK) {
         s_warn(self, "reply %s not delivered: %s", command, zmq_strerror(errno));
+    }
     pf_value_destroy(body_p);
 }
 
@@ -944,6 +1070,20 @@ s_dispatch_module(pf_coordinator_t *self, int m)
         msg.timeout_ms = self->cfg.module_timeout_ms;
         msg.payload = inputs;
         msg.payload_size = inputs_size;
+        if (self->db) {
+            /* Sent after the commit that records it running (s_flush).     */
+            int rc = s_hold_pfa(self, S_OUT_TASK, &msg);
+            free(inputs);
+            if (rc != PF_OK) {
+                s_log("internal: cannot encode the TASK of %s", task->job->id);
+                pf_engine_task_lost(self->engine, task, "internal: task header", now);
+                return;
+            }
+            self->out_tail->task_id = task->id;
+            self->out_tail->module = m;
+            pf_broker_hold(self->broker, inst, &task->work);
+            continue;
+        }
         int rc = s_send_actor(self, inst, &msg);
         int err = errno;
         free(inputs);
@@ -1192,6 +1332,92 @@ s_timers(pf_coordinator_t *self)
     }
 }
 
+/* ------------------------------------------------------- commit, flush */
+
+/*  Sends one held TASK to the instance holding its task now.  A task that
+    settled, was lost or was cancelled meanwhile is not sent (a cancelled
+    one gives its credit back at once).                                      */
+static void
+s_flush_task(pf_coordinator_t *self, s_out_t *o, const pf_frame_t *frames, size_t count)
+{
+    pf_dispatch_t *task = pf_engine_task(self->engine, o->task_id);
+    if (!task || !task->work.holder)
+        return;
+    pf_instance_t *inst = task->work.holder;
+    if (!task->current) {
+        pf_broker_release(self->broker, &task->work);
+        self->dirty |= 1u << o->module;
+        pf_engine_task_lost(self->engine, task, "cancelled before it was sent", s_now_us());
+        return;
+    }
+    pf_frame_t rid = { inst->rid, inst->rid_size };
+    if (pf_wire_send(self->actors, &rid, false, frames, count) == PF_OK) {
+        inst->last_sent_us = s_now_us();
+        return;
+    }
+    /* EHOSTUNREACH: gone.  EAGAIN: its queue of messages is full although
+       credit bounds our tasks, so it has not read for a very long time;
+       either way its work belongs elsewhere.                               */
+    s_instance_gone(self, inst, errno == EHOSTUNREACH ? "unreachable" : "send queue full",
+                    false);
+}
+
+/*  Sends every held message, in the order it was made.  What sending
+    changes (an instance found gone) is held again for the next commit.    */
+static void
+s_flush(pf_coordinator_t *self)
+{
+    s_out_t *list = self->out_head;
+    self->out_head = self->out_tail = NULL;
+    self->out_count = 0;
+    while (list) {
+        s_out_t *o = list;
+        list = o->next;
+        pf_frame_t frames[OUT_FRAMES_MAX];
+        size_t n = s_out_frames(o, frames);
+        switch (o->kind) {
+        case S_OUT_CLIENT: {
+            pf_frame_t rid = { o->rid, o->rid_size };
+            if (pf_wire_send(self->client, &rid, true, frames, n) != PF_OK)
+                s_warn(self, "reply not delivered: %s", zmq_strerror(errno));
+            break;
+        }
+        case S_OUT_TAP:
+            if (pf_wire_send(self->tap, NULL, false, frames, n) != PF_OK)
+                self->tap_dropped++;
+            break;
+        case S_OUT_TASK:
+            s_flush_task(self, o, frames, n);
+            break;
+        }
+        free(o);
+    }
+}
+
+/*  End of a loop turn with a durable store: make the turn's writes durable,
+    then send what they back.  Returns PF_EIO if the store cannot commit:
+    the held messages are dropped unsent (none of them may be seen), and
+    the coordinator must stop — a restart recovers from the last commit.    */
+static int
+s_commit_and_flush(pf_coordinator_t *self)
+{
+    for (int round = 0; round < FLUSH_ROUNDS_MAX; round++) {
+        if (pf_sqlstore_commit(self->db) != PF_OK) {
+            s_log("job store: commit failed: %s; %zu replies, events and tasks withheld; "
+                  "stopping so that a restart recovers from the last commit",
+                  pf_sqlstore_errmsg(self->db), self->out_count);
+            s_outbox_drop(self);
+            return PF_EIO;
+        }
+        if (!self->out_head)
+            return PF_OK;
+        s_flush(self);
+        if (self->dirty)
+            s_dispatch(self);
+    }
+    return PF_OK;   /* the rest goes out next turn (the poll will not wait) */
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static void *
@@ -1235,6 +1461,47 @@ s_bind(pf_coordinator_t *self, int type, const char *endpoint, char *bound, size
     return sock;
 }
 
+static void
+s_invalid_row(void *arg, const char *table, const char *key, const char *why)
+{
+    (void)arg;
+    s_log("job store: skipped %s row '%s': %s", table, key, why);
+}
+
+/*  Opens the job store under the data dir and resumes every job in it,
+    before any socket is bound: nobody can ask about a job before it is
+    back.  Returns 0 or PF_EIO (said why).                                  */
+static int
+s_open_store(pf_coordinator_t *self)
+{
+    char why[512];
+    self->db = pf_sqlstore_open(self->cfg.data_dir, why, sizeof why);
+    if (!self->db) {
+        s_log("job store: %s", why);
+        return PF_EIO;
+    }
+    pf_engine_set_store(self->engine, self->db);
+    int64_t t0 = s_now_us();
+    pf_engine_recovery_t r;
+    int rc = pf_engine_recover(self->engine, t0, s_invalid_row, self, &r);
+    if (rc != PF_OK && rc != PF_EPROTO) {
+        s_log("job store: cannot read %s/%s: %s", self->cfg.data_dir, PF_SQLSTORE_FILE,
+              pf_sqlstore_errmsg(self->db));
+        return PF_EIO;
+    }
+    /* Resuming may itself write (a module skipped, a job ended).           */
+    if (pf_sqlstore_commit(self->db) != PF_OK) {
+        s_log("job store: commit failed: %s", pf_sqlstore_errmsg(self->db));
+        return PF_EIO;
+    }
+    s_log("job store %s/%s: %" PRIu64 " jobs (%" PRIu64 " unfinished, %" PRIu64
+          " resumed, %" PRIu64 " finished modules kept), %" PRIu64 " batches, %" PRIu64
+          " invalid rows skipped; read in %.1f ms",
+          self->cfg.data_dir, PF_SQLSTORE_FILE, r.jobs, r.unfinished, r.resumed,
+          r.modules_kept, r.batches, r.invalid_rows, (s_now_us() - t0) / 1e3);
+    return PF_OK;
+}
+
 pf_coordinator_t *
 pf_coordinator_new(const pf_config_t *cfg, const pf_coordinator_opts_t *opts)
 {
@@ -1260,6 +1527,10 @@ pf_coordinator_new(const pf_config_t *cfg, const pf_coordinator_opts_t *opts)
     self->engine = pf_engine_new(cfg, &hooks, self);
     if (!self->engine) {
         s_log("the module graph failed its check");
+        pf_coordinator_destroy(&self);
+        return NULL;
+    }
+    if (cfg->store == PF_STORE_SQLITE && s_open_store(self) != PF_OK) {
         pf_coordinator_destroy(&self);
         return NULL;
     }
@@ -1303,6 +1574,8 @@ pf_coordinator_run(pf_coordinator_t *self)
         int64_t wake = self->next_beat_us < self->next_sweep_us ? self->next_beat_us
                                                                 : self->next_sweep_us;
         long timeout_ms = wake > now ? (long)((wake - now + 999) / 1000) : 0;
+        if (self->out_head || self->dirty)
+            timeout_ms = 0;   /* work left from the last turn               */
         int rc = zmq_poll(items, 3, timeout_ms);
         if (rc < 0) {
             if (errno == EINTR)
@@ -1329,6 +1602,8 @@ pf_coordinator_run(pf_coordinator_t *self)
         s_dispatch(self);
         s_timers(self);
         s_dispatch(self);
+        if (self->db && s_commit_and_flush(self) != PF_OK)
+            return PF_EIO;
     }
     s_log("stopping");
     /* Tell every actor we are going so they reconnect promptly to our
@@ -1368,6 +1643,8 @@ pf_coordinator_destroy(pf_coordinator_t **self_p)
     }
     pf_broker_destroy(&self->broker);
     pf_engine_destroy(&self->engine);
+    s_outbox_drop(self);
+    pf_sqlstore_close(&self->db);
     pf_apikeys_destroy(&self->keys);
     if (self->client)
         zmq_close(self->client);

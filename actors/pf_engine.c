@@ -26,6 +26,7 @@
 #include "pf_alloc.h"
 #include "pf_error.h"
 #include "pf_msgpack.h"
+#include "pf_sqlstore.h"
 #include "pf_store.h"
 
 typedef struct {
@@ -55,6 +56,8 @@ struct pf_engine_t {
     pf_engine_stats_t stats;                           /* counters          */
     pf_job_t *zombies;                                 /* expired, still
                                                           referenced jobs    */
+    pf_sqlstore_t *db;                                 /* durable store or
+                                                          NULL (memory only) */
 };
 
 static void s_settle(pf_engine_t *self, pf_job_t *job, int m, int64_t now_us);
@@ -89,6 +92,25 @@ static void
 s_publish(pf_engine_t *self, const char *topic, pf_value_t **body)
 {
     self->hooks.publish(self->hooks_arg, topic, body);
+}
+
+/*  Durable writes.  Each joins the coordinator's open write group; a failed
+    write fails the group at commit, and the coordinator then acknowledges
+    nothing of it (pf_coordinator.c), so the return codes are not needed
+    here.                                                                   */
+static void
+s_persist_module(pf_engine_t *self, const pf_job_t *job, int m)
+{
+    if (self->db)
+        (void)pf_sqlstore_put_module(self->db, job, m);
+}
+
+static void
+s_persist_status(pf_engine_t *self, const pf_job_t *job)
+{
+    if (self->db)
+        (void)pf_sqlstore_put_job_status(self->db, job,
+                                         pf_job_is_final(job) ? s_wall_ms() : 0);
 }
 
 static pf_value_t *
@@ -311,6 +333,7 @@ s_job_end(pf_engine_t *self, pf_job_t *job, pf_job_status_t status, int64_t now_
 {
     job->status = status;
     job->ended_us = now_us;
+    s_persist_status(self, job);
     self->stats.jobs_ended++;
     self->stats.unfinished--;
     char topic[32];
@@ -335,14 +358,56 @@ s_job_end(pf_engine_t *self, pf_job_t *job, pf_job_status_t status, int64_t now_
         s_batch_job_ended(self, job, now_us);
 }
 
+/*  Module d of job is pending and every input of it is final: make it
+    ready, or skip it when a required input did not complete.               */
+static void
+s_release(pf_engine_t *self, pf_job_t *job, int d, int64_t now_us)
+{
+    const pf_module_info_t *info = pf_graph_module(d);
+    int missing = -1;
+    for (int i = 0; i < PF_MODULE_COUNT; i++)
+        if ((info->required & job->set & (1u << i)) && job->mstate[i] != PF_MOD_COMPLETED) {
+            missing = i;
+            break;
+        }
+    if (missing < 0) {
+        s_make_ready(self, job, d, now_us);
+        return;
+    }
+    char why[128];
+    snprintf(why, sizeof why, "required input %s %s", pf_graph_name(missing),
+             pf_mod_status_name(job->mstate[missing]));
+    job->mstate[d] = PF_MOD_SKIPPED;
+    s_set_error(job, d, why);
+    s_persist_module(self, job, d);
+    if (s_wanted(self, "module.skipped")) {
+        pf_value_t *body = s_module_event(job, d);
+        pf_map_set_str(body, "reason", why);
+        s_publish(self, "module.skipped", &body);
+    }
+    s_settle(self, job, d, now_us);
+}
+
+/*  True if module d of job is pending with every input final.             */
+static bool
+s_releasable(const pf_job_t *job, int d)
+{
+    return (job->set & (1u << d)) && job->mstate[d] == PF_MOD_PENDING
+           && (pf_graph_module(d)->inputs & job->set & ~job->finished) == 0;
+}
+
+/*  Releases every module whose inputs are all final: the roots of a new
+    job, or wherever a recovered job had got to.                             */
 static void
 s_job_start(pf_engine_t *self, pf_job_t *job, int64_t now_us)
 {
-    for (int k = 0; k < PF_MODULE_COUNT; k++) {
+    for (int k = 0; k < PF_MODULE_COUNT && !pf_job_is_final(job); k++) {
         int m = pf_graph_topo_order()[k];
-        if ((job->set & (1u << m)) && (pf_graph_module(m)->inputs & job->set) == 0)
-            s_make_ready(self, job, m, now_us);
+        if (s_releasable(job, m))
+            s_release(self, job, m, now_us);
     }
+    if (job->finished == job->set && !pf_job_is_final(job))
+        s_job_end(self, job, s_final_status(job), now_us);
 }
 
 /*  Module m of job reached a final state: release what waited on it.       */
@@ -353,34 +418,11 @@ s_settle(pf_engine_t *self, pf_job_t *job, int m, int64_t now_us)
     pf_modset_t deps = pf_graph_module(m)->dependents & job->set;
     for (int k = 0; k < PF_MODULE_COUNT && deps; k++) {
         int d = pf_graph_topo_order()[k];
-        if (!(deps & (1u << d)) || job->mstate[d] != PF_MOD_PENDING)
+        if (!(deps & (1u << d)) || !s_releasable(job, d))
             continue;
-        const pf_module_info_t *info = pf_graph_module(d);
-        if ((info->inputs & job->set & ~job->finished) != 0)
-            continue;   /* still waiting on another input                    */
-        int missing = -1;
-        for (int i = 0; i < PF_MODULE_COUNT; i++)
-            if ((info->required & job->set & (1u << i)) && job->mstate[i] != PF_MOD_COMPLETED) {
-                missing = i;
-                break;
-            }
-        if (missing >= 0) {
-            char why[128];
-            snprintf(why, sizeof why, "required input %s %s", pf_graph_name(missing),
-                     pf_mod_status_name(job->mstate[missing]));
-            job->mstate[d] = PF_MOD_SKIPPED;
-            s_set_error(job, d, why);
-            if (s_wanted(self, "module.skipped")) {
-                pf_value_t *body = s_module_event(job, d);
-                pf_map_set_str(body, "reason", why);
-                s_publish(self, "module.skipped", &body);
-            }
-            s_settle(self, job, d, now_us);
-            if (pf_job_is_final(job))
-                return;
-        } else {
-            s_make_ready(self, job, d, now_us);
-        }
+        s_release(self, job, d, now_us);
+        if (pf_job_is_final(job))
+            return;
     }
     if (job->finished == job->set && !pf_job_is_final(job))
         s_job_end(self, job, s_final_status(job), now_us);
@@ -432,7 +474,12 @@ pf_engine_new(const pf_config_t *cfg, const pf_engine_hooks_t *hooks, void *arg)
     self->hooks_arg = arg;
     self->store = pf_store_new();
     memcpy(self->durations, pf_graph_estimates(), sizeof self->durations);
-    self->next_task_id = 1;
+    /* Task ids start at random so that a result a module sends for a task
+       of an earlier coordinator run can never match a task of this one.
+       53 bits: exact in any JSON number a tool may turn it into.           */
+    uint64_t start;
+    randombytes_buf(&start, sizeof start);
+    self->next_task_id = (start & ((UINT64_C(1) << 52) - 1)) + 1;
     self->next_seq = 1;
     return self;
 }
@@ -471,9 +518,10 @@ pf_engine_destroy(pf_engine_t **self_p)
     *self_p = NULL;
 }
 
+/*  A new job (of batch at index, or batch NULL), indexed and written.     */
 static pf_job_t *
 s_job_new(pf_engine_t *self, const char *domain, pf_modset_t requested, pfp_priority_t priority,
-          const char *idem_key, int64_t now_us)
+          const char *idem_key, pf_batch_t *batch, uint32_t index, int64_t now_us)
 {
     pf_modset_t set = pf_graph_close(requested);
     pf_job_t *job = pf_calloc(1, sizeof *job);
@@ -487,7 +535,14 @@ s_job_new(pf_engine_t *self, const char *domain, pf_modset_t requested, pfp_prio
     job->created_ms = s_wall_ms();
     job->created_us = now_us;
     job->seq = self->next_seq++;
+    if (batch) {
+        job->batch = batch;
+        job->refs++;            /* the batch's reference                   */
+        batch->jobs[index] = job;
+    }
     pf_store_put_job(self->store, job);
+    if (self->db)
+        (void)pf_sqlstore_put_job(self->db, job, index);
     self->stats.jobs_accepted++;
     self->stats.unfinished++;
     if (s_wanted(self, "job.accepted")) {
@@ -523,7 +578,8 @@ pf_engine_submit(pf_engine_t *self, const pf_submit_t *req, int64_t now_us,
     if (self->stats.unfinished >= self->cfg.max_queued_jobs)
         return PF_EBUSY;
     pf_modset_t requested = req->modules ? req->modules : PF_MODULE_ALL;
-    pf_job_t *job = s_job_new(self, req->domain, requested, req->priority, req->idem_key, now_us);
+    pf_job_t *job = s_job_new(self, req->domain, requested, req->priority, req->idem_key, NULL, 0,
+                              now_us);
     s_job_start(self, job, now_us);
     *job_p = job;
     if (existing)
@@ -547,11 +603,11 @@ pf_engine_submit_batch(pf_engine_t *self, const char *const *domains, size_t cou
     batch->max_concurrency = max_concurrency;
     batch->jobs = pf_calloc(count, sizeof *batch->jobs);
     pf_store_put_batch(self->store, batch);
+    if (self->db)
+        (void)pf_sqlstore_put_batch(self->db, batch, s_wall_ms());
     for (size_t i = 0; i < count; i++) {
-        pf_job_t *job = s_job_new(self, domains[i], requested, priority, NULL, now_us);
-        job->batch = batch;
-        job->refs++;            /* the batch's reference                   */
-        batch->jobs[i] = job;
+        pf_job_t *job = s_job_new(self, domains[i], requested, priority, NULL, batch,
+                                  (uint32_t)i, now_us);
         if (batch->backlog_tail)
             batch->backlog_tail->queue_next = job;
         else
@@ -607,6 +663,7 @@ pf_engine_cancel_job(pf_engine_t *self, pf_job_t *job, int64_t now_us)
         job->mstate[m] = PF_MOD_CANCELLED;
         s_set_error(job, m, "cancelled");
         job->finished |= 1u << m;
+        s_persist_module(self, job, m);
     }
     s_job_end(self, job, PF_JOB_CANCELLED, now_us);
 }
@@ -653,8 +710,10 @@ pf_engine_next_task(pf_engine_t *self, int module, int64_t now_us)
             self->stats.tasks_dispatched++;
             if (task->attempt > 1)
                 self->stats.retries++;
+            s_persist_module(self, job, module);
             if (job->status == PF_JOB_QUEUED) {
                 job->status = PF_JOB_RUNNING;
+                s_persist_status(self, job);
                 if (s_wanted(self, "job.started")) {
                     pf_value_t *body = pf_value_map();
                     pf_map_set_str(body, "job_id", job->id);
@@ -696,6 +755,8 @@ s_attempt_failed(pf_engine_t *self, pf_job_t *job, int m, const char *what, int6
     job->task[m] = NULL;
     s_set_error(job, m, what);
     if (job->failures[m] < self->cfg.module_attempts) {
+        job->mstate[m] = PF_MOD_READY;   /* written so; s_make_ready queues */
+        s_persist_module(self, job, m);
         if (s_wanted(self, "module.retried")) {
             pf_value_t *body = s_module_event(job, m);
             pf_map_set_str(body, "error", what);
@@ -705,6 +766,7 @@ s_attempt_failed(pf_engine_t *self, pf_job_t *job, int m, const char *what, int6
         return;
     }
     job->mstate[m] = PF_MOD_FAILED;
+    s_persist_module(self, job, m);
     if (s_wanted(self, "module.failed")) {
         pf_value_t *body = s_module_event(job, m);
         pf_map_set_int(body, "duration_ms", (now_us - job->mstart_us[m]) / 1000);
@@ -738,6 +800,7 @@ pf_engine_task_result(pf_engine_t *self, pf_dispatch_t *task, bool ok, const voi
         job->error[m] = NULL;
         job->mstate[m] = PF_MOD_COMPLETED;
         job->duration_ms[m] = duration_ms;
+        s_persist_module(self, job, m);
         self->stats.results_taken++;
         /* Learn from what the module itself measured (excludes transit).  */
         double sample = duration_ms / 1000.0;
@@ -860,6 +923,15 @@ pf_engine_sweep(pf_engine_t *self, int64_t now_us)
     free(late);
     int64_t ttl_us = (int64_t)self->cfg.result_ttl_s * 1000000;
     pf_store_expire(self->store, now_us - ttl_us, s_expired_job, s_expired_batch, self);
+    if (self->db) {
+        /* The same TTL on disk, a bounded chunk per sweep so a large expiry
+           never stalls the loop; what is left goes in the next sweeps.     */
+        size_t purged = 0;
+        (void)pf_sqlstore_purge_before(self->db, s_wall_ms() - self->cfg.result_ttl_s * 1e3,
+                                       PF_STORE_PURGE_CHUNK, &purged);
+        if (purged == PF_STORE_PURGE_CHUNK && next > now_us + PF_STORE_PURGE_AGAIN_US)
+            next = now_us + PF_STORE_PURGE_AGAIN_US;
+    }
     for (pf_job_t **pp = &self->zombies; *pp;) {
         pf_job_t *job = *pp;
         if (job->refs == 0) {
@@ -870,6 +942,327 @@ pf_engine_sweep(pf_engine_t *self, int64_t now_us)
         }
     }
     return next;
+}
+
+/* -------------------------------------------------------------- recovery */
+
+void
+pf_engine_set_store(pf_engine_t *self, pf_sqlstore_t *db)
+{
+    self->db = db;
+}
+
+/*  What pf_engine_recover() collects while the store is read.              */
+typedef struct {
+    pf_engine_t *self;                  /* the engine being filled          */
+    int64_t now_us;                     /* monotonic now                    */
+    double now_ms;                      /* wall clock now                   */
+    pf_job_t **jobs;                    /* loaded jobs, in seq order        */
+    size_t job_count, job_cap;          /* entries, allocated               */
+    pf_batch_t **batches;               /* loaded batches                   */
+    size_t batch_count, batch_cap;      /* entries, allocated               */
+    pf_job_t *current;                  /* job whose module rows follow     */
+    pf_engine_recovery_t *out;          /* counters for the caller          */
+    void (*invalid)(void *, const char *, const char *, const char *);
+    void *invalid_arg;                  /* its argument                     */
+} s_recover_t;
+
+/*  Monotonic time of a wall-clock instant, for elapsed times and the TTL.  */
+static int64_t
+s_mono_of(const s_recover_t *rc, double wall_ms)
+{
+    double ago_ms = rc->now_ms - wall_ms;
+    if (ago_ms < 0)
+        ago_ms = 0;     /* a clock stepped back: count it as now            */
+    int64_t t = rc->now_us - (int64_t)(ago_ms * 1000);
+    return t > 0 ? t : 1;
+}
+
+static void
+s_recover_reject(s_recover_t *rc, const char *table, const char *key, const char *why)
+{
+    rc->out->invalid_rows++;
+    if (rc->invalid)
+        rc->invalid(rc->invalid_arg, table, key, why);
+}
+
+static int
+s_recover_batch(void *arg, const pf_sqlstore_batch_t *row)
+{
+    s_recover_t *rc = arg;
+    if (pf_store_batch(rc->self->store, row->id)) {
+        s_recover_reject(rc, "batches", row->id, "duplicate id");
+        return 0;
+    }
+    pf_batch_t *batch = pf_calloc(1, sizeof *batch);
+    snprintf(batch->id, sizeof batch->id, "%s", row->id);
+    batch->total = row->total;
+    batch->max_concurrency = row->max_concurrency;
+    batch->jobs = pf_calloc(row->total, sizeof *batch->jobs);
+    pf_store_put_batch(rc->self->store, batch);
+    if (rc->batch_count == rc->batch_cap) {
+        rc->batch_cap = rc->batch_cap ? rc->batch_cap * 2 : 64;
+        rc->batches = pf_realloc(rc->batches, rc->batch_cap * sizeof *rc->batches);
+    }
+    rc->batches[rc->batch_count++] = batch;
+    return 0;
+}
+
+static int
+s_recover_job(void *arg, const pf_sqlstore_job_t *row)
+{
+    s_recover_t *rc = arg;
+    pf_engine_t *self = rc->self;
+    rc->current = NULL;
+    pf_batch_t *batch = row->batch_id ? pf_store_batch(self->store, row->batch_id) : NULL;
+    if (row->batch_id && !batch) {
+        s_recover_reject(rc, "jobs", row->id, "its batch was not loaded");
+        return 0;
+    }
+    if (batch && batch->jobs[row->batch_index]) {
+        s_recover_reject(rc, "jobs", row->id, "another job holds its batch index");
+        return 0;
+    }
+    if (pf_store_job(self->store, row->id)) {
+        s_recover_reject(rc, "jobs", row->id, "duplicate id");
+        return 0;
+    }
+    if (row->set != pf_graph_close(row->requested)) {
+        s_recover_reject(rc, "jobs", row->id, "module set is not the closure of the request");
+        return 0;
+    }
+    pf_job_t *job = pf_calloc(1, sizeof *job);
+    snprintf(job->id, sizeof job->id, "%s", row->id);
+    job->domain = pf_strdup(row->domain);
+    job->idem_key = row->idem_key ? pf_strdup(row->idem_key) : NULL;
+    job->priority = row->priority;
+    job->status = row->status;
+    job->requested = row->requested;
+    job->set = row->set;
+    job->created_ms = row->created_ms;
+    job->created_us = s_mono_of(rc, row->created_ms);
+    job->seq = row->seq;
+    if (batch) {
+        job->batch = batch;
+        job->refs++;
+        batch->jobs[row->batch_index] = job;
+    }
+    pf_store_put_job(self->store, job);
+    if (pf_job_is_final(job))
+        job->ended_us = s_mono_of(rc, row->ended_ms);
+    if (job->seq >= self->next_seq)
+        self->next_seq = job->seq + 1;
+    if (rc->job_count == rc->job_cap) {
+        rc->job_cap = rc->job_cap ? rc->job_cap * 2 : 1024;
+        rc->jobs = pf_realloc(rc->jobs, rc->job_cap * sizeof *rc->jobs);
+    }
+    rc->jobs[rc->job_count++] = job;
+    rc->current = job;
+    return 0;
+}
+
+static int
+s_recover_module(void *arg, const pf_sqlstore_module_t *row)
+{
+    s_recover_t *rc = arg;
+    pf_job_t *job = rc->current;
+    if (!job || strcmp(job->id, row->job_id) != 0)
+        return 0;   /* rows of a job that was refused                        */
+    int m = row->module;
+    job->mstate[m] = (uint8_t)row->state;
+    job->attempts[m] = row->attempts;
+    job->failures[m] = row->failures;
+    job->duration_ms[m] = row->duration_ms;
+    free(job->error[m]);
+    job->error[m] = row->error ? pf_strdup(row->error) : NULL;
+    free(job->result[m]);
+    job->result[m] = NULL;
+    if (row->state == PF_MOD_COMPLETED) {
+        pf_blob_t *blob = pf_malloc(sizeof *blob + row->result_size);
+        blob->size = (uint32_t)row->result_size;
+        memcpy(blob->data, row->result, row->result_size);
+        job->result[m] = blob;
+    }
+    return 0;
+}
+
+static void
+s_recover_invalid(void *arg, const char *table, const char *key, int code, const char *why)
+{
+    (void)code;
+    s_recover_t *rc = arg;
+    rc->out->invalid_rows++;
+    if (rc->invalid)
+        rc->invalid(rc->invalid_arg, table, key, why);
+}
+
+/*  The store's TTL lists are in end order: recovered records join them
+    oldest first.                                                            */
+static int
+s_by_job_end(const void *a, const void *b)
+{
+    int64_t x = (*(pf_job_t *const *)a)->ended_us, y = (*(pf_job_t *const *)b)->ended_us;
+    return (x > y) - (x < y);
+}
+
+static int
+s_by_batch_end(const void *a, const void *b)
+{
+    int64_t x = (*(pf_batch_t *const *)a)->ended_us, y = (*(pf_batch_t *const *)b)->ended_us;
+    return (x > y) - (x < y);
+}
+
+/*  A loaded unfinished job: what was running or queued is pending again
+    (its attempt, if any, belonged to the previous run); what is final
+    stays.  True if any module had got past pending (the job had started). */
+static bool
+s_recover_reset(pf_job_t *job)
+{
+    bool started = job->status != PF_JOB_QUEUED;
+    job->finished = 0;
+    for (int m = 0; m < PF_MODULE_COUNT; m++) {
+        if (!(job->set & (1u << m)))
+            continue;
+        if (job->mstate[m] >= PF_MOD_COMPLETED) {
+            job->finished |= 1u << m;
+            started = true;
+        } else {
+            if (job->mstate[m] != PF_MOD_PENDING || job->attempts[m] > 0)
+                started = true;
+            job->mstate[m] = PF_MOD_PENDING;
+        }
+    }
+    return started;
+}
+
+int
+pf_engine_recover(pf_engine_t *self, int64_t now_us,
+                  void (*invalid)(void *arg, const char *table, const char *key,
+                                  const char *why),
+                  void *arg, pf_engine_recovery_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!self->db || self->stats.jobs_accepted > 0)
+        return PF_EINVAL;
+    s_recover_t rc = {
+        .self = self,
+        .now_us = now_us,
+        .now_ms = s_wall_ms(),
+        .out = out,
+        .invalid = invalid,
+        .invalid_arg = arg,
+    };
+    pf_sqlstore_visitor_t v = {
+        .batch = s_recover_batch,
+        .job = s_recover_job,
+        .module = s_recover_module,
+        .invalid = s_recover_invalid,
+    };
+    int load = pf_sqlstore_load(self->db, &v, &rc);
+    if (load != PF_OK && load != PF_EPROTO) {
+        free(rc.jobs);
+        free(rc.batches);
+        return load;   /* the engine holds what was read; caller destroys it */
+    }
+    /* A batch must hold every job it counts; a batch missing some (rows
+       refused above) keeps the jobs it has.                                 */
+    for (size_t b = 0; b < rc.batch_count; b++) {
+        pf_batch_t *batch = rc.batches[b];
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < batch->total; i++)
+            if (batch->jobs[i])
+                batch->jobs[kept++] = batch->jobs[i];
+        if (kept != batch->total) {
+            char why[96];
+            snprintf(why, sizeof why, "%u of its %u jobs are missing", batch->total - kept,
+                     batch->total);
+            if (rc.invalid)   /* reported; the batch itself is kept         */
+                rc.invalid(rc.invalid_arg, "batches", batch->id, why);
+            batch->total = kept;
+        }
+    }
+    /* Finished jobs rejoin the TTL list in the order they ended.           */
+    pf_job_t **ended = pf_calloc(rc.job_count ? rc.job_count : 1, sizeof *ended);
+    size_t ended_count = 0;
+    for (size_t i = 0; i < rc.job_count; i++)
+        if (pf_job_is_final(rc.jobs[i]))
+            ended[ended_count++] = rc.jobs[i];
+    qsort(ended, ended_count, sizeof *ended, s_by_job_end);
+    for (size_t i = 0; i < ended_count; i++)
+        pf_store_job_ended(self->store, ended[i]);
+    free(ended);
+    /* Counters and the state of each job, before anything is started.     */
+    bool *started = pf_calloc(rc.job_count ? rc.job_count : 1, sizeof *started);
+    for (size_t i = 0; i < rc.job_count; i++) {
+        pf_job_t *job = rc.jobs[i];
+        self->stats.jobs_accepted++;
+        out->jobs++;
+        if (pf_job_is_final(job)) {
+            self->stats.jobs_ended++;
+            for (int m = 0; m < PF_MODULE_COUNT; m++)
+                if (job->set & (1u << m))
+                    job->finished |= 1u << m;
+            if (job->batch)
+                job->batch->ended++;
+            continue;
+        }
+        self->stats.unfinished++;
+        out->unfinished++;
+        started[i] = s_recover_reset(job);
+        for (int m = 0; m < PF_MODULE_COUNT; m++)
+            if (job->finished & (1u << m))
+                out->modules_kept++;
+        if (job->batch) {
+            pf_batch_t *batch = job->batch;
+            if (started[i]) {
+                batch->active++;
+            } else {
+                if (batch->backlog_tail)
+                    batch->backlog_tail->queue_next = job;
+                else
+                    batch->backlog = job;
+                batch->backlog_tail = job;
+            }
+        }
+    }
+    /* Batches whose jobs had all ended before the crash rejoin the TTL
+       list first, in end order; the others are kept for starting more.     */
+    pf_batch_t **done = pf_calloc(rc.batch_count ? rc.batch_count : 1, sizeof *done);
+    size_t done_count = 0, open_count = 0;
+    for (size_t b = 0; b < rc.batch_count; b++) {
+        pf_batch_t *batch = rc.batches[b];
+        out->batches++;
+        if (batch->ended == batch->total) {
+            int64_t last = 0;
+            for (uint32_t i = 0; i < batch->total; i++)
+                if (batch->jobs[i]->ended_us > last)
+                    last = batch->jobs[i]->ended_us;
+            batch->ended_us = last ? last : now_us;
+            done[done_count++] = batch;
+        } else {
+            rc.batches[open_count++] = batch;
+        }
+    }
+    qsort(done, done_count, sizeof *done, s_by_batch_end);
+    for (size_t b = 0; b < done_count; b++)
+        pf_store_batch_ended(self->store, done[b]);
+    free(done);
+    /* Jobs are in seq order, and so, within each batch, is its backlog.
+       Resume what had started, then let each open batch start more.        */
+    for (size_t i = 0; i < rc.job_count; i++) {
+        pf_job_t *job = rc.jobs[i];
+        if (!pf_job_is_final(job) && (!job->batch || started[i])) {
+            s_job_start(self, job, now_us);
+            out->resumed++;
+        }
+    }
+    for (size_t b = 0; b < open_count; b++)
+        if (rc.batches[b]->ended < rc.batches[b]->total)
+            s_batch_start_more(self, rc.batches[b], now_us);
+    free(started);
+    free(rc.jobs);
+    free(rc.batches);
+    return load;
 }
 
 /* --------------------------------------------------------------- replies */

@@ -19,6 +19,7 @@
 
 #include "pf_config.h"
 #include "pf_job.h"
+#include "pf_sqlstore.h"
 #include "pf_value.h"
 
 typedef struct pf_engine_t pf_engine_t;
@@ -49,6 +50,41 @@ typedef struct {
     check.                                                                  */
 pf_engine_t *pf_engine_new(const pf_config_t *cfg, const pf_engine_hooks_t *hooks, void *arg);
 void pf_engine_destroy(pf_engine_t **self_p);
+
+/*  Makes the engine write every state change to db: a new batch and job, a
+    module dispatched, completed (with its result), failed, retried, skipped
+    or cancelled, a job's status.  Writes join db's open group; the caller
+    commits (pf_sqlstore_commit) before it lets anybody see what they
+    record.  db is borrowed and must outlive the engine.  NULL: memory only.
+    The engine also purges expired jobs from db in pf_engine_sweep().       */
+void pf_engine_set_store(pf_engine_t *self, pf_sqlstore_t *db);
+
+/*  What pf_engine_recover() found.                                         */
+typedef struct {
+    uint64_t jobs;               /* job records loaded                      */
+    uint64_t batches;            /* batch records loaded                    */
+    uint64_t unfinished;         /* of the jobs, not final                  */
+    uint64_t resumed;            /* unfinished jobs running again now       */
+    uint64_t modules_kept;       /* final modules of unfinished jobs, not
+                                    to be run again                         */
+    uint64_t invalid_rows;       /* rows refused (each reported)            */
+} pf_engine_recovery_t;
+
+/*  Reads the engine's store (pf_engine_set_store) back, on a new engine
+    before any submit: finished jobs answer STATUS and RESULTS again (their
+    TTL counts from when they ended); each unfinished job resumes where it
+    was: final modules stay final and are never run again, modules that
+    were running or ready are dispatched again as a new attempt (their
+    attempt count goes on), and batches start their backlog up to their
+    concurrency.  Idempotency keys and submission order carry on.  A row
+    the store refuses, or one that contradicts another, is passed to
+    invalid (may be NULL) and skipped.  Returns 0, PF_EPROTO if some rows
+    were refused (everything else is loaded), PF_EINVAL without a store or
+    after a submit, or PF_EIO on a read failure (then destroy the engine).  */
+int pf_engine_recover(pf_engine_t *self, int64_t now_us,
+                      void (*invalid)(void *arg, const char *table, const char *key,
+                                      const char *why),
+                      void *arg, pf_engine_recovery_t *out);
 
 /*  Accepts one job.  With an idempotency key seen before (and not expired)
     returns that job with *existing = true.  PF_EBUSY when the number of

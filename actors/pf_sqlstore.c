@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -165,6 +166,7 @@ struct pf_sqlstore_t {
     bool in_txn;                            /* a write group is open       */
     bool failed;                            /* a write of the group failed */
     bool loading;                           /* inside pf_sqlstore_load     */
+    int lock_fd;                            /* flock'ed lock file, for life */
     char errmsg[S_ERRMSG_SIZE];             /* last failure, for people    */
 };
 
@@ -383,7 +385,33 @@ pf_sqlstore_open(const char *data_dir, char *err, size_t err_size)
     }
     close(fd);
 
+    /* One writer per file: a second coordinator on the same data dir would
+       hand out the same jobs twice.  The lock dies with the process, so a
+       kill -9 never leaves it behind.                                      */
+    char lock_path[PATH_MAX];
+    n = snprintf(lock_path, sizeof lock_path, "%s/%s", data_dir, PF_SQLSTORE_LOCK_FILE);
+    if (n < 0 || (size_t)n >= sizeof lock_path) {
+        s_err(err, err_size, "data directory path too long");
+        return NULL;
+    }
+    int lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, PF_SQLSTORE_FILE_MODE);
+    if (lock_fd < 0) {
+        s_err(err, err_size, "cannot open %s: %s", lock_path, strerror(errno));
+        return NULL;
+    }
+    if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(lock_fd);
+        if (e == EWOULDBLOCK)
+            s_err(err, err_size, "%s is in use by another process (%s is locked)", path,
+                  lock_path);
+        else
+            s_err(err, err_size, "cannot lock %s: %s", lock_path, strerror(e));
+        return NULL;
+    }
+
     pf_sqlstore_t *self = pf_calloc(1, sizeof *self);
+    self->lock_fd = lock_fd;
     int rc = sqlite3_open_v2(path, &self->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              NULL);
@@ -420,6 +448,7 @@ pf_sqlstore_close(pf_sqlstore_t **self_p)
     for (int i = 0; i < S_STMT_COUNT; i++)
         sqlite3_finalize(self->stmt[i]);
     sqlite3_close_v2(self->db);
+    close(self->lock_fd);     /* releases the flock                          */
     free(self);
     *self_p = NULL;
 }

@@ -27,6 +27,7 @@ extern "C" {
 #endif
 
 #define PF_SQLSTORE_FILE "partnerforge.db"  /* file name under the data dir */
+#define PF_SQLSTORE_LOCK_FILE "partnerforge.db.lock" /* held while open     */
 #define PF_SQLSTORE_DIR_MODE 0700           /* a data dir the store creates */
 #define PF_SQLSTORE_FILE_MODE 0600          /* the database (and -wal, -shm) */
 /*  Longest module error text kept: the engine's "code: message" form.      */
@@ -90,7 +91,9 @@ typedef struct {
     if missing) <data_dir>/partnerforge.db in WAL mode with synchronous=FULL,
     and brings its schema to the current version.  Refuses a file whose
     schema is newer than this build knows.  Returns the store, or NULL with
-    a message in err (err_size bytes, may be 0).                            */
+    a message in err (err_size bytes, may be 0).  The store holds an
+    exclusive flock on <data_dir>/partnerforge.db.lock until closed (or the
+    process dies): a second open of the same directory fails at once.      */
 pf_sqlstore_t *pf_sqlstore_open(const char *data_dir, char *err, size_t err_size);
 
 /*  Rolls back writes not yet committed, closes the file, frees the store.

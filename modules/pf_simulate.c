@@ -95,14 +95,12 @@ s_compare_names(const void *a, const void *b)
 }
 
 pf_value_t *
-pf_simulate_result(const char *module, const char *domain, uint32_t attempt,
-                   const pf_value_t *inputs)
+pf_simulate_result(const char *module, const char *domain, const pf_value_t *inputs)
 {
     pf_value_t *result = pf_value_map();
     pf_map_set_str(result, "module", module);
     pf_map_set_str(result, "domain", domain);
     pf_map_set_bool(result, "simulated", true);
-    pf_map_set_int(result, "attempt", attempt);
     size_t count = pf_map_size(inputs);
     const char **names = pf_calloc(count ? count : 1, sizeof *names);
     size_t n = 0;
@@ -125,7 +123,7 @@ s_complete(pf_actor_t *actor, pf_task_t **task_p)
 {
     pf_task_t *task = *task_p;
     pf_value_t *result = pf_simulate_result(pf_task_module(task), pf_task_domain(task),
-                                            pf_task_attempt(task), pf_task_inputs(task));
+                                            pf_task_inputs(task));
     pf_actor_task_done(actor, task_p, &result);
 }
 

@@ -6,8 +6,12 @@
     SCALE, on a runtime timer so many tasks overlap and nothing blocks, and
     then completes with the map the contract fixes for simulated results:
 
-        {"module": name, "domain": d, "simulated": true, "attempt": n,
+        {"module": name, "domain": d, "simulated": true,
          "inputs": [names of the upstream results received, sorted]}
+
+    The result is a function of (module, domain, inputs) alone, so a retry
+    or a re-run after a crash yields the very same bytes; the attempt
+    number is in the TASK and in STATUS, not in the result.
 
     SCALE 0 answers at once.  The system then behaves like the real one
     with module latencies scaled: benchmarks and dataflow checks run on it. */
@@ -50,7 +54,7 @@ void pf_simulate_on_task(pf_actor_t *actor, pf_task_t *task, void *arg);
 
 /*  The simulated result map for one task (caller owns).  inputs is the
     task's inputs map (module name -> result); only its keys are used.     */
-pf_value_t *pf_simulate_result(const char *module, const char *domain, uint32_t attempt,
+pf_value_t *pf_simulate_result(const char *module, const char *domain,
                                const pf_value_t *inputs);
 
 #ifdef __cplusplus

@@ -35,6 +35,9 @@ s_help(void)
            "  --batch-max N          domains accepted in one BATCH (env PF_BATCH_MAX, default %d)\n"
            "  --result-ttl-s N       finished jobs are kept this long (env PF_RESULT_TTL_S, default %d)\n"
            "  --tap-hwm N            tap events queued per subscriber before dropping (default %d)\n"
+           "  --store KIND           sqlite: jobs and results in DATA_DIR/partnerforge.db, kept\n"
+           "                         across crashes (default); memory: lost when the process\n"
+           "                         stops (env PF_STORE)\n"
            "  --api-keys FILE        require api keys: lines \"KEY [RPM]\" (env PF_API_KEYS_FILE)\n",
            PF_DEFAULT_HEARTBEAT_MS, PF_DEFAULT_LIVENESS, PF_DEFAULT_MODULE_TIMEOUT_MS,
            PF_DEFAULT_MODULE_ATTEMPTS, PF_DEFAULT_MAX_QUEUED_JOBS, PF_DEFAULT_BATCH_MAX,
@@ -82,6 +85,14 @@ pf_cmd_coordinator(int argc, char **argv)
             return PF_EXIT_USAGE;
         if (rc == 1) {
             keys = value;
+            continue;
+        }
+        rc = pf_cli_value(&cli, argc, argv, &i, "--store", &value);
+        if (rc < 0)
+            return PF_EXIT_USAGE;
+        if (rc == 1) {
+            if (pf_config_parse_store(value, &cli.config.store) != PF_OK)
+                return pf_cli_usage(&cli, "--store takes sqlite or memory");
             continue;
         }
         bool matched = false;

@@ -16,6 +16,7 @@ START_TEST(test_defaults)
     ck_assert_uint_eq(c.heartbeat_ms, PF_DEFAULT_HEARTBEAT_MS);
     ck_assert_uint_eq(c.liveness, PF_DEFAULT_LIVENESS);
     ck_assert_uint_eq(c.max_queued_jobs, PF_DEFAULT_MAX_QUEUED_JOBS);
+    ck_assert_int_eq(c.store, PF_STORE_SQLITE);   /* durable unless asked */
 }
 END_TEST
 
@@ -62,6 +63,33 @@ START_TEST(test_parse_u32)
 }
 END_TEST
 
+START_TEST(test_store)
+{
+    pf_store_kind_t k = PF_STORE_SQLITE;
+    ck_assert_int_eq(pf_config_parse_store("memory", &k), PF_OK);
+    ck_assert_int_eq(k, PF_STORE_MEMORY);
+    ck_assert_str_eq(pf_config_store_name(k), "memory");
+    ck_assert_int_eq(pf_config_parse_store("sqlite", &k), PF_OK);
+    ck_assert_int_eq(k, PF_STORE_SQLITE);
+    ck_assert_str_eq(pf_config_store_name(k), "sqlite");
+    ck_assert_int_eq(pf_config_parse_store("SQLite", &k), PF_EINVAL);
+    ck_assert_int_eq(pf_config_parse_store("", &k), PF_EINVAL);
+    ck_assert_int_eq(pf_config_parse_store(NULL, &k), PF_EINVAL);
+    ck_assert_int_eq(k, PF_STORE_SQLITE);   /* untouched on failure */
+
+    pf_config_t c;
+    pf_config_defaults(&c);
+    const char *bad = NULL;
+    setenv("PF_STORE", "memory", 1);
+    ck_assert_int_eq(pf_config_from_env(&c, &bad), PF_OK);
+    ck_assert_int_eq(c.store, PF_STORE_MEMORY);
+    setenv("PF_STORE", "disk", 1);
+    ck_assert_int_eq(pf_config_from_env(&c, &bad), PF_EINVAL);
+    ck_assert_str_eq(bad, "PF_STORE");
+    unsetenv("PF_STORE");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -70,6 +98,7 @@ main(void)
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_env_overlay);
     tcase_add_test(tc, test_parse_u32);
+    tcase_add_test(tc, test_store);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);

@@ -73,7 +73,7 @@ start() { # NAME NS CMD... : starts CMD in its own process group inside NS
 }
 
 start coordinator "$nsa" "$PF_BIN" coordinator --client "$client" --tap "$tap" \
-    --actor "$actor_bind" --heartbeat-ms 100 --liveness 3
+    --actor "$actor_bind" --heartbeat-ms 100 --liveness 3 --data-dir "$work/data"
 ip netns exec "$nsa" "$PY" - "$client" "$tap" "$nsa" "$nsb" "$tag" "$ipa" "$PF_BIN" "$work" "$(dirname "$0")" <<'PYEOF'
 import os, signal, subprocess, sys, time
 import msgpack, zmq

@@ -29,51 +29,57 @@ class SlowTapTest(unittest.TestCase):
     def test_stuck_subscriber_loses_events_and_jobs_complete(self):
         with h.Constellation(simulate=0, coordinator_args=["--tap-hwm", str(TAP_HWM)]) as c:
             stuck = c.ctx.socket(zmq.SUB)
-            stuck.setsockopt(zmq.LINGER, 0)
-            stuck.setsockopt(zmq.RCVHWM, 1)
-            stuck.setsockopt(zmq.RCVBUF, 4096)   # no kernel autotuning either
-            stuck.setsockopt(zmq.SUBSCRIBE, b"")
-            stuck.connect(c.tap_ep)
-            reader = c.tap(("job.",))
-            client = c.client()
-            # The subscriptions must reach the coordinator before the jobs
-            # start, or the events would not be built at all.
-            reader.sync(client)
+            try:
+                self.run_jobs(c, stuck)
+            finally:
+                # The context cannot terminate while a socket is open.
+                stuck.close()
 
-            started = time.monotonic()
-            sent = done = 0
-            pending = set()
-            while done < JOBS:
-                while sent < JOBS and len(pending) < WINDOW:
-                    pending.add(client.submit("ENRICH", domain="slow-tap-%d.com" % sent,
-                                              **{"async": False}))
-                    sent += 1
-                reply = client.recv(timeout=DEADLINE_S)
-                self.assertEqual(reply.command, "RESULT", reply)
-                self.assertEqual(reply["status"], "completed", reply)
-                pending.discard(reply["req_id"])
-                done += 1
-                self.assertLess(time.monotonic() - started, DEADLINE_S)
+    def run_jobs(self, c, stuck):
+        stuck.setsockopt(zmq.LINGER, 0)
+        stuck.setsockopt(zmq.RCVHWM, 1)
+        stuck.setsockopt(zmq.RCVBUF, 4096)   # no kernel autotuning either
+        stuck.setsockopt(zmq.SUBSCRIBE, b"")
+        stuck.connect(c.tap_ep)
+        reader = c.tap(("job.",))
+        client = c.client()
+        # The subscriptions must reach the coordinator before the jobs
+        # start, or the events would not be built at all.
+        reader.sync(client)
 
-            # The reader saw every job end.
-            reader.wait_for(lambda evs: len([e for e in evs if e[0] == "job.completed"
-                                             and e[1]["domain"].startswith("slow-tap-")])
-                            >= JOBS, 30, "job.completed for every job")
+        started = time.monotonic()
+        sent = done = 0
+        pending = set()
+        while done < JOBS:
+            while sent < JOBS and len(pending) < WINDOW:
+                pending.add(client.submit("ENRICH", domain="slow-tap-%d.com" % sent,
+                                          **{"async": False}))
+                sent += 1
+            reply = client.recv(timeout=DEADLINE_S)
+            self.assertEqual(reply.command, "RESULT", reply)
+            self.assertEqual(reply["status"], "completed", reply)
+            pending.discard(reply["req_id"])
+            done += 1
+            self.assertLess(time.monotonic() - started, DEADLINE_S)
 
-            # Each job publishes at least 45 events (ready, started and
-            # completed per module).  The stuck subscriber holds only what
-            # the high-water marks and the kernel's socket buffers took
-            # before the coordinator began dropping: far less than that.
-            published_at_least = JOBS * 45
-            queued = 0
-            while stuck.poll(200):
-                stuck.recv_multipart()
-                queued += 1
-            stuck.close()
-            print("stuck subscriber holds %d events; at least %d were published"
-                  % (queued, published_at_least))
-            self.assertLess(queued, 0.6 * published_at_least,
-                            "stuck subscriber got %d of >= %d" % (queued, published_at_least))
+        # The reader saw every job end.
+        reader.wait_for(lambda evs: len([e for e in evs if e[0] == "job.completed"
+                                         and e[1]["domain"].startswith("slow-tap-")])
+                        >= JOBS, 30, "job.completed for every job")
+
+        # Each job publishes at least 45 events (ready, started and
+        # completed per module).  The stuck subscriber holds only what
+        # the high-water marks and the kernel's socket buffers took
+        # before the coordinator began dropping: far less than that.
+        published_at_least = JOBS * 45
+        queued = 0
+        while stuck.poll(200):
+            stuck.recv_multipart()
+            queued += 1
+        print("stuck subscriber holds %d events; at least %d were published"
+              % (queued, published_at_least))
+        self.assertLess(queued, 0.6 * published_at_least,
+                        "stuck subscriber got %d of >= %d" % (queued, published_at_least))
 
 
 if __name__ == "__main__":

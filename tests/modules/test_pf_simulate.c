@@ -67,13 +67,13 @@ START_TEST(test_result_shape)
     pf_map_set(inputs, "technology_stack", &v);
     v = pf_value_map();
     pf_map_set(inputs, "company_context", &v);
-    pf_value_t *r = pf_simulate_result("competitor_intelligence", "stripe.com", 3, inputs);
-    ck_assert_uint_eq(pf_map_size(r), 5);
+    pf_value_t *r = pf_simulate_result("competitor_intelligence", "stripe.com", inputs);
+    ck_assert_uint_eq(pf_map_size(r), 4);
     ck_assert_str_eq(pf_map_get_str(r, "module"), "competitor_intelligence");
     ck_assert_str_eq(pf_map_get_str(r, "domain"), "stripe.com");
     ck_assert(pf_value_is(pf_map_get(r, "simulated"), PF_BOOL));
     ck_assert(pf_map_get_bool(r, "simulated", false));
-    ck_assert_int_eq(pf_map_get_int(r, "attempt", 0), 3);
+    ck_assert(!pf_map_get(r, "attempt"));
     const pf_value_t *names = pf_map_get(r, "inputs");
     ck_assert_uint_eq(pf_array_size(names), 2);   /* sorted */
     ck_assert_str_eq(pf_value_as_str(pf_array_at(names, 0), NULL), "company_context");
@@ -83,7 +83,7 @@ START_TEST(test_result_shape)
 
     /* No inputs: an empty array, not a missing key.                      */
     pf_value_t *empty = pf_value_map();
-    r = pf_simulate_result("company_context", "a.com", 1, empty);
+    r = pf_simulate_result("company_context", "a.com", empty);
     ck_assert(pf_value_is(pf_map_get(r, "inputs"), PF_ARRAY));
     ck_assert_uint_eq(pf_array_size(pf_map_get(r, "inputs")), 0);
     pf_value_destroy(&r);
@@ -163,7 +163,7 @@ START_TEST(test_task_waits_scaled_estimate)
     ck_assert_str_eq(pf_map_get_str(body, "module"), "technology_stack");
     ck_assert_str_eq(pf_map_get_str(body, "domain"), "stripe.com");
     ck_assert(pf_map_get_bool(body, "simulated", false));
-    ck_assert_int_eq(pf_map_get_int(body, "attempt", 0), 2);
+    ck_assert(!pf_map_get(body, "attempt"));
     ck_assert_uint_eq(pf_array_size(pf_map_get(body, "inputs")), 0);
     pf_value_destroy(&body);
     pfa_msg_destroy(&res);
