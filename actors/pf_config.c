@@ -32,6 +32,19 @@ pf_config_defaults(pf_config_t *cfg)
     cfg->capacity = PF_DEFAULT_CAPACITY;
     cfg->drain_ms = PF_DEFAULT_DRAIN_MS;
     cfg->store = PF_DEFAULT_STORE;
+    cfg->store_sync = PF_DEFAULT_STORE_SYNC;
+}
+
+int
+pf_config_parse_store_sync(const char *text, pf_store_sync_t *out)
+{
+    if (text && strcmp(text, "full") == 0)
+        *out = PF_STORE_SYNC_FULL;
+    else if (text && strcmp(text, "normal") == 0)
+        *out = PF_STORE_SYNC_NORMAL;
+    else
+        return PF_EINVAL;
+    return PF_OK;
 }
 
 int
@@ -115,6 +128,11 @@ pf_config_from_env(pf_config_t *cfg, const char **bad)
     const char *store = getenv("PF_STORE");
     if (store && *store && pf_config_parse_store(store, &cfg->store) != PF_OK) {
         *bad = "PF_STORE";
+        rc |= 1;
+    }
+    const char *sync = getenv("PF_STORE_SYNC");
+    if (sync && *sync && pf_config_parse_store_sync(sync, &cfg->store_sync) != PF_OK) {
+        *bad = "PF_STORE_SYNC";
         rc |= 1;
     }
     return rc ? PF_EINVAL : PF_OK;

@@ -49,8 +49,16 @@ extern "C" {
 #define PF_DEFAULT_DRAIN_MS 10000        /* actor: finish work on SIGTERM   */
 #define PF_STORE_BUSY_TIMEOUT_MS 5000    /* job store: wait for a SQLite lock */
 #define PF_DEFAULT_STORE PF_STORE_SQLITE /* jobs survive a coordinator crash */
+#define PF_DEFAULT_STORE_SYNC PF_STORE_SYNC_FULL /* a commit is on the disk */
 #define PF_STORE_PURGE_CHUNK 1000        /* expired jobs deleted per sweep  */
 #define PF_STORE_PURGE_AGAIN_US 10000    /* next sweep when more are due    */
+
+/*  How far each job store commit goes before anything it records is sent
+    (pf_sqlstore_set_sync).                                                 */
+typedef enum {
+    PF_STORE_SYNC_FULL = 0,      /* to the disk: survives a power loss       */
+    PF_STORE_SYNC_NORMAL = 1     /* to the OS: survives the process only     */
+} pf_store_sync_t;
 
 /*  Where the coordinator keeps jobs.                                       */
 typedef enum {
@@ -79,6 +87,7 @@ typedef struct {
     uint32_t capacity;           /* tasks an actor advertises                */
     uint32_t drain_ms;           /* actor: grace to finish work on SIGTERM   */
     pf_store_kind_t store;       /* coordinator's job store                  */
+    pf_store_sync_t store_sync;  /* how durable each of its commits is       */
 } pf_config_t;
 
 /*  Fills cfg with the defaults above.                                      */
@@ -87,11 +96,14 @@ void pf_config_defaults(pf_config_t *cfg);
 /*  Overlays PF_CLIENT_ENDPOINT, PF_TAP_ENDPOINT, PF_ACTOR_ENDPOINT,
     PF_DATA_DIR, PF_HEARTBEAT_MS, PF_LIVENESS, PF_MODULE_TIMEOUT_MS,
     PF_MODULE_ATTEMPTS, PF_MAX_QUEUED_JOBS, PF_BATCH_MAX, PF_RESULT_TTL_S,
-    PF_CAPACITY, PF_STORE.  Returns 0, or PF_EINVAL naming the bad variable in *bad.  */
+    PF_CAPACITY, PF_STORE, PF_STORE_SYNC.  Returns 0, or PF_EINVAL naming the bad variable in *bad.  */
 int pf_config_from_env(pf_config_t *cfg, const char **bad);
 
 /*  Parses a store name: "sqlite" or "memory"; 0 or PF_EINVAL.              */
 int pf_config_parse_store(const char *text, pf_store_kind_t *out);
+
+/*  Parses a store sync level: "full" or "normal"; 0 or PF_EINVAL.          */
+int pf_config_parse_store_sync(const char *text, pf_store_sync_t *out);
 
 /*  The name of a store kind ("sqlite", "memory").                          */
 const char *pf_config_store_name(pf_store_kind_t kind);

@@ -1480,6 +1480,10 @@ s_open_store(pf_coordinator_t *self)
         s_log("job store: %s", why);
         return PF_EIO;
     }
+    if (pf_sqlstore_set_sync(self->db, self->cfg.store_sync == PF_STORE_SYNC_FULL) != PF_OK) {
+        s_log("job store: %s", pf_sqlstore_errmsg(self->db));
+        return PF_EIO;
+    }
     pf_engine_set_store(self->engine, self->db);
     int64_t t0 = s_now_us();
     pf_engine_recovery_t r;
@@ -1494,10 +1498,11 @@ s_open_store(pf_coordinator_t *self)
         s_log("job store: commit failed: %s", pf_sqlstore_errmsg(self->db));
         return PF_EIO;
     }
-    s_log("job store %s/%s: %" PRIu64 " jobs (%" PRIu64 " unfinished, %" PRIu64
+    s_log("job store %s/%s (sync %s): %" PRIu64 " jobs (%" PRIu64 " unfinished, %" PRIu64
           " resumed, %" PRIu64 " finished modules kept), %" PRIu64 " batches, %" PRIu64
           " invalid rows skipped; read in %.1f ms",
-          self->cfg.data_dir, PF_SQLSTORE_FILE, r.jobs, r.unfinished, r.resumed,
+          self->cfg.data_dir, PF_SQLSTORE_FILE,
+          self->cfg.store_sync == PF_STORE_SYNC_FULL ? "full" : "normal", r.jobs, r.unfinished, r.resumed,
           r.modules_kept, r.batches, r.invalid_rows, (s_now_us() - t0) / 1e3);
     return PF_OK;
 }

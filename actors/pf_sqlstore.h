@@ -100,6 +100,13 @@ pf_sqlstore_t *pf_sqlstore_open(const char *data_dir, char *err, size_t err_size
     Accepts NULL; nulls the caller's pointer.                               */
 void pf_sqlstore_close(pf_sqlstore_t **self_p);
 
+/*  How far a commit goes before pf_sqlstore_commit() returns: with full
+    (the default) to the disk (fsync of the WAL), surviving a power loss;
+    with normal to the operating system, surviving the death of the process
+    (kill -9) but not of the machine, for about half the commit latency.
+    Returns 0 or PF_EIO.                                                    */
+int pf_sqlstore_set_sync(pf_sqlstore_t *self, bool full);
+
 /*  Schema version this build writes (PRAGMA user_version).                 */
 int pf_sqlstore_schema_version(void);
 

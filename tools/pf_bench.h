@@ -88,6 +88,10 @@ const char *pf_bench_cluster_dir(const pf_bench_cluster_t *self);
     Returns 0, PF_ESTATE if one is already running, PF_ETIMEDOUT, PF_EIO.   */
 int pf_bench_cluster_start_coordinator(pf_bench_cluster_t *self, uint32_t max_queued_jobs);
 
+/*  The job store (--store: "sqlite" or "memory") of later coordinator
+    starts; NULL or "" leaves the coordinator's default (sqlite).           */
+void pf_bench_cluster_set_store(pf_bench_cluster_t *self, const char *store);
+
 /*  Stops the module actors, then the coordinator.  Returns 0, or PF_EIO if
     a process had to be killed or had already died.                          */
 int pf_bench_cluster_stop_coordinator(pf_bench_cluster_t *self);

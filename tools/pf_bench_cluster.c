@@ -69,6 +69,7 @@ struct pf_bench_cluster_t {
     unsigned ops;                  /* request-id prefixes handed out        */
     unsigned probes;               /* warm-up jobs sent                     */
     bool tap_live;                 /* our subscriptions reached this coordinator */
+    char store[16];                /* --store of the next coordinator start */
 };
 
 enum { S_CLIENT = 0, S_TAP = 1, S_ACTOR = 2 };
@@ -586,6 +587,12 @@ s_wait_pong(pf_bench_cluster_t *self)
     }
 }
 
+void
+pf_bench_cluster_set_store(pf_bench_cluster_t *self, const char *store)
+{
+    snprintf(self->store, sizeof self->store, "%s", store ? store : "");
+}
+
 int
 pf_bench_cluster_start_coordinator(pf_bench_cluster_t *self, uint32_t max_queued_jobs)
 {
@@ -621,6 +628,10 @@ pf_bench_cluster_start_coordinator(pf_bench_cluster_t *self, uint32_t max_queued
     argv[argc++] = self->endpoint[S_ACTOR];
     argv[argc++] = "--data-dir";
     argv[argc++] = data_dir;
+    if (self->store[0]) {
+        argv[argc++] = "--store";
+        argv[argc++] = self->store;
+    }
     if (max_queued_jobs) {
         argv[argc++] = "--max-queued-jobs";
         argv[argc++] = queued;

@@ -55,6 +55,7 @@
 #define S_TARGET_MAKESPAN_RATIO 1.02   /* x critical path at scale 0.02     */
 #define S_TARGET_RSS_MIB 256.0         /* with 100,000 queued jobs           */
 #define S_TARGET_RSS_JOBS 100000
+#define S_TARGET_DURABLE_RATIO 0.70    /* sqlite store vs memory throughput  */
 
 #define S_KIB_PER_MIB 1024.0
 
@@ -64,7 +65,8 @@ enum {
     S_HOP = 1 << 2,
     S_MAKESPAN = 1 << 3,
     S_RSS = 1 << 4,
-    S_ALL = (1 << 5) - 1
+    S_DURABLE = 1 << 5,
+    S_ALL = (1 << 6) - 1
 };
 
 typedef struct {
@@ -98,6 +100,8 @@ typedef struct {
     pf_samples_t *rss_hwm, *rss_rss, *rss_base, *rss_ratio, *rss_per_job, *rss_accept_rate,
         *rss_accepted;
     uint32_t rss_errors;
+    pf_samples_t *dur_memory, *dur_sqlite, *dur_ratio;
+    uint32_t dur_errors;
 } s_results_t;
 
 /* --------------------------------------------------------------- options */
@@ -107,7 +111,7 @@ s_usage(FILE *out)
 {
     fprintf(out,
             "usage: pf bench [--runs R] [--jobs N] [--window W] [--samples S] [--rss-jobs M]\n"
-            "                [--scenario all|throughput|latency|hop|makespan|rss[,...]]\n"
+            "                [--scenario all|throughput|latency|hop|makespan|rss|durable[,...]]\n"
             "                [--quick] [--json] [--keep] [--data-dir DIR]\n"
             "                [--client EP] [--tap EP] [--actor EP]\n"
             "\n"
@@ -120,7 +124,9 @@ s_usage(FILE *out)
             "  --window W     requests in flight when pipelining (default %d)\n"
             "  --samples S    latency: sequential requests per run (default %d)\n"
             "  --rss-jobs M   rss: async enrichments queued (default %d)\n"
-            "  --scenario L   which scenarios (default all); hop is measured during latency\n"
+            "  --scenario L   which scenarios (default all); hop is measured during latency;\n"
+            "                 durable: throughput with --store sqlite against --store memory,\n"
+            "                 each run on a fresh coordinator and actors, alternating\n"
             "  --quick        small preset: R=%d, N=%d, S=%d, M=%d (flags still override)\n"
             "  --json         print JSON on stdout instead of the table\n"
             "  --keep         keep the working directory (logs, data) afterwards\n"
@@ -142,6 +148,7 @@ s_parse_scenarios(const char *text, unsigned *out)
     } names[] = {
         { "all", S_ALL },           { "throughput", S_THROUGHPUT }, { "latency", S_LATENCY },
         { "hop", S_HOP },           { "makespan", S_MAKESPAN },     { "rss", S_RSS },
+        { "durable", S_DURABLE },
     };
     unsigned bits = 0;
     const char *p = text;
@@ -277,7 +284,7 @@ s_parse(int argc, char **argv, s_options_t *opt)
 
 /*  Pointers to every samples field of r, so they are made and freed in one
     place.  Returns the count written to out.                                */
-#define S_SAMPLE_FIELDS 29
+#define S_SAMPLE_FIELDS 32
 
 static size_t
 s_sample_fields(s_results_t *r, pf_samples_t **out[S_SAMPLE_FIELDS])
@@ -290,7 +297,7 @@ s_sample_fields(s_results_t *r, pf_samples_t **out[S_SAMPLE_FIELDS])
         &r->mk_wall,       &r->mk_ratio_cp,     &r->mk_ratio_cp_wall, &r->mk_ratio_barrier,
         &r->rss_hwm,       &r->rss_rss,         &r->rss_base,      &r->rss_ratio,
         &r->rss_per_job,   &r->rss_accept_rate, &r->rss_accepted,  &r->task_p50,
-        &r->task_p99,
+        &r->task_p99,      &r->dur_memory,      &r->dur_sqlite,    &r->dur_ratio,
     };
     memcpy(out, fields, sizeof fields);
     return S_SAMPLE_FIELDS;
@@ -466,6 +473,52 @@ s_run_rss(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r, uint32
     return PF_OK;
 }
 
+/*  One throughput run on a fresh coordinator with the given store and
+    fresh module actors (--simulate 0).  *jobs_per_s on success.            */
+static int
+s_durable_run(pf_bench_cluster_t *cl, const s_options_t *opt, const char *store,
+              uint32_t max_queued, double *jobs_per_s, uint32_t *errors)
+{
+    pf_bench_cluster_set_store(cl, store);
+    int rc = pf_bench_cluster_start_coordinator(cl, max_queued);
+    if (rc == PF_OK)
+        rc = pf_bench_cluster_start_modules(cl, 0.0);
+    pf_bench_throughput_t t;
+    if (rc == PF_OK)
+        rc = pf_bench_throughput(cl, opt->jobs, opt->window, &t);
+    if (pf_bench_cluster_stop_coordinator(cl) != PF_OK)
+        fprintf(stderr, "pf bench: warning: a process did not stop cleanly\n");
+    pf_bench_cluster_set_store(cl, NULL);
+    if (rc != PF_OK)
+        return rc;
+    *jobs_per_s = t.jobs_per_s;
+    *errors += t.errors;
+    return PF_OK;
+}
+
+/*  The price of durability: the same throughput run with the job store in
+    memory (the baseline) and in SQLite, alternating so drift in the
+    machine's load hits both alike.                                          */
+static int
+s_run_durable(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r,
+              uint32_t max_queued)
+{
+    for (uint32_t run = 1; run <= opt->runs; run++) {
+        double memory = 0, sqlite = 0;
+        int rc = s_durable_run(cl, opt, "memory", max_queued, &memory, &r->dur_errors);
+        if (rc == PF_OK)
+            rc = s_durable_run(cl, opt, "sqlite", max_queued, &sqlite, &r->dur_errors);
+        if (rc != PF_OK)
+            return rc;
+        pf_samples_add(r->dur_memory, memory);
+        pf_samples_add(r->dur_sqlite, sqlite);
+        pf_samples_add(r->dur_ratio, s_ratio(sqlite, memory));
+        s_progress("durable run %u/%u: sqlite %.0f jobs/s, memory %.0f jobs/s (%.2f)", run,
+                   opt->runs, sqlite, memory, s_ratio(sqlite, memory));
+    }
+    return PF_OK;
+}
+
 /*  hop is read from the tap events of the latency runs.                    */
 #define S_LATENCY_RUNS (S_LATENCY | S_HOP)
 #define S_SIM0_RUNS (S_THROUGHPUT | S_LATENCY_RUNS)
@@ -505,6 +558,10 @@ s_run_all(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r)
     if (rc == PF_OK && (opt->scenarios & S_RSS)) {
         s_progress("rss: a coordinator without module actors, %u async jobs", opt->rss_jobs);
         rc = s_run_rss(cl, opt, r, max_queued);
+    }
+    if (rc == PF_OK && (opt->scenarios & S_DURABLE)) {
+        s_progress("durable: throughput with the sqlite store vs the memory store");
+        rc = s_run_durable(cl, opt, r, max_queued);
     }
     return rc;
 }
@@ -656,6 +713,20 @@ s_json(const s_options_t *opt, const s_machine_t *m, s_results_t *r, bool ok, do
                       s_jtarget("vmhwm_mib median", "<=", S_TARGET_RSS_MIB, "MiB",
                                 hwm <= S_TARGET_RSS_MIB, opt->rss_jobs >= S_TARGET_RSS_JOBS)));
     }
+    if (pf_samples_count(r->dur_ratio)) {
+        double ratio = s_median(r->dur_ratio);
+        json_object_set_new(
+            scenarios, "durable",
+            json_pack("{s:i, s:i, s:i, s:o, s:{s:s, s:o}, s:o, s:i, s:o}", "runs",
+                      (json_int_t)pf_samples_count(r->dur_ratio), "jobs", (json_int_t)opt->jobs,
+                      "window", (json_int_t)opt->window, "sqlite_jobs_per_s",
+                      s_jstat(r->dur_sqlite), "baseline", "what",
+                      "the same throughput run with --store memory, alternating", "jobs_per_s",
+                      s_jstat(r->dur_memory), "ratio", s_jstat(r->dur_ratio), "errors",
+                      (json_int_t)r->dur_errors, "target",
+                      s_jtarget("ratio median", ">=", S_TARGET_DURABLE_RATIO, "x memory",
+                                ratio >= S_TARGET_DURABLE_RATIO, true)));
+    }
     return json_pack("{s:s, s:b, s:f, s:{s:i, s:s, s:s}, s:{s:i, s:i, s:i, s:i, s:i, s:f, s:b}, "
                      "s:o}",
                      "tool", "pf bench", "ok", ok, "elapsed_s", elapsed_s, "machine", "nproc",
@@ -767,6 +838,15 @@ s_table(const s_options_t *opt, const s_machine_t *m, s_results_t *r, double ela
         printf("%-11s %u async jobs queued, no module actors, %u error(s)\n", "", opt->rss_jobs,
                r->rss_errors);
     }
+    if (pf_samples_count(r->dur_ratio)) {
+        snprintf(base, sizeof base, "memory %.0f/s", s_median(r->dur_memory));
+        s_row("durable", "sqlite store enrichments/s", r->dur_sqlite, 1, base, r->dur_ratio,
+              s_verdict(verdict, sizeof verdict, ">= 0.70 x memory",
+                        s_median(r->dur_ratio) >= S_TARGET_DURABLE_RATIO, true));
+        s_row("", "memory store enrichments/s", r->dur_memory, 1, NULL, NULL, NULL);
+        printf("%-11s %u jobs per run, %u in flight, fresh processes per run, %u error(s)\n", "",
+               opt->jobs, opt->window, r->dur_errors);
+    }
 }
 
 /* ------------------------------------------------------------------- main */
@@ -794,7 +874,8 @@ pf_cmd_bench(int argc, char **argv)
     double start = pf_bench_now_ms();
     pf_bench_cluster_t *cl = pf_bench_cluster_new(opt.data_dir, opt.client, opt.tap, opt.actor);
     int rc = cl ? s_run_all(cl, &opt, &results) : PF_EIO;
-    bool errors = results.tp_errors || results.lat_errors || results.rss_errors;
+    bool errors = results.tp_errors || results.lat_errors || results.rss_errors
+                  || results.dur_errors;
     bool ok = rc == PF_OK && !errors;
     bool interrupted = pf_bench_interrupted();
     if (interrupted)

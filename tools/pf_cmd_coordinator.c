@@ -38,6 +38,10 @@ s_help(void)
            "  --store KIND           sqlite: jobs and results in DATA_DIR/partnerforge.db, kept\n"
            "                         across crashes (default); memory: lost when the process\n"
            "                         stops (env PF_STORE)\n"
+           "  --store-sync LEVEL     full: each commit reaches the disk before anything it\n"
+           "                         records is sent, surviving a power loss (default);\n"
+           "                         normal: it reaches the OS, surviving a killed process\n"
+           "                         but not a machine crash, at lower latency (env PF_STORE_SYNC)\n"
            "  --api-keys FILE        require api keys: lines \"KEY [RPM]\" (env PF_API_KEYS_FILE)\n",
            PF_DEFAULT_HEARTBEAT_MS, PF_DEFAULT_LIVENESS, PF_DEFAULT_MODULE_TIMEOUT_MS,
            PF_DEFAULT_MODULE_ATTEMPTS, PF_DEFAULT_MAX_QUEUED_JOBS, PF_DEFAULT_BATCH_MAX,
@@ -93,6 +97,14 @@ pf_cmd_coordinator(int argc, char **argv)
         if (rc == 1) {
             if (pf_config_parse_store(value, &cli.config.store) != PF_OK)
                 return pf_cli_usage(&cli, "--store takes sqlite or memory");
+            continue;
+        }
+        rc = pf_cli_value(&cli, argc, argv, &i, "--store-sync", &value);
+        if (rc < 0)
+            return PF_EXIT_USAGE;
+        if (rc == 1) {
+            if (pf_config_parse_store_sync(value, &cli.config.store_sync) != PF_OK)
+                return pf_cli_usage(&cli, "--store-sync takes full or normal");
             continue;
         }
         bool matched = false;

@@ -87,6 +87,21 @@ START_TEST(test_store)
     ck_assert_int_eq(pf_config_from_env(&c, &bad), PF_EINVAL);
     ck_assert_str_eq(bad, "PF_STORE");
     unsetenv("PF_STORE");
+
+    pf_store_sync_t y = PF_STORE_SYNC_FULL;
+    ck_assert_int_eq(c.store_sync, PF_STORE_SYNC_FULL);   /* the default */
+    ck_assert_int_eq(pf_config_parse_store_sync("normal", &y), PF_OK);
+    ck_assert_int_eq(y, PF_STORE_SYNC_NORMAL);
+    ck_assert_int_eq(pf_config_parse_store_sync("full", &y), PF_OK);
+    ck_assert_int_eq(y, PF_STORE_SYNC_FULL);
+    ck_assert_int_eq(pf_config_parse_store_sync("off", &y), PF_EINVAL);
+    setenv("PF_STORE_SYNC", "normal", 1);
+    ck_assert_int_eq(pf_config_from_env(&c, &bad), PF_OK);
+    ck_assert_int_eq(c.store_sync, PF_STORE_SYNC_NORMAL);
+    setenv("PF_STORE_SYNC", "fast", 1);
+    ck_assert_int_eq(pf_config_from_env(&c, &bad), PF_EINVAL);
+    ck_assert_str_eq(bad, "PF_STORE_SYNC");
+    unsetenv("PF_STORE_SYNC");
 }
 END_TEST
 

@@ -423,6 +423,65 @@ START_TEST(test_migrate_from_empty_v0)
 }
 END_TEST
 
+/*  A file as schema version 1 wrote it: text-keyed module rows.           */
+static const char s_v1_file[] =
+    "CREATE TABLE batches (id TEXT PRIMARY KEY NOT NULL, total INTEGER NOT NULL,"
+    "  max_concurrency INTEGER NOT NULL, created_ms REAL NOT NULL);"
+    "CREATE TABLE jobs (id TEXT PRIMARY KEY NOT NULL, seq INTEGER NOT NULL UNIQUE,"
+    "  domain TEXT NOT NULL, requested INTEGER NOT NULL, module_set INTEGER NOT NULL,"
+    "  priority INTEGER NOT NULL, idem_key TEXT,"
+    "  batch_id TEXT REFERENCES batches(id) ON DELETE CASCADE, batch_index INTEGER,"
+    "  status INTEGER NOT NULL, created_ms REAL NOT NULL, ended_ms REAL);"
+    "CREATE INDEX jobs_batch ON jobs(batch_id);"
+    "CREATE INDEX jobs_ended ON jobs(ended_ms) WHERE ended_ms IS NOT NULL;"
+    "CREATE TABLE modules (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+    "  module INTEGER NOT NULL, state INTEGER NOT NULL, attempts INTEGER NOT NULL,"
+    "  failures INTEGER NOT NULL, duration_ms INTEGER NOT NULL, error TEXT, result BLOB,"
+    "  PRIMARY KEY (job_id, module));"
+    "INSERT INTO batches VALUES ('batch_v1', 2, 1, 5);"
+    "INSERT INTO jobs VALUES ('job_v1a', 7, 'a.example', 1, 1, 1, 'key', 'batch_v1', 0, 2, 5, 9);"
+    "INSERT INTO jobs VALUES ('job_v1b', 9, 'b.example', 3, 3, 1, NULL, 'batch_v1', 1, 1, 6,"
+    "  NULL);"
+    "INSERT INTO modules VALUES ('job_v1a', 0, 3, 1, 0, 12, NULL, X'81a178a179');"
+    "INSERT INTO modules VALUES ('job_v1b', 0, 3, 1, 0, 4, NULL, X'80');"
+    "INSERT INTO modules VALUES ('job_v1b', 1, 2, 2, 1, 0, 'boom: x', NULL);"
+    "PRAGMA user_version = 1;";
+
+START_TEST(test_migrates_version_1_data)
+{
+    char dir[PATH_MAX];
+    s_tmpdir(dir, sizeof dir);
+    sqlite3 *db = s_raw_open(dir);
+    s_raw_exec(db, s_v1_file);
+    sqlite3_close(db);
+    pf_sqlstore_t *s = s_open(dir);
+    ck_assert_int_eq(s_count(dir, "PRAGMA user_version"), pf_sqlstore_schema_version());
+    /* Every row came across, module rows now under their job's seq.       */
+    s_seen_t *seen = s_seen_new();
+    ck_assert_int_eq(pf_sqlstore_load(s, &s_visitor, seen), 0);
+    ck_assert_uint_eq(seen->batch_count, 1);
+    ck_assert_uint_eq(seen->job_count, 2);
+    const s_seen_job_t *a = s_seen_job(seen, "job_v1a");
+    ck_assert_ptr_nonnull(a);
+    ck_assert_uint_eq(a->row.seq, 7);
+    ck_assert(a->row.ended);
+    ck_assert_str_eq(a->idem_key, "key");
+    ck_assert_uint_eq(seen->module_count, 3);
+    ck_assert_str_eq(seen->modules[0].job_id, "job_v1a");
+    ck_assert_mem_eq(seen->modules[0].result, "\x81\xa1\x78\xa1\x79", 5);
+    ck_assert_str_eq(seen->modules[2].job_id, "job_v1b");
+    ck_assert_str_eq(seen->modules[2].error, "boom: x");
+    ck_assert_uint_eq(seen->modules[2].row.failures, 1);
+    s_seen_free(&seen);
+    /* The cascades still hold: a batch takes its jobs and their modules.  */
+    ck_assert_int_eq(pf_sqlstore_delete_batch(s, "batch_v1"), 0);
+    ck_assert_int_eq(pf_sqlstore_commit(s), 0);
+    ck_assert_int_eq(s_count(dir, "SELECT count(*) FROM jobs"), 0);
+    ck_assert_int_eq(s_count(dir, "SELECT count(*) FROM modules"), 0);
+    pf_sqlstore_close(&s);
+}
+END_TEST
+
 START_TEST(test_refuses_newer_version)
 {
     char dir[PATH_MAX], err[256] = "";
@@ -889,14 +948,12 @@ START_TEST(test_corrupted_rows_are_reported)
     s_raw_exec(db, "PRAGMA ignore_check_constraints = 1");
     char big[160];
     snprintf(big, sizeof big,
-             "INSERT INTO modules VALUES ('job_good', 1, 3, 1, 0, 5, NULL, zeroblob(%u))",
+             "INSERT INTO modules VALUES (1, 1, 3, 1, 0, 5, NULL, zeroblob(%u))",
              PF_RESULT_MAX_BYTES + 1);
     s_raw_exec(db,
         "INSERT INTO batches VALUES ('batch_neg', -1, 1, 1);"
         "INSERT INTO batches VALUES ('batch_time', 1, 1, 'yesterday');"
         "INSERT INTO batches VALUES (X'00', 1, 1, 1);"
-        "INSERT INTO jobs VALUES ('job_seqtext', 'seven', 'x.example', 1, 1, 1, NULL,"
-        "  NULL, NULL, 0, 1, NULL);"
         "INSERT INTO jobs VALUES ('job_domblob', 3, X'00ff', 1, 1, 1, NULL, NULL, NULL, 0, 1,"
         "  NULL);"
         "INSERT INTO jobs VALUES ('job_status', 4, 'x.example', 1, 1, 1, NULL, NULL, NULL, 99,"
@@ -920,23 +977,23 @@ START_TEST(test_corrupted_rows_are_reported)
         "INSERT INTO jobs VALUES ('job_fine', 13, 'fine.example', 0x1f, 0x7fff, 2, 'k', NULL,"
         "  NULL, 3, 1, 2);"
         /* Module rows of a refused job are never visited. */
-        "INSERT INTO modules VALUES ('job_status', 0, 0, 0, 0, 0, NULL, NULL);"
+        "INSERT INTO modules VALUES (4, 0, 0, 0, 0, 0, NULL, NULL);"
         /* Bad module rows of good jobs. */
-        "INSERT INTO modules VALUES ('job_good', 5, 1, 1, 0, 5, NULL, NULL);"
-        "INSERT INTO modules VALUES ('job_fine', 0, 3, 1, 0, 5, NULL, NULL);"
-        "INSERT INTO modules VALUES ('job_fine', 1, 0, 1, 0, 5, NULL, X'01');"
-        "INSERT INTO modules VALUES ('job_fine', 2, 1, 'x', 0, 5, NULL, NULL);"
-        "INSERT INTO modules VALUES ('job_fine', 3, 4, 1, 0, 5, X'6f6f', NULL);"
-        "INSERT INTO modules VALUES ('job_fine', 4, 3, 1, 0, 5, NULL, 'text, not blob');"
-        "INSERT INTO modules VALUES ('job_fine', 'two', 1, 1, 0, 5, NULL, NULL);"
-        "INSERT INTO modules VALUES ('job_fine', 15, 1, 1, 0, 5, NULL, NULL);"
-        "INSERT INTO modules VALUES ('job_fine', 9, 9, 1, 0, 5, NULL, NULL);"
-        "INSERT INTO modules VALUES ('job_fine', 10, 1, 300, 0, 5, NULL, NULL);"
-        "INSERT INTO modules VALUES ('job_fine', 11, 1, 1, 0, -5, NULL, NULL);"
-        "INSERT INTO modules VALUES ('job_fine', 13, 4, 1, 1, 0, 'a' || char(0) || 'b', NULL);"
+        "INSERT INTO modules VALUES (1, 5, 1, 1, 0, 5, NULL, NULL);"
+        "INSERT INTO modules VALUES (13, 0, 3, 1, 0, 5, NULL, NULL);"
+        "INSERT INTO modules VALUES (13, 1, 0, 1, 0, 5, NULL, X'01');"
+        "INSERT INTO modules VALUES (13, 2, 1, 'x', 0, 5, NULL, NULL);"
+        "INSERT INTO modules VALUES (13, 3, 4, 1, 0, 5, X'6f6f', NULL);"
+        "INSERT INTO modules VALUES (13, 4, 3, 1, 0, 5, NULL, 'text, not blob');"
+        "INSERT INTO modules VALUES (13, 'two', 1, 1, 0, 5, NULL, NULL);"
+        "INSERT INTO modules VALUES (13, 15, 1, 1, 0, 5, NULL, NULL);"
+        "INSERT INTO modules VALUES (13, 9, 9, 1, 0, 5, NULL, NULL);"
+        "INSERT INTO modules VALUES (13, 10, 1, 300, 0, 5, NULL, NULL);"
+        "INSERT INTO modules VALUES (13, 11, 1, 1, 0, -5, NULL, NULL);"
+        "INSERT INTO modules VALUES (13, 13, 4, 1, 1, 0, 'a' || char(0) || 'b', NULL);"
         /* And good ones among them. */
-        "INSERT INTO modules VALUES ('job_fine', 12, 4, 3, 3, 0, 'oops', NULL);"
-        "INSERT INTO modules VALUES ('job_fine', 14, 2, 1, 0, 0, NULL, NULL);");
+        "INSERT INTO modules VALUES (13, 12, 4, 3, 3, 0, 'oops', NULL);"
+        "INSERT INTO modules VALUES (13, 14, 2, 1, 0, 0, NULL, NULL);");
     s_raw_exec(db, big);
     sqlite3_close(db);
 
@@ -963,7 +1020,7 @@ START_TEST(test_corrupted_rows_are_reported)
     /* Every bad row is reported, once. */
     const char *expect[] = {
         "batches:batch_neg", "batches:batch_time", "batches:",
-        "jobs:job_seqtext", "jobs:job_domblob", "jobs:job_status", "jobs:job_noend",
+        "jobs:job_domblob", "jobs:job_status", "jobs:job_noend",
         "jobs:job_sets", "jobs:job_orphan", "jobs:job_index", "jobs:job_bigidx",
         "jobs:job_ctl\x01", "jobs:job_when", "jobs:job_prio",
         "modules:job_good/1", "modules:job_good/5", "modules:job_fine/0", "modules:job_fine/1",
@@ -977,13 +1034,11 @@ START_TEST(test_corrupted_rows_are_reported)
     ck_assert_uint_eq(seen->invalid, n);
     s_seen_free(&seen);
 
-    /* A seq that is not an integer is refused, not trusted. */
-    uint64_t seq = 0;
-    ck_assert_int_eq(pf_sqlstore_max_seq(s, &seq), PF_EPROTO);
-    ck_assert_uint_eq(seq, 0);
-    /* The store still works with such a file. */
-    ck_assert_int_eq(pf_sqlstore_delete_job(s, "job_seqtext"), 0);
+    /* The store still works with such a file.  (A seq is the rowid: the
+       file cannot hold one that is not an integer.)                        */
+    ck_assert_int_eq(pf_sqlstore_delete_job(s, "job_status"), 0);
     ck_assert_int_eq(pf_sqlstore_commit(s), 0);
+    uint64_t seq = 0;
     ck_assert_int_eq(pf_sqlstore_max_seq(s, &seq), 0);
     ck_assert_uint_eq(seq, 13);
     pf_sqlstore_close(&s);
@@ -1097,6 +1152,7 @@ main(void)
     tcase_add_test(tc, test_open_refuses_bad_places);
     tcase_add_test(tc, test_migrate_from_empty_v0);
     tcase_add_test(tc, test_refuses_newer_version);
+    tcase_add_test(tc, test_migrates_version_1_data);
     tcase_add_test(tc, test_group_commit_visibility);
     tcase_add_test(tc, test_failed_write_fails_the_group);
     tcase_add_test(tc, test_commit_survives_process_exit);
