@@ -125,6 +125,8 @@ pf_config_from_env(pf_config_t *cfg, const char **bad)
     rc |= s_env_u32("PF_BATCH_MAX", 1, 100000, &cfg->batch_max, bad);
     rc |= s_env_u32("PF_RESULT_TTL_S", 1, 315360000, &cfg->result_ttl_s, bad);
     rc |= s_env_u32("PF_CAPACITY", 1, 4096, &cfg->capacity, bad);
+    rc |= s_env_u32("PF_TAP_HWM", 1, 100000000, &cfg->tap_hwm, bad);
+    rc |= s_env_u32("PF_SNDHWM", 1, 100000000, &cfg->sndhwm, bad);
     const char *store = getenv("PF_STORE");
     if (store && *store && pf_config_parse_store(store, &cfg->store) != PF_OK) {
         *bad = "PF_STORE";

@@ -96,7 +96,7 @@ void pf_config_defaults(pf_config_t *cfg);
 /*  Overlays PF_CLIENT_ENDPOINT, PF_TAP_ENDPOINT, PF_ACTOR_ENDPOINT,
     PF_DATA_DIR, PF_HEARTBEAT_MS, PF_LIVENESS, PF_MODULE_TIMEOUT_MS,
     PF_MODULE_ATTEMPTS, PF_MAX_QUEUED_JOBS, PF_BATCH_MAX, PF_RESULT_TTL_S,
-    PF_CAPACITY, PF_STORE, PF_STORE_SYNC.  Returns 0, or PF_EINVAL naming the bad variable in *bad.  */
+    PF_CAPACITY, PF_TAP_HWM, PF_SNDHWM, PF_STORE, PF_STORE_SYNC.  Returns 0, or PF_EINVAL naming the bad variable in *bad.  */
 int pf_config_from_env(pf_config_t *cfg, const char **bad);
 
 /*  Parses a store name: "sqlite" or "memory"; 0 or PF_EINVAL.              */

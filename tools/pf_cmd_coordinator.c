@@ -34,7 +34,9 @@ s_help(void)
            "  --max-queued-jobs N    unfinished jobs before ENRICH answers busy (env PF_MAX_QUEUED_JOBS, default %d)\n"
            "  --batch-max N          domains accepted in one BATCH (env PF_BATCH_MAX, default %d)\n"
            "  --result-ttl-s N       finished jobs are kept this long (env PF_RESULT_TTL_S, default %d)\n"
-           "  --tap-hwm N            tap events queued per subscriber before dropping (default %d)\n"
+           "  --tap-hwm N            tap events queued per subscriber before dropping (env PF_TAP_HWM, default %d)\n"
+           "  --sndhwm N             messages queued to one client or actor before sends to it\n"
+           "                         fail (env PF_SNDHWM, default %d)\n"
            "  --store KIND           sqlite: jobs and results in DATA_DIR/partnerforge.db, kept\n"
            "                         across crashes (default); memory: lost when the process\n"
            "                         stops (env PF_STORE)\n"
@@ -45,7 +47,7 @@ s_help(void)
            "  --api-keys FILE        require api keys: lines \"KEY [RPM]\" (env PF_API_KEYS_FILE)\n",
            PF_DEFAULT_HEARTBEAT_MS, PF_DEFAULT_LIVENESS, PF_DEFAULT_MODULE_TIMEOUT_MS,
            PF_DEFAULT_MODULE_ATTEMPTS, PF_DEFAULT_MAX_QUEUED_JOBS, PF_DEFAULT_BATCH_MAX,
-           PF_DEFAULT_RESULT_TTL_S, PF_DEFAULT_TAP_HWM);
+           PF_DEFAULT_RESULT_TTL_S, PF_DEFAULT_TAP_HWM, PF_DEFAULT_SNDHWM);
 }
 
 typedef struct {
@@ -64,6 +66,7 @@ static const s_u32_flag_t s_flags[] = {
     { "--batch-max", 1, PFP_BATCH_HARD_MAX, offsetof(pf_config_t, batch_max) },
     { "--result-ttl-s", 1, 315360000, offsetof(pf_config_t, result_ttl_s) },
     { "--tap-hwm", 1, 100000000, offsetof(pf_config_t, tap_hwm) },
+    { "--sndhwm", 1, 100000000, offsetof(pf_config_t, sndhwm) },
 };
 
 int

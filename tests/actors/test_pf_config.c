@@ -27,11 +27,17 @@ START_TEST(test_env_overlay)
     setenv("PF_CLIENT_ENDPOINT", "tcp://127.0.0.1:1", 1);
     setenv("PF_HEARTBEAT_MS", "250", 1);
     setenv("PF_MAX_QUEUED_JOBS", "7", 1);
+    setenv("PF_TAP_HWM", "12", 1);
+    setenv("PF_SNDHWM", "34", 1);
     const char *bad = NULL;
     ck_assert_int_eq(pf_config_from_env(&c, &bad), PF_OK);
     ck_assert_str_eq(c.client_endpoint, "tcp://127.0.0.1:1");
     ck_assert_uint_eq(c.heartbeat_ms, 250);
     ck_assert_uint_eq(c.max_queued_jobs, 7);
+    ck_assert_uint_eq(c.tap_hwm, 12);
+    ck_assert_uint_eq(c.sndhwm, 34);
+    unsetenv("PF_TAP_HWM");
+    unsetenv("PF_SNDHWM");
     setenv("PF_LIVENESS", "zero", 1);
     ck_assert_int_eq(pf_config_from_env(&c, &bad), PF_EINVAL);
     ck_assert_str_eq(bad, "PF_LIVENESS");
