@@ -134,6 +134,9 @@ pf_cmd_coordinator(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* A file-size limit (ulimit -f) reached by the job store must fail the
+       commit, which stops us cleanly with a message, not kill the process. */
+    signal(SIGXFSZ, SIG_IGN);
 
     pf_coordinator_opts_t opts = { .api_keys_file = keys && *keys ? keys : NULL };
     pf_coordinator_t *coordinator = pf_coordinator_new(&cli.config, &opts);
