@@ -32,6 +32,7 @@
 #include "pf_pfa.h"
 #include "pf_pfp.h"
 #include "pf_sqlstore.h"
+#include "pf_syncer.h"
 #include "pf_wire.h"
 
 #define DRAIN_PER_TURN 256     /* messages taken from one socket per turn   */
@@ -62,6 +63,14 @@ typedef struct s_out_t {
     size_t size[OUT_FRAMES_MAX];         /* bytes of each frame             */
     uint8_t data[];                      /* the frames back to back         */
 } s_out_t;
+
+/*  The held messages of the commits that one sync makes durable.          */
+typedef struct s_group_t {
+    struct s_group_t *next;              /* FIFO                            */
+    uint64_t id;                         /* sync group (pf_syncer)          */
+    s_out_t *head;                       /* its messages, in order          */
+    size_t count;                        /* how many                        */
+} s_group_t;
 
 /*  One distinct subscription prefix on the tap.                            */
 typedef struct {
@@ -117,6 +126,11 @@ struct pf_coordinator_t {
     s_out_t *out_head;                       /* held until the next commit  */
     s_out_t *out_tail;                       /* last held message           */
     size_t out_count;                        /* messages held               */
+    pf_syncer_t *syncer;                     /* syncs the WAL off the loop
+                                                (--store-sync full), or NULL */
+    s_group_t *groups;                       /* committed, waiting for sync */
+    s_group_t *groups_tail;                  /* last of them                */
+    uint64_t group_seq;                      /* last group handed to syncer */
 };
 
 static volatile sig_atomic_t s_interrupted;
@@ -221,15 +235,33 @@ s_out_frames(s_out_t *o, pf_frame_t *frames)
 }
 
 static void
+s_out_free_list(s_out_t *o)
+{
+    while (o) {
+        s_out_t *next = o->next;
+        free(o);
+        o = next;
+    }
+}
+
+/*  Drops every held message, sent to nobody: the current turn's and those
+    of committed groups still waiting for their sync.  Returns how many.   */
+static size_t
 s_outbox_drop(pf_coordinator_t *self)
 {
-    while (self->out_head) {
-        s_out_t *o = self->out_head;
-        self->out_head = o->next;
-        free(o);
-    }
-    self->out_tail = NULL;
+    size_t n = self->out_count;
+    s_out_free_list(self->out_head);
+    self->out_head = self->out_tail = NULL;
     self->out_count = 0;
+    while (self->groups) {
+        s_group_t *g = self->groups;
+        self->groups = g->next;
+        n += g->count;
+        s_out_free_list(g->head);
+        free(g);
+    }
+    self->groups_tail = NULL;
+    return n;
 }
 
 /*  Holds a PFA/1 message (its routing id is found when it is sent).       */
@@ -1362,14 +1394,12 @@ s_flush_task(pf_coordinator_t *self, s_out_t *o, const pf_frame_t *frames, size_
                     false);
 }
 
-/*  Sends every held message, in the order it was made.  What sending
-    changes (an instance found gone) is held again for the next commit.    */
+/*  Sends the held messages of list, in the order they were made, and frees
+    them.  What sending changes (an instance found gone) is held again, for
+    the next commit.                                                         */
 static void
-s_flush(pf_coordinator_t *self)
+s_flush(pf_coordinator_t *self, s_out_t *list)
 {
-    s_out_t *list = self->out_head;
-    self->out_head = self->out_tail = NULL;
-    self->out_count = 0;
     while (list) {
         s_out_t *o = list;
         list = o->next;
@@ -1394,28 +1424,98 @@ s_flush(pf_coordinator_t *self)
     }
 }
 
-/*  End of a loop turn with a durable store: make the turn's writes durable,
-    then send what they back.  Returns PF_EIO if the store cannot commit:
-    the held messages are dropped unsent (none of them may be seen), and
-    the coordinator must stop — a restart recovers from the last commit.    */
+/*  Takes the current turn's held messages.                                */
+static s_out_t *
+s_outbox_take(pf_coordinator_t *self, size_t *count)
+{
+    s_out_t *list = self->out_head;
+    if (count)
+        *count = self->out_count;
+    self->out_head = self->out_tail = NULL;
+    self->out_count = 0;
+    return list;
+}
+
+/*  End of a loop turn with a durable store: commit the turn's writes, then
+    send what they back — at once when the commit itself reached the disk
+    (or --store-sync normal), else once the syncer has made the commit
+    durable (s_synced).  Returns PF_EIO if the store cannot commit: every
+    held message is dropped unsent (none of them may be seen), and the
+    coordinator must stop — a restart recovers from the last commit.        */
 static int
 s_commit_and_flush(pf_coordinator_t *self)
 {
     for (int round = 0; round < FLUSH_ROUNDS_MAX; round++) {
         if (pf_sqlstore_commit(self->db) != PF_OK) {
+            size_t n = s_outbox_drop(self);
             s_log("job store: commit failed: %s; %zu replies, events and tasks withheld; "
                   "stopping so that a restart recovers from the last commit",
-                  pf_sqlstore_errmsg(self->db), self->out_count);
-            s_outbox_drop(self);
+                  pf_sqlstore_errmsg(self->db), n);
             return PF_EIO;
         }
         if (!self->out_head)
             return PF_OK;
-        s_flush(self);
+        if (self->syncer) {
+            s_group_t *g = pf_calloc(1, sizeof *g);
+            g->id = ++self->group_seq;
+            g->head = s_outbox_take(self, &g->count);
+            if (self->groups_tail)
+                self->groups_tail->next = g;
+            else
+                self->groups = g;
+            self->groups_tail = g;
+            pf_syncer_request(self->syncer, g->id);
+            return PF_OK;
+        }
+        s_flush(self, s_outbox_take(self, NULL));
         if (self->dirty)
             s_dispatch(self);
     }
     return PF_OK;   /* the rest goes out next turn (the poll will not wait) */
+}
+
+/*  The syncer reported: send the messages of every group now durable.
+    Returns PF_EIO if a sync failed (what it covered may not be on the
+    disk): everything held is dropped and the coordinator must stop.        */
+static int
+s_synced(pf_coordinator_t *self)
+{
+    uint64_t done = 0;
+    if (pf_syncer_done(self->syncer, &done) != PF_OK) {
+        int err = errno;
+        size_t n = s_outbox_drop(self);
+        s_log("job store: sync of the write-ahead log failed: %s; %zu replies, events and "
+              "tasks withheld; stopping so that a restart recovers from what is on the disk",
+              strerror(err), n);
+        return PF_EIO;
+    }
+    while (self->groups && self->groups->id <= done) {
+        s_group_t *g = self->groups;
+        self->groups = g->next;
+        if (!self->groups)
+            self->groups_tail = NULL;
+        s_flush(self, g->head);
+        free(g);
+    }
+    return PF_OK;
+}
+
+/*  At a clean stop: waits (boundedly) for the syncs in flight and sends
+    what they back, so the last replies of a run are not lost.             */
+static void
+s_drain_groups(pf_coordinator_t *self)
+{
+    int64_t deadline = s_now_us() + (int64_t)PF_STORE_STOP_SYNC_MS * 1000;
+    while (self->syncer && self->groups && s_now_us() < deadline) {
+        zmq_pollitem_t item = { NULL, pf_syncer_fd(self->syncer), ZMQ_POLLIN, 0 };
+        long left_ms = (long)((deadline - s_now_us()) / 1000) + 1;
+        if (zmq_poll(&item, 1, left_ms) < 0 && errno != EINTR)
+            break;
+        if (s_synced(self) != PF_OK)
+            return;
+    }
+    if (self->groups)
+        s_log("stopping with %zu messages whose sync did not complete", s_outbox_drop(self));
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -1480,9 +1580,20 @@ s_open_store(pf_coordinator_t *self)
         s_log("job store: %s", why);
         return PF_EIO;
     }
-    if (pf_sqlstore_set_sync(self->db, self->cfg.store_sync == PF_STORE_SYNC_FULL) != PF_OK) {
+    /* Commits only reach the OS; with --store-sync full the syncer then
+       puts them on the disk before anything they record is sent.          */
+    if (pf_sqlstore_set_sync(self->db, false) != PF_OK) {
         s_log("job store: %s", pf_sqlstore_errmsg(self->db));
         return PF_EIO;
+    }
+    if (self->cfg.store_sync == PF_STORE_SYNC_FULL) {
+        char wal[sizeof self->cfg.data_dir + sizeof PF_SQLSTORE_FILE + 8];
+        snprintf(wal, sizeof wal, "%s/%s-wal", self->cfg.data_dir, PF_SQLSTORE_FILE);
+        self->syncer = pf_syncer_new(wal);
+        if (!self->syncer) {
+            s_log("job store: cannot start the syncer thread: %s", strerror(errno));
+            return PF_EIO;
+        }
     }
     pf_engine_set_store(self->engine, self->db);
     int64_t t0 = s_now_us();
@@ -1569,11 +1680,13 @@ pf_coordinator_new(const pf_config_t *cfg, const pf_coordinator_opts_t *opts)
 int
 pf_coordinator_run(pf_coordinator_t *self)
 {
-    zmq_pollitem_t items[3] = {
+    zmq_pollitem_t items[4] = {
         { self->actors, 0, ZMQ_POLLIN, 0 },
         { self->client, 0, ZMQ_POLLIN, 0 },
         { self->tap, 0, ZMQ_POLLIN, 0 },
+        { NULL, self->syncer ? pf_syncer_fd(self->syncer) : -1, ZMQ_POLLIN, 0 },
     };
+    int nitems = self->syncer ? 4 : 3;
     while (!s_interrupted) {
         int64_t now = s_now_us();
         int64_t wake = self->next_beat_us < self->next_sweep_us ? self->next_beat_us
@@ -1581,7 +1694,7 @@ pf_coordinator_run(pf_coordinator_t *self)
         long timeout_ms = wake > now ? (long)((wake - now + 999) / 1000) : 0;
         if (self->out_head || self->dirty)
             timeout_ms = 0;   /* work left from the last turn               */
-        int rc = zmq_poll(items, 3, timeout_ms);
+        int rc = zmq_poll(items, nitems, timeout_ms);
         if (rc < 0) {
             if (errno == EINTR)
                 continue;
@@ -1590,6 +1703,8 @@ pf_coordinator_run(pf_coordinator_t *self)
         }
         if (items[2].revents & ZMQ_POLLIN)
             s_tap_subscriptions(self);
+        if (self->syncer && (items[3].revents & ZMQ_POLLIN) && s_synced(self) != PF_OK)
+            return PF_EIO;
         for (int n = 0; n < DRAIN_PER_TURN; n++) {
             pf_wire_msg_t msg;
             if (pf_wire_recv(self->actors, &msg, ZMQ_DONTWAIT) != PF_OK)
@@ -1611,6 +1726,7 @@ pf_coordinator_run(pf_coordinator_t *self)
             return PF_EIO;
     }
     s_log("stopping");
+    s_drain_groups(self);
     /* Tell every actor we are going so they reconnect promptly to our
        successor instead of waiting out the heartbeat.                      */
     for (pf_instance_t *i = pf_broker_first(self->broker); i; i = i->all_next) {
@@ -1649,6 +1765,7 @@ pf_coordinator_destroy(pf_coordinator_t **self_p)
     pf_broker_destroy(&self->broker);
     pf_engine_destroy(&self->engine);
     s_outbox_drop(self);
+    pf_syncer_destroy(&self->syncer);
     pf_sqlstore_close(&self->db);
     pf_apikeys_destroy(&self->keys);
     if (self->client)

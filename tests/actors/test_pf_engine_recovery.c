@@ -3,7 +3,6 @@
     (completed modules kept, running ones dispatched again as a new attempt,
     batch backlogs and idempotency keys carried on); what was not committed
     is gone; the TTL purge reaches the file.                                 */
-#define _XOPEN_SOURCE 700
 #include <check.h>
 #include <ftw.h>
 #include <stdio.h>
