@@ -40,7 +40,8 @@
 #define LOG_EVERY_US 1000000   /* at most one repeated warning per second    */
 
 #define TAP_PREFIXES_MAX 64    /* distinct tap subscriptions tracked       */
-#define OUT_FRAMES_MAX 4       /* frames of one held message (after rid)   */
+#define OUT_FRAMES_MAX PF_WIRE_PFA_FRAMES /* frames of one held message
+                                             (after rid), PFA/1 the most  */
 #define FLUSH_ROUNDS_MAX 8     /* commit+send rounds per turn; the rest
                                   waits for the next turn                   */
 
@@ -269,18 +270,11 @@ static int
 s_hold_pfa(pf_coordinator_t *self, s_out_kind_t kind, const pfa_msg_t *msg)
 {
     uint8_t *header = NULL;
-    size_t header_size = 0;
-    int rc = pfa_encode_header(msg, &header, &header_size);
-    if (rc != PF_OK)
-        return rc;
-    const char *name = pfa_cmd_name(msg->cmd);
-    pf_frame_t frames[4] = {
-        { PFA_VERSION, sizeof PFA_VERSION - 1 },
-        { name, strlen(name) },
-        { header, header_size },
-        { msg->payload, msg->payload_size },
-    };
-    s_hold(self, kind, NULL, frames, msg->payload_size ? 4 : 3);
+    pf_frame_t frames[PF_WIRE_PFA_FRAMES];
+    int count = pf_wire_pfa_frames(msg, &header, frames);
+    if (count < 0)
+        return count;
+    s_hold(self, kind, NULL, frames, (size_t)count);
     free(header);
     return PF_OK;
 }

@@ -102,21 +102,29 @@ pf_wire_send(void *socket, const pf_frame_t *rid, bool delimiter,
 }
 
 int
-pf_wire_send_pfa(void *socket, const pf_frame_t *rid, const pfa_msg_t *msg)
+pf_wire_pfa_frames(const pfa_msg_t *msg, uint8_t **header, pf_frame_t *frames)
 {
-    uint8_t *header = NULL;
     size_t header_size = 0;
-    int rc = pfa_encode_header(msg, &header, &header_size);
+    int rc = pfa_encode_header(msg, header, &header_size);
     if (rc != PF_OK)
         return rc;
     const char *name = pfa_cmd_name(msg->cmd);
-    pf_frame_t frames[4] = {
-        { PFA_VERSION, sizeof PFA_VERSION - 1 },
-        { name, strlen(name) },
-        { header, header_size },
-        { msg->payload, msg->payload_size },
-    };
-    rc = pf_wire_send(socket, rid, false, frames, msg->payload_size ? 4 : 3);
+    frames[0] = (pf_frame_t){ PFA_VERSION, sizeof PFA_VERSION - 1 };
+    frames[1] = (pf_frame_t){ name, strlen(name) };
+    frames[2] = (pf_frame_t){ *header, header_size };
+    frames[3] = (pf_frame_t){ msg->payload, msg->payload_size };
+    return msg->payload_size ? 4 : 3;
+}
+
+int
+pf_wire_send_pfa(void *socket, const pf_frame_t *rid, const pfa_msg_t *msg)
+{
+    uint8_t *header = NULL;
+    pf_frame_t frames[PF_WIRE_PFA_FRAMES];
+    int count = pf_wire_pfa_frames(msg, &header, frames);
+    if (count < 0)
+        return count;
+    int rc = pf_wire_send(socket, rid, false, frames, (size_t)count);
     int err = errno;
     free(header);
     errno = err;

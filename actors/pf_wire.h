@@ -45,6 +45,14 @@ void pf_wire_msg_close(pf_wire_msg_t *msg);
 int pf_wire_send(void *socket, const pf_frame_t *rid, bool delimiter,
                  const pf_frame_t *frames, size_t count);
 
+/*  The frames of a PFA/1 message after any routing id: version, command,
+    header and (if any) payload.  frames[] must hold PF_WIRE_PFA_FRAMES; they
+    point into msg and into *header, which the call allocates (free() it
+    when the frames are used).  Returns the frame count, or a negative
+    PF_E* code when the header cannot be encoded.                            */
+#define PF_WIRE_PFA_FRAMES 4
+int pf_wire_pfa_frames(const pfa_msg_t *msg, uint8_t **header, pf_frame_t *frames);
+
 /*  Sends a PFA/1 message (see pf_pfa.h) with optional routing id.          */
 int pf_wire_send_pfa(void *socket, const pf_frame_t *rid, const pfa_msg_t *msg);
 
