@@ -50,6 +50,7 @@ extern "C" {
 #define PF_STORE_BUSY_TIMEOUT_MS 5000    /* job store: wait for a SQLite lock */
 #define PF_DEFAULT_STORE PF_STORE_SQLITE /* jobs survive a coordinator crash */
 #define PF_DEFAULT_STORE_SYNC PF_STORE_SYNC_FULL /* a commit is on the disk */
+#define PF_STORE_CHECKPOINT_PAGES 1000 /* WAL pages before a checkpoint     */
 #define PF_STORE_STOP_SYNC_MS 5000     /* clean stop: wait for syncs in flight */
 #define PF_STORE_PURGE_CHUNK 1000        /* expired jobs deleted per sweep  */
 #define PF_STORE_PURGE_AGAIN_US 10000    /* next sweep when more are due    */

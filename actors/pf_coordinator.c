@@ -129,6 +129,8 @@ struct pf_coordinator_t {
     size_t out_count;                        /* messages held               */
     pf_syncer_t *syncer;                     /* syncs the WAL off the loop
                                                 (--store-sync full), or NULL */
+    pf_sqlstore_checkpointer_t *checkpointer;/* the syncer thread's own
+                                                connection, for checkpoints */
     s_group_t *groups;                       /* committed, waiting for sync */
     s_group_t *groups_tail;                  /* last of them                */
     uint64_t group_seq;                      /* last group handed to syncer */
@@ -1440,6 +1442,7 @@ static int
 s_commit_and_flush(pf_coordinator_t *self)
 {
     for (int round = 0; round < FLUSH_ROUNDS_MAX; round++) {
+        pf_engine_flush_writes(self->engine);
         if (pf_sqlstore_commit(self->db) != PF_OK) {
             size_t n = s_outbox_drop(self);
             s_log("job store: commit failed: %s; %zu replies, events and tasks withheld; "
@@ -1555,6 +1558,16 @@ s_bind(pf_coordinator_t *self, int type, const char *endpoint, char *bound, size
     return sock;
 }
 
+/*  On the syncer's thread, after a sync: checkpoint the log when it has
+    grown.  Touches only the checkpointer and the store's page count.       */
+static void
+s_checkpoint(void *arg)
+{
+    pf_coordinator_t *self = arg;
+    if (pf_sqlstore_checkpointer_run(self->checkpointer, self->db) == PF_EIO)
+        s_log("job store: checkpoint failed (will try again); the log grows meanwhile");
+}
+
 static void
 s_invalid_row(void *arg, const char *table, const char *key, const char *why)
 {
@@ -1583,7 +1596,14 @@ s_open_store(pf_coordinator_t *self)
     if (self->cfg.store_sync == PF_STORE_SYNC_FULL) {
         char wal[sizeof self->cfg.data_dir + sizeof PF_SQLSTORE_FILE + 8];
         snprintf(wal, sizeof wal, "%s/%s-wal", self->cfg.data_dir, PF_SQLSTORE_FILE);
-        self->syncer = pf_syncer_new(wal);
+        /* Checkpoints (fsyncs included) move to the syncer's thread too.   */
+        self->checkpointer = pf_sqlstore_checkpointer_new(self->cfg.data_dir, why, sizeof why);
+        if (!self->checkpointer) {
+            s_log("job store: %s", why);
+            return PF_EIO;
+        }
+        pf_sqlstore_checkpoint_elsewhere(self->db);
+        self->syncer = pf_syncer_new(wal, s_checkpoint, self);
         if (!self->syncer) {
             s_log("job store: cannot start the syncer thread: %s", strerror(errno));
             return PF_EIO;
@@ -1599,6 +1619,7 @@ s_open_store(pf_coordinator_t *self)
         return PF_EIO;
     }
     /* Resuming may itself write (a module skipped, a job ended).           */
+    pf_engine_flush_writes(self->engine);
     if (pf_sqlstore_commit(self->db) != PF_OK) {
         s_log("job store: commit failed: %s", pf_sqlstore_errmsg(self->db));
         return PF_EIO;
@@ -1760,6 +1781,7 @@ pf_coordinator_destroy(pf_coordinator_t **self_p)
     pf_engine_destroy(&self->engine);
     s_outbox_drop(self);
     pf_syncer_destroy(&self->syncer);
+    pf_sqlstore_checkpointer_destroy(&self->checkpointer);
     pf_sqlstore_close(&self->db);
     pf_apikeys_destroy(&self->keys);
     if (self->client)

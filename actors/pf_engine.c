@@ -58,6 +58,8 @@ struct pf_engine_t {
                                                           referenced jobs    */
     pf_sqlstore_t *db;                                 /* durable store or
                                                           NULL (memory only) */
+    pf_job_t *dirty;                                   /* jobs to write
+                                                          attempts of        */
 };
 
 static void s_settle(pf_engine_t *self, pf_job_t *job, int m, int64_t now_us);
@@ -103,6 +105,20 @@ s_persist_module(pf_engine_t *self, const pf_job_t *job, int m)
 {
     if (self->db)
         (void)pf_sqlstore_put_module(self->db, job, m);
+}
+
+/*  A module of job was dispatched: its attempt count (and the job's status)
+    go to the job's row at the next pf_engine_flush_writes(), once however
+    many of its modules go out in the turn.                                 */
+static void
+s_persist_dispatch(pf_engine_t *self, pf_job_t *job)
+{
+    if (!self->db || job->attempts_dirty)
+        return;
+    job->attempts_dirty = true;
+    job->refs++;
+    job->dirty_next = self->dirty;
+    self->dirty = job;
 }
 
 static void
@@ -710,10 +726,9 @@ pf_engine_next_task(pf_engine_t *self, int module, int64_t now_us)
             self->stats.tasks_dispatched++;
             if (task->attempt > 1)
                 self->stats.retries++;
-            s_persist_module(self, job, module);
+            s_persist_dispatch(self, job);   /* status goes with it      */
             if (job->status == PF_JOB_QUEUED) {
                 job->status = PF_JOB_RUNNING;
-                s_persist_status(self, job);
                 if (s_wanted(self, "job.started")) {
                     pf_value_t *body = pf_value_map();
                     pf_map_set_str(body, "job_id", job->id);
@@ -952,6 +967,20 @@ pf_engine_set_store(pf_engine_t *self, pf_sqlstore_t *db)
     self->db = db;
 }
 
+void
+pf_engine_flush_writes(pf_engine_t *self)
+{
+    while (self->dirty) {
+        pf_job_t *job = self->dirty;
+        self->dirty = job->dirty_next;
+        job->dirty_next = NULL;
+        job->attempts_dirty = false;
+        if (self->db)
+            (void)pf_sqlstore_put_attempts(self->db, job);
+        s_job_unref(self, job);
+    }
+}
+
 /*  What pf_engine_recover() collects while the store is read.              */
 typedef struct {
     pf_engine_t *self;                  /* the engine being filled          */
@@ -1042,6 +1071,7 @@ s_recover_job(void *arg, const pf_sqlstore_job_t *row)
     job->created_ms = row->created_ms;
     job->created_us = s_mono_of(rc, row->created_ms);
     job->seq = row->seq;
+    memcpy(job->attempts, row->attempts, sizeof job->attempts);
     if (batch) {
         job->batch = batch;
         job->refs++;
@@ -1070,7 +1100,9 @@ s_recover_module(void *arg, const pf_sqlstore_module_t *row)
         return 0;   /* rows of a job that was refused                        */
     int m = row->module;
     job->mstate[m] = (uint8_t)row->state;
-    job->attempts[m] = row->attempts;
+    /* The job's row may know of a later dispatch than the module's row.   */
+    if (row->attempts > job->attempts[m])
+        job->attempts[m] = row->attempts;
     job->failures[m] = row->failures;
     job->duration_ms[m] = row->duration_ms;
     free(job->error[m]);

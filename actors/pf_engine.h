@@ -54,10 +54,15 @@ void pf_engine_destroy(pf_engine_t **self_p);
 /*  Makes the engine write every state change to db: a new batch and job, a
     module dispatched, completed (with its result), failed, retried, skipped
     or cancelled, a job's status.  Writes join db's open group; the caller
-    commits (pf_sqlstore_commit) before it lets anybody see what they
-    record.  db is borrowed and must outlive the engine.  NULL: memory only.
+    calls pf_engine_flush_writes() and then commits (pf_sqlstore_commit)
+    before it lets anybody see what they record.  db is borrowed and must outlive the engine.  NULL: memory only.
     The engine also purges expired jobs from db in pf_engine_sweep().       */
 void pf_engine_set_store(pf_engine_t *self, pf_sqlstore_t *db);
+
+/*  Writes what the engine collects over a loop turn instead of writing at
+    once (the attempt counts of jobs whose modules were dispatched, one
+    write per job).  Call right before each pf_sqlstore_commit().           */
+void pf_engine_flush_writes(pf_engine_t *self);
 
 /*  What pf_engine_recover() found.                                         */
 typedef struct {

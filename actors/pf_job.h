@@ -91,6 +91,9 @@ struct pf_job_t {
     uint64_t seq;                           /* submission order            */
     uint32_t refs;                          /* queue entries + tasks       */
     bool expired;                           /* dropped from the store      */
+    bool attempts_dirty;                    /* dispatched since the last
+                                               pf_engine_flush_writes()    */
+    pf_job_t *dirty_next;                   /* engine's list of those      */
     pf_waiter_t *waiters;                   /* sync ENRICH clients         */
     pf_job_t *queue_next;                   /* batch backlog / TTL list    */
 };

@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,13 @@ static const s_migration_t s_migrations[] = {
       "ALTER TABLE modules_v2 RENAME TO modules;"
       "CREATE INDEX jobs_batch ON jobs(batch_id) WHERE batch_id IS NOT NULL;"
       "CREATE INDEX jobs_ended ON jobs(ended_ms) WHERE ended_ms IS NOT NULL;" },
+    /* 3: dispatches in the job's row.  A module sent to an instance used to
+       cost a module row of its own, written again when the module ended;
+       now the job's row carries each module's attempt count (one byte per
+       module, in module order), updated once per job per loop turn however
+       many of its modules were dispatched, and a module row is written when
+       the module ends or is retried.                                        */
+    { 3, "ALTER TABLE jobs ADD COLUMN attempts BLOB;" },
 };
 
 #define S_MIGRATION_COUNT (sizeof s_migrations / sizeof s_migrations[0])
@@ -136,6 +144,7 @@ typedef enum {
     S_PUT_JOB,
     S_PUT_MODULE,
     S_PUT_STATUS,
+    S_PUT_ATTEMPTS,
     S_DELETE_JOB,
     S_DELETE_BATCH,
     S_PURGE_JOBS,
@@ -166,6 +175,7 @@ static const char *const s_sql[S_STMT_COUNT] = {
         " duration_ms = excluded.duration_ms, error = excluded.error,"
         " result = excluded.result",
     [S_PUT_STATUS] = "UPDATE jobs SET status = ?2, ended_ms = ?3 WHERE seq = ?1",
+    [S_PUT_ATTEMPTS] = "UPDATE jobs SET status = ?2, attempts = ?3 WHERE seq = ?1",
     [S_DELETE_JOB] = "DELETE FROM jobs WHERE id = ?1",
     [S_DELETE_BATCH] = "DELETE FROM batches WHERE id = ?1",
     /* Oldest first through jobs_ended; the bound keeps one step short. */
@@ -181,7 +191,7 @@ static const char *const s_sql[S_STMT_COUNT] = {
         "SELECT id, total, max_concurrency, created_ms FROM batches ORDER BY rowid",
     [S_LOAD_JOBS] =
         "SELECT j.id, j.seq, j.domain, j.requested, j.module_set, j.priority, j.idem_key,"
-        " j.batch_id, j.batch_index, j.status, j.created_ms, j.ended_ms, b.total"
+        " j.batch_id, j.batch_index, j.status, j.created_ms, j.ended_ms, b.total, j.attempts"
         " FROM jobs j LEFT JOIN batches b ON b.id = j.batch_id ORDER BY j.seq",
     /* The size is asked first so an oversize blob is never read in.      */
     [S_LOAD_MODULES] =
@@ -194,7 +204,8 @@ static const char *const s_sql[S_STMT_COUNT] = {
 /*  Columns of S_LOAD_JOBS and S_LOAD_MODULES.                              */
 enum {
     S_J_ID, S_J_SEQ, S_J_DOMAIN, S_J_REQUESTED, S_J_SET, S_J_PRIORITY, S_J_IDEM_KEY,
-    S_J_BATCH_ID, S_J_BATCH_INDEX, S_J_STATUS, S_J_CREATED, S_J_ENDED, S_J_BATCH_TOTAL
+    S_J_BATCH_ID, S_J_BATCH_INDEX, S_J_STATUS, S_J_CREATED, S_J_ENDED, S_J_BATCH_TOTAL,
+    S_J_ATTEMPTS
 };
 enum {
     S_M_MODULE, S_M_STATE, S_M_ATTEMPTS, S_M_FAILURES, S_M_DURATION, S_M_ERROR,
@@ -208,6 +219,8 @@ struct pf_sqlstore_t {
     bool failed;                            /* a write of the group failed */
     bool loading;                           /* inside pf_sqlstore_load     */
     int lock_fd;                            /* flock'ed lock file, for life */
+    atomic_int wal_pages;                   /* log pages at the last commit,
+                                               when checkpointed elsewhere  */
     char errmsg[S_ERRMSG_SIZE];             /* last failure, for people    */
 };
 
@@ -404,6 +417,93 @@ pf_sqlstore_set_sync(pf_sqlstore_t *self, bool full)
         return PF_EIO;
     }
     return PF_OK;
+}
+
+/*  The store's own wal hook once checkpoints run elsewhere: it replaces
+    SQLite's auto-checkpoint and only publishes the log's size.             */
+static int
+s_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    (void)db;
+    (void)name;
+    pf_sqlstore_t *self = arg;
+    atomic_store_explicit(&self->wal_pages, pages, memory_order_relaxed);
+    return SQLITE_OK;
+}
+
+void
+pf_sqlstore_checkpoint_elsewhere(pf_sqlstore_t *self)
+{
+    sqlite3_wal_hook(self->db, s_wal_hook, self);
+}
+
+struct pf_sqlstore_checkpointer_t {
+    sqlite3 *db;                /* second connection, one thread's alone   */
+};
+
+pf_sqlstore_checkpointer_t *
+pf_sqlstore_checkpointer_new(const char *data_dir, char *err, size_t err_size)
+{
+    s_err(err, err_size, "%s", "");
+    char path[PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s/%s", data_dir, PF_SQLSTORE_FILE);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        s_err(err, err_size, "data directory path too long");
+        return NULL;
+    }
+    pf_sqlstore_checkpointer_t *self = pf_calloc(1, sizeof *self);
+    /* No CREATE: the store made the file; this connection only copies.    */
+    int rc = sqlite3_open_v2(path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        s_err(err, err_size, "%s: %s", path,
+              self->db ? sqlite3_errmsg(self->db) : sqlite3_errstr(rc));
+        pf_sqlstore_checkpointer_destroy(&self);
+        return NULL;
+    }
+    sqlite3_busy_timeout(self->db, PF_STORE_BUSY_TIMEOUT_MS);
+    sqlite3_db_config(self->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_db_config(self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    /* It must not checkpoint on its own account, nor write anything.      */
+    sqlite3_wal_autocheckpoint(self->db, 0);
+    char mode[16];
+    if (s_pragma(self->db, "PRAGMA journal_mode", mode, sizeof mode, err, err_size) != PF_OK
+        || strcmp(mode, "wal") != 0
+        || s_pragma(self->db, "PRAGMA synchronous = NORMAL", NULL, 0, err, err_size)
+               != PF_OK) {
+        if (err && !*err)
+            s_err(err, err_size, "%s is not in WAL mode", path);
+        pf_sqlstore_checkpointer_destroy(&self);
+        return NULL;
+    }
+    return self;
+}
+
+void
+pf_sqlstore_checkpointer_destroy(pf_sqlstore_checkpointer_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    sqlite3_close_v2((*self_p)->db);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+int
+pf_sqlstore_checkpointer_run(pf_sqlstore_checkpointer_t *self, pf_sqlstore_t *store)
+{
+    int pages = atomic_load_explicit(&store->wal_pages, memory_order_relaxed);
+    if (pages < PF_STORE_CHECKPOINT_PAGES)
+        return 0;
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        return PF_EIO;
+    /* Counted again from the writer's next commit: after a complete
+       checkpoint it starts the log over; after a partial one the hook
+       reports what is still there and we come back.                        */
+    atomic_store_explicit(&store->wal_pages, 0, memory_order_relaxed);
+    return 1;
 }
 
 int
@@ -617,6 +717,20 @@ pf_sqlstore_put_module(pf_sqlstore_t *self, const pf_job_t *job, int module)
         sqlite3_bind_blob(st, 8, result->size ? (const void *)result->data : "",
                           (int)result->size, SQLITE_STATIC);
     return s_write(self, S_PUT_MODULE, "put module");
+}
+
+int
+pf_sqlstore_put_attempts(pf_sqlstore_t *self, const pf_job_t *job)
+{
+    if (!s_id_ok(job->id) || job->seq == 0 || job->seq > INT64_MAX)
+        return PF_EINVAL;
+    if (s_write_begin(self) != PF_OK)
+        return PF_EIO;
+    sqlite3_stmt *st = self->stmt[S_PUT_ATTEMPTS];
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)job->seq);
+    sqlite3_bind_int(st, 2, (int)job->status);
+    sqlite3_bind_blob(st, 3, job->attempts, PF_MODULE_COUNT, SQLITE_STATIC);
+    return s_write(self, S_PUT_ATTEMPTS, "put attempts");
 }
 
 int
@@ -857,6 +971,18 @@ s_job_row(sqlite3_stmt *st, pf_sqlstore_job_t *j)
         why = s_col_ms(st, S_J_ENDED, true, &j->ended_ms, &j->ended);
     if (!why && j->ended != (status >= PF_JOB_COMPLETED))
         why = j->ended ? "ended_ms set on an unfinished job" : "finished job without ended_ms";
+    if (!why) {
+        int type = sqlite3_column_type(st, S_J_ATTEMPTS);
+        if (type == SQLITE_BLOB
+            && sqlite3_column_bytes(st, S_J_ATTEMPTS) == PF_MODULE_COUNT) {
+            memcpy(j->attempts, sqlite3_column_blob(st, S_J_ATTEMPTS), PF_MODULE_COUNT);
+            for (int m = 0; m < PF_MODULE_COUNT && !why; m++)
+                if (j->attempts[m] && !(set & (1 << m)))
+                    why = "attempts for a module outside the set";
+        } else if (type != SQLITE_NULL) {
+            why = "attempts is not a blob of one byte per module";
+        }
+    }
     if (why)
         return why;
     j->seq = (uint64_t)seq;

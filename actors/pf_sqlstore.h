@@ -58,6 +58,10 @@ typedef struct {
     double created_ms;          /* wall clock, unix ms                     */
     bool ended;                 /* status is final and ended_ms is set     */
     double ended_ms;            /* wall clock, unix ms; 0 unless ended     */
+    uint8_t attempts[PF_MODULE_COUNT]; /* dispatches per module as of the
+                                    last pf_sqlstore_put_attempts (zeros if
+                                    never); a module row, when newer, has
+                                    the same or a higher count            */
 } pf_sqlstore_job_t;
 
 /*  One module row of a job as read back.  Borrowed for the callback.       */
@@ -107,6 +111,38 @@ void pf_sqlstore_close(pf_sqlstore_t **self_p);
     Returns 0 or PF_EIO.                                                    */
 int pf_sqlstore_set_sync(pf_sqlstore_t *self, bool full);
 
+/*  Checkpoints — copying the write-ahead log back into the database so the
+    log can start over — are by default run by SQLite inside a commit every
+    PF_STORE_CHECKPOINT_PAGES pages, on the caller's thread, fsyncs
+    included.  A caller that runs them on a thread of its own instead:
+
+        pf_sqlstore_checkpoint_elsewhere(store);           // its thread
+        cp = pf_sqlstore_checkpointer_new(data_dir, ...);  // either
+        pf_sqlstore_checkpointer_run(cp, store);           // the other
+
+    The store then only counts the log's pages at each commit (an atomic
+    the other thread reads); the checkpointer, a second connection to the
+    same file used by that other thread alone, checkpoints (PASSIVE: never
+    waiting for, nor blocking, the writer) once the count reaches the
+    threshold.                                                              */
+void pf_sqlstore_checkpoint_elsewhere(pf_sqlstore_t *self);
+
+typedef struct pf_sqlstore_checkpointer_t pf_sqlstore_checkpointer_t;
+
+/*  Opens the second connection to <data_dir>/partnerforge.db (which must
+    exist: open the store first).  NULL with a message in err on failure.  */
+pf_sqlstore_checkpointer_t *pf_sqlstore_checkpointer_new(const char *data_dir, char *err,
+                                                         size_t err_size);
+
+/*  Closes it; accepts NULL; nulls *self_p.                                 */
+void pf_sqlstore_checkpointer_destroy(pf_sqlstore_checkpointer_t **self_p);
+
+/*  Checkpoints if store's log has reached PF_STORE_CHECKPOINT_PAGES pages
+    since the last checkpoint.  Returns 1 if it checkpointed, 0 if there
+    was nothing to do, PF_EIO on failure (the next call tries again).
+    Safe to call while the store's thread writes.                           */
+int pf_sqlstore_checkpointer_run(pf_sqlstore_checkpointer_t *self, pf_sqlstore_t *store);
+
 /*  Schema version this build writes (PRAGMA user_version).                 */
 int pf_sqlstore_schema_version(void);
 
@@ -140,6 +176,12 @@ int pf_sqlstore_put_job(pf_sqlstore_t *self, const pf_job_t *job, uint32_t batch
 /*  Module m of a job: state, attempts, failures, duration, error text and,
     when completed, the result.  Replaces the previous row of (job, m).     */
 int pf_sqlstore_put_module(pf_sqlstore_t *self, const pf_job_t *job, int module);
+
+/*  The job's status and every module's attempt count (job->attempts), in
+    the job's row: what dispatching modules changes, written once per job
+    per group however many of its modules went out.  ended_ms is left as
+    it is.                                                                  */
+int pf_sqlstore_put_attempts(pf_sqlstore_t *self, const pf_job_t *job);
 
 /*  The job's status; ended_ms (wall-clock unix ms) is stored when the status
     is final, NULL otherwise.                                               */

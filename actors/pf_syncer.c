@@ -31,6 +31,8 @@ struct pf_syncer_t {
     uint64_t done;              /* highest group durable                     */
     int error;                  /* errno of a failed sync, or 0              */
     bool stop;                  /* destroy asked                             */
+    pf_syncer_after_fn *after;  /* after each sync, or NULL                  */
+    void *after_arg;            /* its argument                              */
 };
 
 /*  Our descriptor of the file, opened (again, if it was replaced since)
@@ -76,16 +78,24 @@ s_run(void *arg)
         uint64_t one = 1;
         ssize_t n = write(self->event, &one, sizeof one);
         (void)n;   /* a full counter is still readable: nothing is lost    */
+        if (!err && self->after) {
+            /* The result is out: the caller does not wait for this.      */
+            pthread_mutex_unlock(&self->lock);
+            self->after(self->after_arg);
+            pthread_mutex_lock(&self->lock);
+        }
     }
     pthread_mutex_unlock(&self->lock);
     return NULL;
 }
 
 pf_syncer_t *
-pf_syncer_new(const char *path)
+pf_syncer_new(const char *path, pf_syncer_after_fn *after, void *arg)
 {
     pf_syncer_t *self = pf_calloc(1, sizeof *self);
     self->path = pf_strdup(path);
+    self->after = after;
+    self->after_arg = arg;
     self->fd = -1;
     self->event = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (self->event < 0)

@@ -20,10 +20,16 @@
 
 typedef struct pf_syncer_t pf_syncer_t;
 
+/*  Work the syncer's thread does after each successful sync, before it
+    waits again (the job store's checkpoints).  Runs on that thread.       */
+typedef void(pf_syncer_after_fn)(void *arg);
+
 /*  Starts a syncer for the file at path (which may not exist yet: it is
-    opened at the first request, and again if it is replaced).  Returns
-    NULL (errno set) if the thread or the notification fd cannot be made.  */
-pf_syncer_t *pf_syncer_new(const char *path);
+    opened at the first request, and again if it is replaced).  after (may
+    be NULL) is called with arg after each sync, once its result is out.
+    Returns NULL (errno set) if the thread or the notification fd cannot be
+    made.                                                                   */
+pf_syncer_t *pf_syncer_new(const char *path, pf_syncer_after_fn *after, void *arg);
 
 /*  Stops the thread (after the sync in progress, if any) and frees
     everything.  Accepts NULL; nulls *self_p.                               */

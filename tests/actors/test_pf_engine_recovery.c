@@ -103,6 +103,15 @@ s_start(uint32_t ttl_s)
     return n;
 }
 
+/*  The end of a coordinator loop turn: what the engine collected, then the
+    commit.                                                                 */
+static void
+s_commit(s_node_t *n)
+{
+    pf_engine_flush_writes(n->e);
+    ck_assert_int_eq(pf_sqlstore_commit(n->db), PF_OK);
+}
+
 /*  Starts and recovers; the recovery's own writes are committed.          */
 static s_node_t
 s_restart(uint32_t ttl_s, pf_engine_recovery_t *r)
@@ -110,7 +119,7 @@ s_restart(uint32_t ttl_s, pf_engine_recovery_t *r)
     s_node_t n = s_start(ttl_s);
     int rc = pf_engine_recover(n.e, S_RESTART_US, s_on_invalid, NULL, r);
     ck_assert_int_eq(rc, PF_OK);
-    ck_assert_int_eq(pf_sqlstore_commit(n.db), PF_OK);
+    s_commit(&n);
     return n;
 }
 
@@ -213,7 +222,7 @@ START_TEST(test_resume_keeps_completed_and_redispatches_running)
     ck_assert_ptr_eq(t->job, keyed);
     s_ok(n.e, t);
     ck_assert_int_eq(keyed->status, PF_JOB_COMPLETED);
-    ck_assert_int_eq(pf_sqlstore_commit(n.db), PF_OK);
+    s_commit(&n);
     s_crash(&n);
 
     pf_engine_recovery_t r;
@@ -261,7 +270,7 @@ START_TEST(test_resume_keeps_completed_and_redispatches_running)
     /* Submission order goes on after the recovered jobs.                  */
     pf_job_t *fresh = s_submit(n.e, "fresh.example.com", 1u << PF_MODULE_ROOT, NULL);
     ck_assert_uint_gt(fresh->seq, seq + 1);
-    ck_assert_int_eq(pf_sqlstore_commit(n.db), PF_OK);
+    s_commit(&n);
     s_crash(&n);
 
     /* Once more: everything is final now and comes back so.               */
@@ -286,7 +295,7 @@ START_TEST(test_uncommitted_writes_are_not_recovered)
     pf_job_t *kept = s_submit(n.e, "kept.example.com", 1u << PF_MODULE_ROOT, NULL);
     char kept_id[PF_ID_SIZE];
     snprintf(kept_id, sizeof kept_id, "%s", kept->id);
-    ck_assert_int_eq(pf_sqlstore_commit(n.db), PF_OK);
+    s_commit(&n);
     /* Accepted and even completed, but the turn never committed.          */
     pf_dispatch_t *t = pf_engine_next_task(n.e, PF_MODULE_ROOT, 1000);
     s_ok(n.e, t);
@@ -332,7 +341,7 @@ START_TEST(test_batch_backlog_resumes_in_order)
     s_ok(n.e, t);
     t = pf_engine_next_task(n.e, PF_MODULE_ROOT, 1000);
     ck_assert_str_eq(t->job->id, ids[1]);
-    ck_assert_int_eq(pf_sqlstore_commit(n.db), PF_OK);
+    s_commit(&n);
     s_crash(&n);
 
     pf_engine_recovery_t r;
@@ -369,7 +378,7 @@ START_TEST(test_batch_backlog_resumes_in_order)
     pf_value_t *body = pf_engine_batch_status_body(n.e, batch, "r1");
     ck_assert_int_eq(pf_map_get_int(body, "completed", -1), 5);
     pf_value_destroy(&body);
-    ck_assert_int_eq(pf_sqlstore_commit(n.db), PF_OK);
+    s_commit(&n);
     s_crash(&n);
 }
 END_TEST
@@ -399,7 +408,7 @@ START_TEST(test_cancelled_and_failed_jobs_come_back_final)
             completed |= 1u << m;
     }
     ck_assert_uint_ne(skipped, 0);
-    ck_assert_int_eq(pf_sqlstore_commit(n.db), PF_OK);
+    s_commit(&n);
     s_crash(&n);
 
     pf_engine_recovery_t r;
@@ -440,7 +449,7 @@ START_TEST(test_retry_budget_survives_a_crash)
         pf_dispatch_t *t = pf_engine_next_task(n.e, PF_MODULE_ROOT, 1000);
         pf_engine_task_result(n.e, t, false, NULL, 0, "boom", "again", 1, 1000);
     }
-    ck_assert_int_eq(pf_sqlstore_commit(n.db), PF_OK);
+    s_commit(&n);
     s_crash(&n);
 
     pf_engine_recovery_t r;
@@ -467,12 +476,12 @@ START_TEST(test_ttl_purge_reaches_the_file)
     snprintf(young_id, sizeof young_id, "%s", young->id);
     s_ok(n.e, pf_engine_next_task(n.e, PF_MODULE_ROOT, 1000));
     /* The first ended two hours ago (on the wall clock the TTL counts).   */
-    ck_assert_int_eq(pf_sqlstore_commit(n.db), PF_OK);
+    s_commit(&n);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     double two_hours_ago = (double)ts.tv_sec * 1e3 - 2 * 3600e3;
     ck_assert_int_eq(pf_sqlstore_put_job_status(n.db, old, two_hours_ago), PF_OK);
-    ck_assert_int_eq(pf_sqlstore_commit(n.db), PF_OK);
+    s_commit(&n);
     s_crash(&n);
 
     /* Back, it is already past its TTL: it expires from memory at the
@@ -483,11 +492,11 @@ START_TEST(test_ttl_purge_reaches_the_file)
     pf_engine_sweep(n.e, S_RESTART_US);
     ck_assert_ptr_null(pf_engine_job(n.e, old_id));
     ck_assert_ptr_nonnull(pf_engine_job(n.e, young_id));
-    ck_assert_int_eq(pf_sqlstore_commit(n.db), PF_OK);
+    s_commit(&n);
     /* Its key is free again.                                              */
     pf_job_t *again = s_submit(n.e, "old.example.com", 1u << PF_MODULE_ROOT, "old-key");
     ck_assert_str_ne(again->id, old_id);
-    ck_assert_int_eq(pf_sqlstore_commit(n.db), PF_OK);
+    s_commit(&n);
     s_crash(&n);
 
     n = s_restart(60, &r);

@@ -447,6 +447,60 @@ static const char s_v1_file[] =
     "INSERT INTO modules VALUES ('job_v1b', 1, 2, 2, 1, 0, 'boom: x', NULL);"
     "PRAGMA user_version = 1;";
 
+START_TEST(test_checkpoints_elsewhere)
+{
+    char dir[PATH_MAX], err[256] = "";
+    s_tmpdir(dir, sizeof dir);
+    pf_sqlstore_t *s = s_open(dir);
+    pf_sqlstore_checkpoint_elsewhere(s);
+    pf_sqlstore_checkpointer_t *cp = pf_sqlstore_checkpointer_new(dir, err, sizeof err);
+    ck_assert_msg(cp != NULL, "%s", err);
+    ck_assert_int_eq(pf_sqlstore_checkpointer_run(cp, s), 0);   /* nothing yet */
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", dir, PF_SQLSTORE_FILE);
+    struct stat before;
+    ck_assert_int_eq(stat(path, &before), 0);
+    /* Well past the threshold: each result is a 2 KiB blob.               */
+    static uint8_t blob[2048];
+    int jobs = PF_STORE_CHECKPOINT_PAGES;
+    for (int i = 1; i <= jobs; i++) {
+        char id[PF_ID_SIZE];
+        snprintf(id, sizeof id, "job_%d", i);
+        pf_job_t *j = s_job(id, (uint64_t)i, "cp.example", 1, 1);
+        ck_assert_int_eq(pf_sqlstore_put_job(s, j, 0), 0);
+        s_complete(j, 0, blob, sizeof blob);
+        ck_assert_int_eq(pf_sqlstore_put_module(s, j, 0), 0);
+        s_job_free(&j);
+        if (i % 100 == 0)
+            ck_assert_int_eq(pf_sqlstore_commit(s), 0);
+    }
+    /* SQLite itself did not checkpoint: the database file has not grown. */
+    struct stat mid;
+    ck_assert_int_eq(stat(path, &mid), 0);
+    ck_assert_int_eq(mid.st_size, before.st_size);
+    ck_assert_int_eq(pf_sqlstore_checkpointer_run(cp, s), 1);
+    struct stat after;
+    ck_assert_int_eq(stat(path, &after), 0);
+    ck_assert_int_gt(after.st_size, (off_t)jobs * (off_t)sizeof blob);
+    ck_assert_int_eq(pf_sqlstore_checkpointer_run(cp, s), 0);   /* done     */
+    /* The store goes on writing, and reads everything back.               */
+    pf_job_t *j = s_job("job_last", (uint64_t)jobs + 1, "cp.example", 1, 1);
+    ck_assert_int_eq(pf_sqlstore_put_job(s, j, 0), 0);
+    ck_assert_int_eq(pf_sqlstore_commit(s), 0);
+    s_job_free(&j);
+    pf_sqlstore_checkpointer_destroy(&cp);
+    ck_assert_ptr_null(cp);
+    pf_sqlstore_close(&s);
+    ck_assert_int_eq(s_count(dir, "SELECT count(*) FROM jobs"), jobs + 1);
+    ck_assert_int_eq(s_count(dir, "SELECT count(*) FROM modules"), jobs);
+    /* Without a store file there is nothing to checkpoint.                */
+    char empty[PATH_MAX];
+    s_tmpdir(empty, sizeof empty);
+    ck_assert_ptr_null(pf_sqlstore_checkpointer_new(empty, err, sizeof err));
+    ck_assert_str_ne(err, "");
+}
+END_TEST
+
 START_TEST(test_migrates_version_1_data)
 {
     char dir[PATH_MAX];
@@ -955,27 +1009,33 @@ START_TEST(test_corrupted_rows_are_reported)
         "INSERT INTO batches VALUES ('batch_time', 1, 1, 'yesterday');"
         "INSERT INTO batches VALUES (X'00', 1, 1, 1);"
         "INSERT INTO jobs VALUES ('job_domblob', 3, X'00ff', 1, 1, 1, NULL, NULL, NULL, 0, 1,"
-        "  NULL);"
+        "  NULL, NULL);"
         "INSERT INTO jobs VALUES ('job_status', 4, 'x.example', 1, 1, 1, NULL, NULL, NULL, 99,"
-        "  1, NULL);"
+        "  1, NULL, NULL);"
         "INSERT INTO jobs VALUES ('job_noend', 5, 'x.example', 1, 1, 1, NULL, NULL, NULL, 2,"
-        "  1, NULL);"
+        "  1, NULL, NULL);"
         "INSERT INTO jobs VALUES ('job_sets', 6, 'x.example', 3, 1, 1, NULL, NULL, NULL, 0,"
-        "  1, NULL);"
+        "  1, NULL, NULL);"
         "INSERT INTO jobs VALUES ('job_orphan', 7, 'x.example', 1, 1, 1, NULL, 'batch_gone',"
-        "  0, 0, 1, NULL);"
+        "  0, 0, 1, NULL, NULL);"
         "INSERT INTO jobs VALUES ('job_index', 8, 'x.example', 1, 1, 1, NULL, 'batch_ok',"
-        "  NULL, 0, 1, NULL);"
+        "  NULL, 0, 1, NULL, NULL);"
         "INSERT INTO jobs VALUES ('job_bigidx', 9, 'x.example', 1, 1, 1, NULL, 'batch_ok',"
-        "  4, 0, 1, NULL);"
+        "  4, 0, 1, NULL, NULL);"
         "INSERT INTO jobs VALUES ('job_ctl\x01', 10, 'x.example', 1, 1, 1, NULL, NULL, NULL,"
-        "  0, 1, NULL);"
+        "  0, 1, NULL, NULL);"
         "INSERT INTO jobs VALUES ('job_when', 11, 'x.example', 1, 1, 1, NULL, NULL, NULL,"
-        "  0, 'nan', NULL);"
+        "  0, 'nan', NULL, NULL);"
         "INSERT INTO jobs VALUES ('job_prio', 12, 'x.example', 1, 1, 7, NULL, NULL, NULL,"
-        "  0, 1, NULL);"
+        "  0, 1, NULL, NULL);"
         "INSERT INTO jobs VALUES ('job_fine', 13, 'fine.example', 0x1f, 0x7fff, 2, 'k', NULL,"
-        "  NULL, 3, 1, 2);"
+        "  NULL, 3, 1, 2, NULL);"
+        "INSERT INTO jobs VALUES ('job_attlen', 14, 'x.example', 1, 1, 1, NULL, NULL, NULL,"
+        "  1, 1, NULL, X'0102');"
+        "INSERT INTO jobs VALUES ('job_atttext', 15, 'x.example', 1, 1, 1, NULL, NULL, NULL,"
+        "  1, 1, NULL, 'fifteen bytes..');"
+        "INSERT INTO jobs VALUES ('job_attset', 16, 'x.example', 1, 1, 1, NULL, NULL, NULL,"
+        "  1, 1, NULL, X'010100000000000000000000000000');"
         /* Module rows of a refused job are never visited. */
         "INSERT INTO modules VALUES (4, 0, 0, 0, 0, 0, NULL, NULL);"
         /* Bad module rows of good jobs. */
@@ -1022,7 +1082,8 @@ START_TEST(test_corrupted_rows_are_reported)
         "batches:batch_neg", "batches:batch_time", "batches:",
         "jobs:job_domblob", "jobs:job_status", "jobs:job_noend",
         "jobs:job_sets", "jobs:job_orphan", "jobs:job_index", "jobs:job_bigidx",
-        "jobs:job_ctl\x01", "jobs:job_when", "jobs:job_prio",
+        "jobs:job_ctl\x01", "jobs:job_when", "jobs:job_prio", "jobs:job_attlen",
+        "jobs:job_atttext", "jobs:job_attset",
         "modules:job_good/1", "modules:job_good/5", "modules:job_fine/0", "modules:job_fine/1",
         "modules:job_fine/2", "modules:job_fine/3", "modules:job_fine/4",
         "modules:job_fine/?", "modules:job_fine/15", "modules:job_fine/9",
@@ -1040,7 +1101,7 @@ START_TEST(test_corrupted_rows_are_reported)
     ck_assert_int_eq(pf_sqlstore_commit(s), 0);
     uint64_t seq = 0;
     ck_assert_int_eq(pf_sqlstore_max_seq(s, &seq), 0);
-    ck_assert_uint_eq(seq, 13);
+    ck_assert_uint_eq(seq, 16);
     pf_sqlstore_close(&s);
     s_job_free(&good);
     free(batch);
@@ -1153,6 +1214,7 @@ main(void)
     tcase_add_test(tc, test_migrate_from_empty_v0);
     tcase_add_test(tc, test_refuses_newer_version);
     tcase_add_test(tc, test_migrates_version_1_data);
+    tcase_add_test(tc, test_checkpoints_elsewhere);
     tcase_add_test(tc, test_group_commit_visibility);
     tcase_add_test(tc, test_failed_write_fails_the_group);
     tcase_add_test(tc, test_commit_survives_process_exit);

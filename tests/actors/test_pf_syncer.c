@@ -57,7 +57,7 @@ s_wait(pf_syncer_t *s, uint64_t group, uint64_t *done)
 START_TEST(test_groups_are_reported_in_order)
 {
     s_write("first");
-    pf_syncer_t *s = pf_syncer_new(s_path);
+    pf_syncer_t *s = pf_syncer_new(s_path, NULL, NULL);
     ck_assert_ptr_nonnull(s);
     uint64_t done = 99;
     ck_assert_int_eq(pf_syncer_done(s, &done), PF_OK);
@@ -86,7 +86,7 @@ END_TEST
 START_TEST(test_a_file_replaced_is_opened_again)
 {
     s_write("old");
-    pf_syncer_t *s = pf_syncer_new(s_path);
+    pf_syncer_t *s = pf_syncer_new(s_path, NULL, NULL);
     pf_syncer_request(s, 1);
     uint64_t done = 0;
     ck_assert_int_eq(s_wait(s, 1, &done), PF_OK);
@@ -101,7 +101,7 @@ END_TEST
 
 START_TEST(test_a_missing_file_is_an_error)
 {
-    pf_syncer_t *s = pf_syncer_new(s_path);   /* never written            */
+    pf_syncer_t *s = pf_syncer_new(s_path, NULL, NULL);   /* never written            */
     ck_assert_ptr_nonnull(s);
     pf_syncer_request(s, 1);
     uint64_t done = 99;
@@ -120,7 +120,7 @@ END_TEST
 START_TEST(test_destroy_with_work_pending)
 {
     s_write("data");
-    pf_syncer_t *s = pf_syncer_new(s_path);
+    pf_syncer_t *s = pf_syncer_new(s_path, NULL, NULL);
     for (uint64_t g = 1; g <= 100; g++)
         pf_syncer_request(s, g);
     pf_syncer_destroy(&s);                    /* joins; nothing leaks     */

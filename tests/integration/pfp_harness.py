@@ -460,6 +460,10 @@ class Constellation:
         self.coordinator = None
         self.supervisor = None
         self.actors = []
+        # Processes replaced by a restart (killed first): kept for their
+        # exit statuses and logs.
+        self.retired = []
+        self._restarts = itertools.count(1)
         self._clients = []
         self._taps = []
         self.client_ep = self.tap_ep = self.actor_ep = None
@@ -573,6 +577,66 @@ class Constellation:
             raise RuntimeError("warm-up job did not complete: %r\n%s" % (reply, self.logs()))
         return reply
 
+    # -- faults ----------------------------------------------------------
+    @staticmethod
+    def kill(proc, sig=signal.SIGKILL, timeout=STOP_GRACE_S):
+        """Sends sig to proc's process group.  For SIGKILL also waits for the
+        exit and declares it expected; other signals (SIGSTOP, SIGCONT) only
+        go out (stop() continues a process left stopped)."""
+        proc.signal_group(sig)
+        if sig in (signal.SIGSTOP, signal.SIGCONT):
+            proc.stopped = sig == signal.SIGSTOP
+        if sig == signal.SIGKILL:
+            proc.popen.wait(timeout)
+            proc.expected_rc = (-signal.SIGKILL,)
+
+    def _respawn(self, proc):
+        # The same command line (so the same endpoints, data directory and
+        # instance id) under a new name and log; proc must have exited.
+        assert not proc.alive(), "%s is still running" % proc.name
+        n = next(self._restarts)
+        base = proc.name.split("~")[0]
+        name = "%s~%d" % (base, n)
+        return Proc(name, proc.argv, self.env(), os.path.join(self.tmp, name + ".log"))
+
+    def restart_module(self, proc):
+        """Starts a module actor that has exited (e.g. after kill()) again
+        with the same arguments; returns the new Proc (the old one is kept
+        for its exit status)."""
+        new = self._respawn(proc)
+        self.actors[self.actors.index(proc)] = new
+        self.retired.append(proc)
+        return new
+
+    def restart_coordinator(self):
+        """Starts the coordinator again, after it exited (e.g. after kill()),
+        on the same endpoints and data directory; returns once it answers
+        PING (raises if it exits or stays silent)."""
+        old = self.coordinator
+        new = self._respawn(old)
+        self.retired.append(old)
+        self.coordinator = new
+        if not self._wait_ping(new):
+            raise RuntimeError("restarted coordinator exited %s:\n%s"
+                               % (new.popen.returncode, new.log_tail()))
+        return new
+
+    def restart_all(self):
+        """kill -9 the coordinator and every running module actor, as close
+        together as possible, then starts them all again (the coordinator
+        first, on the same endpoints and data directory).  Returns the wall
+        clock (time.time()) between the kills and the restarts."""
+        actors = [p for p in self.actors if p.alive()]
+        for proc in [self.coordinator] + actors:
+            proc.signal_group(signal.SIGKILL)
+        for proc in [self.coordinator] + actors:
+            self.kill(proc)
+        between = time.time()
+        self.restart_coordinator()
+        for proc in actors:
+            self.restart_module(proc)
+        return between
+
     def stop(self):
         """Stops every process (modules first, then the coordinator or the
         supervisor), closes sockets and removes the temp directory.
@@ -586,6 +650,7 @@ class Constellation:
             client.close()
         self._stop_group(self.actors, codes)
         self._stop_group([p for p in (self.coordinator, self.supervisor) if p], codes)
+        self._stop_group(self.retired, codes)
         if self.ctx is not None:
             self.ctx.term()
         self.exit_codes = codes
@@ -602,6 +667,12 @@ class Constellation:
         for proc in procs:
             if proc.alive():
                 proc.signal_group(signal.SIGTERM)
+                # A process a test left stopped acts on it only once
+                # continued.  Only then: SIGCONT discards a pending SIGSTOP,
+                # such as the one LeakSanitizer's ptrace attach at exit
+                # waits for, which would hang the exiting process.
+                if getattr(proc, "stopped", False):
+                    proc.signal_group(signal.SIGCONT)
         deadline = time.monotonic() + STOP_GRACE_S
         for proc in procs:
             try:
@@ -618,7 +689,8 @@ class Constellation:
         """Names and statuses of processes that did not exit as expected
         (0, or what the test declared in proc.expected_rc)."""
         bad = []
-        for proc in self.actors + [p for p in (self.coordinator, self.supervisor) if p]:
+        for proc in self.actors + [p for p in (self.coordinator, self.supervisor) if p] + \
+                self.retired:
             rc = proc.popen.returncode
             if getattr(proc, "killed_by_harness", False):
                 bad.append("%s ignored SIGTERM for %.0fs" % (proc.name, STOP_GRACE_S))
@@ -631,7 +703,8 @@ class Constellation:
         if getattr(self, "kept_logs", None) is not None:
             return self.kept_logs
         out = []
-        for proc in [p for p in (self.coordinator, self.supervisor) if p] + self.actors:
+        for proc in [p for p in (self.coordinator, self.supervisor) if p] + self.actors + \
+                self.retired:
             tail = proc.log_tail(lines)
             if tail:
                 out.append("--- %s (pid %d) ---\n%s" % (proc.name, proc.pid, tail))
