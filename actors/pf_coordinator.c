@@ -29,6 +29,7 @@
 #include "pf_error.h"
 #include "pf_log.h"
 #include "pf_msgpack.h"
+#include "pf_outbox.h"
 #include "pf_pfa.h"
 #include "pf_pfp.h"
 #include "pf_sqlstore.h"
@@ -40,8 +41,7 @@
 #define LOG_EVERY_US 1000000   /* at most one repeated warning per second    */
 
 #define TAP_PREFIXES_MAX 64    /* distinct tap subscriptions tracked       */
-#define OUT_FRAMES_MAX PF_WIRE_PFA_FRAMES /* frames of one held message
-                                             (after rid), PFA/1 the most  */
+#define OUTBOX_SPARES 8        /* emptied outboxes kept for reuse          */
 #define FLUSH_ROUNDS_MAX 8     /* commit+send rounds per turn; the rest
                                   waits for the next turn                   */
 
@@ -52,25 +52,11 @@ typedef enum {
     S_OUT_TASK                 /* TASK to whichever instance holds task_id */
 } s_out_kind_t;
 
-/*  A message held back until the writes it reports are durable.           */
-typedef struct s_out_t {
-    struct s_out_t *next;                /* FIFO                            */
-    s_out_kind_t kind;                   /* destination                     */
-    uint64_t task_id;                    /* S_OUT_TASK: the task            */
-    int module;                          /* S_OUT_TASK: its module          */
-    size_t rid_size;                     /* S_OUT_CLIENT: bytes of rid      */
-    uint8_t rid[PF_RID_MAX];             /* S_OUT_CLIENT: client routing id */
-    size_t count;                        /* frames                          */
-    size_t size[OUT_FRAMES_MAX];         /* bytes of each frame             */
-    uint8_t data[];                      /* the frames back to back         */
-} s_out_t;
-
-/*  The held messages of the commits that one sync makes durable.          */
+/*  A committed outbox waiting for its sync.                               */
 typedef struct s_group_t {
     struct s_group_t *next;              /* FIFO                            */
     uint64_t id;                         /* sync group (pf_syncer)          */
-    s_out_t *head;                       /* its messages, in order          */
-    size_t count;                        /* how many                        */
+    pf_outbox_t *out;                    /* its messages, in order          */
 } s_group_t;
 
 /*  One distinct subscription prefix on the tap.                            */
@@ -124,9 +110,9 @@ struct pf_coordinator_t {
     int64_t next_beat_us;                    /* next heartbeat round        */
     int64_t last_warn_us;                    /* rate limit for warnings     */
     pf_sqlstore_t *db;                       /* job store; NULL: memory     */
-    s_out_t *out_head;                       /* held until the next commit  */
-    s_out_t *out_tail;                       /* last held message           */
-    size_t out_count;                        /* messages held               */
+    pf_outbox_t *out;                        /* held until the next commit  */
+    pf_outbox_t *spare[OUTBOX_SPARES];       /* emptied outboxes, for reuse */
+    int spare_count;                         /* entries in spare            */
     pf_syncer_t *syncer;                     /* syncs the WAL off the loop
                                                 (--store-sync full), or NULL */
     pf_sqlstore_checkpointer_t *checkpointer;/* the syncer thread's own
@@ -198,53 +184,27 @@ static void
 s_hold(pf_coordinator_t *self, s_out_kind_t kind, const pf_frame_t *rid,
        const pf_frame_t *frames, size_t count)
 {
-    size_t total = 0;
-    for (size_t i = 0; i < count; i++)
-        total += frames[i].size;
-    s_out_t *o = pf_malloc(sizeof *o + total);
-    o->next = NULL;
-    o->kind = kind;
-    o->task_id = 0;
-    o->module = -1;
-    o->rid_size = rid ? (rid->size < PF_RID_MAX ? rid->size : PF_RID_MAX) : 0;
-    if (o->rid_size)
-        memcpy(o->rid, rid->data, o->rid_size);
-    o->count = count;
-    uint8_t *at = o->data;
-    for (size_t i = 0; i < count; i++) {
-        o->size[i] = frames[i].size;
-        if (frames[i].size)
-            memcpy(at, frames[i].data, frames[i].size);
-        at += frames[i].size;
-    }
-    if (self->out_tail)
-        self->out_tail->next = o;
-    else
-        self->out_head = o;
-    self->out_tail = o;
-    self->out_count++;
+    pf_outbox_add(self->out, kind, rid, frames, count, 0, -1);
 }
 
-static size_t
-s_out_frames(s_out_t *o, pf_frame_t *frames)
-{
-    uint8_t *at = o->data;
-    for (size_t i = 0; i < o->count; i++) {
-        frames[i].data = at;
-        frames[i].size = o->size[i];
-        at += o->size[i];
-    }
-    return o->count;
-}
-
+/*  An emptied outbox goes back to the spares (or away if there are many). */
 static void
-s_out_free_list(s_out_t *o)
+s_recycle(pf_coordinator_t *self, pf_outbox_t *box)
 {
-    while (o) {
-        s_out_t *next = o->next;
-        free(o);
-        o = next;
-    }
+    pf_outbox_reset(box);
+    if (self->spare_count < OUTBOX_SPARES)
+        self->spare[self->spare_count++] = box;
+    else
+        pf_outbox_destroy(&box);
+}
+
+/*  Takes the current turn's held messages; an empty outbox takes over.    */
+static pf_outbox_t *
+s_outbox_take(pf_coordinator_t *self)
+{
+    pf_outbox_t *box = self->out;
+    self->out = self->spare_count ? self->spare[--self->spare_count] : pf_outbox_new();
+    return box;
 }
 
 /*  Drops every held message, sent to nobody: the current turn's and those
@@ -252,15 +212,16 @@ s_out_free_list(s_out_t *o)
 static size_t
 s_outbox_drop(pf_coordinator_t *self)
 {
-    size_t n = self->out_count;
-    s_out_free_list(self->out_head);
-    self->out_head = self->out_tail = NULL;
-    self->out_count = 0;
+    size_t n = 0;
+    if (self->out) {
+        n = pf_outbox_count(self->out);
+        pf_outbox_reset(self->out);
+    }
     while (self->groups) {
         s_group_t *g = self->groups;
         self->groups = g->next;
-        n += g->count;
-        s_out_free_list(g->head);
+        n += pf_outbox_count(g->out);
+        s_recycle(self, g->out);
         free(g);
     }
     self->groups_tail = NULL;
@@ -269,14 +230,15 @@ s_outbox_drop(pf_coordinator_t *self)
 
 /*  Holds a PFA/1 message (its routing id is found when it is sent).       */
 static int
-s_hold_pfa(pf_coordinator_t *self, s_out_kind_t kind, const pfa_msg_t *msg)
+s_hold_pfa(pf_coordinator_t *self, s_out_kind_t kind, const pfa_msg_t *msg, uint64_t task_id,
+           int module)
 {
     uint8_t *header = NULL;
     pf_frame_t frames[PF_WIRE_PFA_FRAMES];
     int count = pf_wire_pfa_frames(msg, &header, frames);
     if (count < 0)
         return count;
-    s_hold(self, kind, NULL, frames, (size_t)count);
+    pf_outbox_add(self->out, kind, NULL, frames, (size_t)count, task_id, module);
     free(header);
     return PF_OK;
 }
@@ -1100,15 +1062,13 @@ s_dispatch_module(pf_coordinator_t *self, int m)
         msg.payload_size = inputs_size;
         if (self->db) {
             /* Sent after the commit that records it running (s_flush).     */
-            int rc = s_hold_pfa(self, S_OUT_TASK, &msg);
+            int rc = s_hold_pfa(self, S_OUT_TASK, &msg, task->id, m);
             free(inputs);
             if (rc != PF_OK) {
                 s_log("internal: cannot encode the TASK of %s", task->job->id);
                 pf_engine_task_lost(self->engine, task, "internal: task header", now);
                 return;
             }
-            self->out_tail->task_id = task->id;
-            self->out_tail->module = m;
             pf_broker_hold(self->broker, inst, &task->work);
             continue;
         }
@@ -1366,7 +1326,7 @@ s_timers(pf_coordinator_t *self)
     settled, was lost or was cancelled meanwhile is not sent (a cancelled
     one gives its credit back at once).                                      */
 static void
-s_flush_task(pf_coordinator_t *self, s_out_t *o, const pf_frame_t *frames, size_t count)
+s_flush_task(pf_coordinator_t *self, const pf_outbox_msg_t *o)
 {
     pf_dispatch_t *task = pf_engine_task(self->engine, o->task_id);
     if (!task || !task->work.holder)
@@ -1379,7 +1339,7 @@ s_flush_task(pf_coordinator_t *self, s_out_t *o, const pf_frame_t *frames, size_
         return;
     }
     pf_frame_t rid = { inst->rid, inst->rid_size };
-    if (pf_wire_send(self->actors, &rid, false, frames, count) == PF_OK) {
+    if (pf_wire_send(self->actors, &rid, false, o->frames, o->count) == PF_OK) {
         inst->last_sent_us = s_now_us();
         return;
     }
@@ -1390,46 +1350,31 @@ s_flush_task(pf_coordinator_t *self, s_out_t *o, const pf_frame_t *frames, size_
                     false);
 }
 
-/*  Sends the held messages of list, in the order they were made, and frees
-    them.  What sending changes (an instance found gone) is held again, for
-    the next commit.                                                         */
+/*  Sends the held messages of box, in the order they were made, then
+    recycles it.  What sending changes (an instance found gone) is held
+    again, in the current outbox, for the next commit.                      */
 static void
-s_flush(pf_coordinator_t *self, s_out_t *list)
+s_flush(pf_coordinator_t *self, pf_outbox_t *box)
 {
-    while (list) {
-        s_out_t *o = list;
-        list = o->next;
-        pf_frame_t frames[OUT_FRAMES_MAX];
-        size_t n = s_out_frames(o, frames);
-        switch (o->kind) {
-        case S_OUT_CLIENT: {
-            pf_frame_t rid = { o->rid, o->rid_size };
-            if (pf_wire_send(self->client, &rid, true, frames, n) != PF_OK)
+    size_t count = pf_outbox_count(box);
+    for (size_t i = 0; i < count; i++) {
+        pf_outbox_msg_t o;
+        pf_outbox_get(box, i, &o);
+        switch ((s_out_kind_t)o.kind) {
+        case S_OUT_CLIENT:
+            if (pf_wire_send(self->client, &o.rid, true, o.frames, o.count) != PF_OK)
                 s_warn(self, "reply not delivered: %s", zmq_strerror(errno));
             break;
-        }
         case S_OUT_TAP:
-            if (pf_wire_send(self->tap, NULL, false, frames, n) != PF_OK)
+            if (pf_wire_send(self->tap, NULL, false, o.frames, o.count) != PF_OK)
                 self->tap_dropped++;
             break;
         case S_OUT_TASK:
-            s_flush_task(self, o, frames, n);
+            s_flush_task(self, &o);
             break;
         }
-        free(o);
     }
-}
-
-/*  Takes the current turn's held messages.                                */
-static s_out_t *
-s_outbox_take(pf_coordinator_t *self, size_t *count)
-{
-    s_out_t *list = self->out_head;
-    if (count)
-        *count = self->out_count;
-    self->out_head = self->out_tail = NULL;
-    self->out_count = 0;
-    return list;
+    s_recycle(self, box);
 }
 
 /*  End of a loop turn with a durable store: commit the turn's writes, then
@@ -1450,12 +1395,12 @@ s_commit_and_flush(pf_coordinator_t *self)
                   pf_sqlstore_errmsg(self->db), n);
             return PF_EIO;
         }
-        if (!self->out_head)
+        if (!pf_outbox_count(self->out))
             return PF_OK;
         if (self->syncer) {
             s_group_t *g = pf_calloc(1, sizeof *g);
             g->id = ++self->group_seq;
-            g->head = s_outbox_take(self, &g->count);
+            g->out = s_outbox_take(self);
             if (self->groups_tail)
                 self->groups_tail->next = g;
             else
@@ -1464,7 +1409,7 @@ s_commit_and_flush(pf_coordinator_t *self)
             pf_syncer_request(self->syncer, g->id);
             return PF_OK;
         }
-        s_flush(self, s_outbox_take(self, NULL));
+        s_flush(self, s_outbox_take(self));
         if (self->dirty)
             s_dispatch(self);
     }
@@ -1491,7 +1436,7 @@ s_synced(pf_coordinator_t *self)
         self->groups = g->next;
         if (!self->groups)
             self->groups_tail = NULL;
-        s_flush(self, g->head);
+        s_flush(self, g->out);
         free(g);
     }
     return PF_OK;
@@ -1640,6 +1585,7 @@ pf_coordinator_new(const pf_config_t *cfg, const pf_coordinator_opts_t *opts)
     self->cfg = *cfg;
     self->next_call_id = 1;
     self->started_us = s_now_us();
+    self->out = pf_outbox_new();
     if (opts && opts->api_keys_file) {
         char why[512];
         self->keys = pf_apikeys_load(opts->api_keys_file, why, sizeof why);
@@ -1707,7 +1653,7 @@ pf_coordinator_run(pf_coordinator_t *self)
         int64_t wake = self->next_beat_us < self->next_sweep_us ? self->next_beat_us
                                                                 : self->next_sweep_us;
         long timeout_ms = wake > now ? (long)((wake - now + 999) / 1000) : 0;
-        if (self->out_head || self->dirty)
+        if (pf_outbox_count(self->out) || self->dirty)
             timeout_ms = 0;   /* work left from the last turn               */
         int rc = zmq_poll(items, nitems, timeout_ms);
         if (rc < 0) {
@@ -1780,6 +1726,9 @@ pf_coordinator_destroy(pf_coordinator_t **self_p)
     pf_broker_destroy(&self->broker);
     pf_engine_destroy(&self->engine);
     s_outbox_drop(self);
+    pf_outbox_destroy(&self->out);
+    while (self->spare_count)
+        pf_outbox_destroy(&self->spare[--self->spare_count]);
     pf_syncer_destroy(&self->syncer);
     pf_sqlstore_checkpointer_destroy(&self->checkpointer);
     pf_sqlstore_close(&self->db);

@@ -89,7 +89,7 @@ runs = config.get("runs")
 check(runs == 3 and config.get("quick") is True, f"quick preset not applied: {config}")
 check(doc.get("machine", {}).get("nproc", 0) >= 1, "machine.nproc missing")
 sc = doc.get("scenarios", {})
-for name in ("throughput", "latency", "hop", "makespan", "rss"):
+for name in ("throughput", "latency", "hop", "makespan", "rss", "durable"):
     check(name in sc, f"scenario {name} missing")
     if name in sc:
         check(sc[name].get("runs") == runs, f"{name}: runs != {runs}")
@@ -150,6 +150,19 @@ if "rss" in sc:
     check(hwm is not None and rss is not None and hwm >= rss, "rss: VmHWM < VmRSS")
     check(hwm is not None and base is not None and hwm > base, "rss: queued jobs cost no memory")
     check(r.get("errors") == 0, "rss: errors")
+
+if "durable" in sc:
+    d = sc["durable"]
+    sqlite = stat(d.get("sqlite_jobs_per_s"), "durable.sqlite_jobs_per_s")
+    memory = stat(d.get("baseline", {}).get("jobs_per_s"), "durable.baseline.jobs_per_s")
+    ratio = stat(d.get("ratio"), "durable.ratio")
+    check(sqlite is not None and sqlite > 0, "durable: no sqlite jobs/s")
+    check(memory is not None and memory > 0, "durable: no memory jobs/s")
+    # Both stores do the same work; writing to disk cannot make it faster
+    # by a factor, nor take all of it.
+    check(ratio is not None and 0.05 < ratio < 3, f"durable: ratio {ratio} absurd")
+    check(d.get("errors") == 0, "durable: errors")
+    check(d.get("target", {}).get("value") == 0.70, "durable: target is not 0.70")
 
 if problems:
     print("FAIL:")
