@@ -120,6 +120,7 @@ struct pf_coordinator_t {
     s_group_t *groups;                       /* committed, waiting for sync */
     s_group_t *groups_tail;                  /* last of them                */
     uint64_t group_seq;                      /* last group handed to syncer */
+    size_t unsynced;                         /* groups waiting for the disk */
 };
 
 static volatile sig_atomic_t s_interrupted;
@@ -225,6 +226,7 @@ s_outbox_drop(pf_coordinator_t *self)
         free(g);
     }
     self->groups_tail = NULL;
+    self->unsynced = 0;
     return n;
 }
 
@@ -1406,6 +1408,7 @@ s_commit_and_flush(pf_coordinator_t *self)
             else
                 self->groups = g;
             self->groups_tail = g;
+            self->unsynced++;
             pf_syncer_request(self->syncer, g->id);
             return PF_OK;
         }
@@ -1436,6 +1439,7 @@ s_synced(pf_coordinator_t *self)
         self->groups = g->next;
         if (!self->groups)
             self->groups_tail = NULL;
+        self->unsynced--;
         s_flush(self, g->out);
         free(g);
     }
@@ -1655,6 +1659,16 @@ pf_coordinator_run(pf_coordinator_t *self)
         long timeout_ms = wake > now ? (long)((wake - now + 999) / 1000) : 0;
         if (pf_outbox_count(self->out) || self->dirty)
             timeout_ms = 0;   /* work left from the last turn               */
+        /* A disk that falls behind stops new work at the door: clients are
+           not read (their requests wait in ZeroMQ's queues, then its
+           high-water mark) until the syncs catch up, so held replies cannot
+           pile up without bound.  Actors are still read: their traffic is
+           bounded by credit, and their heartbeats must not go unread.      */
+        bool backlogged = self->unsynced >= PF_STORE_MAX_UNSYNCED;
+        items[1].events = backlogged ? 0 : ZMQ_POLLIN;
+        if (backlogged)
+            s_warn(self, "job store: %zu commits waiting for the disk; not reading clients "
+                         "until it catches up", self->unsynced);
         int rc = zmq_poll(items, nitems, timeout_ms);
         if (rc < 0) {
             if (errno == EINTR)
@@ -1673,7 +1687,7 @@ pf_coordinator_run(pf_coordinator_t *self)
             s_actor_message(self, &msg);
             pf_wire_msg_close(&msg);
         }
-        for (int n = 0; n < DRAIN_PER_TURN; n++) {
+        for (int n = 0; n < DRAIN_PER_TURN && !backlogged; n++) {
             pf_wire_msg_t msg;
             if (pf_wire_recv(self->client, &msg, ZMQ_DONTWAIT) != PF_OK)
                 break;
