@@ -51,6 +51,8 @@ extern "C" {
 #define PF_DEFAULT_STORE PF_STORE_SQLITE /* jobs survive a coordinator crash */
 #define PF_DEFAULT_STORE_SYNC PF_STORE_SYNC_FULL /* a commit is on the disk */
 #define PF_STORE_CHECKPOINT_PAGES 1000 /* WAL pages before a checkpoint     */
+#define PF_STORE_WAL_MAX_PAGES 4000    /* WAL pages before the loop itself
+                                          checkpoints (RESTART), ~16 MiB   */
 #define PF_STORE_MAX_UNSYNCED 64       /* committed groups waiting for the
                                           disk before clients are not read */
 #define PF_STORE_STOP_SYNC_MS 5000     /* clean stop: wait for syncs in flight */

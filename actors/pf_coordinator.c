@@ -121,6 +121,7 @@ struct pf_coordinator_t {
     s_group_t *groups_tail;                  /* last of them                */
     uint64_t group_seq;                      /* last group handed to syncer */
     size_t unsynced;                         /* groups waiting for the disk */
+    int64_t checkpoint_warn_us;              /* syncer thread's log limit   */
 };
 
 static volatile sig_atomic_t s_interrupted;
@@ -1342,7 +1343,12 @@ s_flush_task(pf_coordinator_t *self, const pf_outbox_msg_t *o)
     }
     pf_frame_t rid = { inst->rid, inst->rid_size };
     if (pf_wire_send(self->actors, &rid, false, o->frames, o->count) == PF_OK) {
-        inst->last_sent_us = s_now_us();
+        /* The attempt's deadline runs from now, not from when it was held:
+           a slow disk must not eat into the module's time.                  */
+        int64_t now = s_now_us();
+        inst->last_sent_us = now;
+        task->sent_us = now;
+        task->deadline_us = now + (int64_t)self->cfg.module_timeout_ms * 1000;
         return;
     }
     /* EHOSTUNREACH: gone.  EAGAIN: its queue of messages is full although
@@ -1426,14 +1432,8 @@ static int
 s_synced(pf_coordinator_t *self)
 {
     uint64_t done = 0;
-    if (pf_syncer_done(self->syncer, &done) != PF_OK) {
-        int err = errno;
-        size_t n = s_outbox_drop(self);
-        s_log("job store: sync of the write-ahead log failed: %s; %zu replies, events and "
-              "tasks withheld; stopping so that a restart recovers from what is on the disk",
-              strerror(err), n);
-        return PF_EIO;
-    }
+    int rc = pf_syncer_done(self->syncer, &done);
+    int err = errno;
     while (self->groups && self->groups->id <= done) {
         s_group_t *g = self->groups;
         self->groups = g->next;
@@ -1442,6 +1442,14 @@ s_synced(pf_coordinator_t *self)
         self->unsynced--;
         s_flush(self, g->out);
         free(g);
+    }
+    if (rc != PF_OK) {
+        /* What was made durable before the failure went out above.        */
+        size_t n = s_outbox_drop(self);
+        s_log("job store: sync of the write-ahead log failed: %s; %zu replies, events and "
+              "tasks withheld; stopping so that a restart recovers from what is on the disk",
+              strerror(err), n);
+        return PF_EIO;
     }
     return PF_OK;
 }
@@ -1513,8 +1521,15 @@ static void
 s_checkpoint(void *arg)
 {
     pf_coordinator_t *self = arg;
-    if (pf_sqlstore_checkpointer_run(self->checkpointer, self->db) == PF_EIO)
-        s_log("job store: checkpoint failed (will try again); the log grows meanwhile");
+    if (pf_sqlstore_checkpointer_run(self->checkpointer, self->db) != PF_EIO)
+        return;
+    /* Only this thread reads or writes checkpoint_warn_us.                 */
+    int64_t now = s_now_us();
+    if (now - self->checkpoint_warn_us >= LOG_EVERY_US) {
+        self->checkpoint_warn_us = now;
+        s_log("job store: checkpoint failed (will try again; the coordinator bounds the "
+              "log itself)");
+    }
 }
 
 static void

@@ -1196,6 +1196,10 @@ pf_engine_recover(pf_engine_t *self, int64_t now_us,
         free(rc.batches);
         return load;   /* the engine holds what was read; caller destroys it */
     }
+    /* Refused rows keep their seq in the file: new jobs go after all.     */
+    uint64_t max_seq = 0;
+    if (pf_sqlstore_max_seq(self->db, &max_seq) == PF_OK && max_seq >= self->next_seq)
+        self->next_seq = max_seq + 1;
     /* A batch must hold every job it counts; a batch missing some (rows
        refused above) keeps the jobs it has.                                 */
     for (size_t b = 0; b < rc.batch_count; b++) {
@@ -1241,6 +1245,22 @@ pf_engine_recover(pf_engine_t *self, int64_t now_us,
         self->stats.unfinished++;
         out->unfinished++;
         started[i] = s_recover_reset(job);
+        /* A module dispatched again and again without ending — a job that
+           takes the coordinator down each time it runs — fails, as one
+           that takes down its instances does (pf_engine_task_lost).        */
+        for (int m = 0; m < PF_MODULE_COUNT; m++) {
+            if (!(job->set & (1u << m)) || (job->finished & (1u << m))
+                || job->attempts[m] < 2 * self->cfg.module_attempts)
+                continue;
+            char what[128];
+            snprintf(what, sizeof what, "lost: the coordinator stopped while it ran (%u attempts)",
+                     job->attempts[m]);
+            job->mstate[m] = PF_MOD_FAILED;
+            job->failures[m] = (uint8_t)self->cfg.module_attempts;
+            s_set_error(job, m, what);
+            job->finished |= 1u << m;
+            s_persist_module(self, job, m);
+        }
         for (int m = 0; m < PF_MODULE_COUNT; m++)
             if (job->finished & (1u << m))
                 out->modules_kept++;

@@ -178,10 +178,14 @@ static const char *const s_sql[S_STMT_COUNT] = {
     [S_PUT_ATTEMPTS] = "UPDATE jobs SET status = ?2, attempts = ?3 WHERE seq = ?1",
     [S_DELETE_JOB] = "DELETE FROM jobs WHERE id = ?1",
     [S_DELETE_BATCH] = "DELETE FROM batches WHERE id = ?1",
-    /* Oldest first through jobs_ended; the bound keeps one step short. */
+    /* Oldest first through jobs_ended; the bound keeps one step short.  A
+       job of a batch that still runs stays with its batch (whose STATUS
+       names it) until the batch's last job ends.                          */
     [S_PURGE_JOBS] =
-        "DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs"
-        " WHERE ended_ms < ?1 AND status >= ?2 ORDER BY ended_ms LIMIT ?3)",
+        "DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs j"
+        " WHERE ended_ms < ?1 AND status >= ?2 AND (batch_id IS NULL OR NOT EXISTS"
+        " (SELECT 1 FROM jobs o WHERE o.batch_id = j.batch_id AND o.ended_ms IS NULL))"
+        " ORDER BY ended_ms LIMIT ?3)",
     /* A batch goes once it has no job left.  created_ms < cutoff spares a
        batch whose jobs are still being put in the open group.             */
     [S_PURGE_BATCHES] =
@@ -276,6 +280,18 @@ s_write_begin(pf_sqlstore_t *self)
     }
     self->in_txn = true;
     return PF_OK;
+}
+
+/*  A put whose argument the schema cannot hold: refused, and the group is
+    poisoned like a failed write — a state change the store could not keep
+    must not be acknowledged by the commit of the rest of its group.        */
+static int
+s_refuse(pf_sqlstore_t *self, const char *what)
+{
+    self->failed = true;
+    snprintf(self->errmsg, sizeof self->errmsg, "%s: refused, an argument is outside the schema",
+             what);
+    return PF_EINVAL;
 }
 
 /*  Runs a bound write statement inside the group.  On failure the group is
@@ -424,9 +440,18 @@ pf_sqlstore_set_sync(pf_sqlstore_t *self, bool full)
 static int
 s_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
-    (void)db;
-    (void)name;
     pf_sqlstore_t *self = arg;
+    if (pages >= PF_STORE_WAL_MAX_PAGES) {
+        /* Under steady load the other thread's PASSIVE checkpoints never
+           catch the log's tail, so it is never started over and grows.
+           Past the bound, checkpoint here with RESTART: it waits for the
+           log to be copied whole, so our next commit starts it over.  A
+           rare pause of the loop, instead of a log without bound.          */
+        int log = 0, done = 0;
+        if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, &log, &done)
+            == SQLITE_OK)
+            pages = 0;
+    }
     atomic_store_explicit(&self->wal_pages, pages, memory_order_relaxed);
     return SQLITE_OK;
 }
@@ -652,7 +677,7 @@ int
 pf_sqlstore_put_batch(pf_sqlstore_t *self, const pf_batch_t *batch, double created_ms)
 {
     if (!s_id_ok(batch->id) || batch->total == 0 || batch->max_concurrency == 0)
-        return PF_EINVAL;
+        return s_refuse(self, "put batch");
     if (s_write_begin(self) != PF_OK)
         return PF_EIO;
     sqlite3_stmt *st = self->stmt[S_PUT_BATCH];
@@ -667,9 +692,9 @@ int
 pf_sqlstore_put_job(pf_sqlstore_t *self, const pf_job_t *job, uint32_t batch_index)
 {
     if (!s_id_ok(job->id) || !job->domain || strlen(job->domain) > PFP_DOMAIN_MAX
-        || (job->idem_key && strlen(job->idem_key) > PFP_ID_MAX)
+        || (job->idem_key && strlen(job->idem_key) > PF_SQLSTORE_IDEM_KEY_MAX)
         || (job->batch && !s_id_ok(job->batch->id)) || job->seq == 0 || job->seq > INT64_MAX)
-        return PF_EINVAL;
+        return s_refuse(self, "put job");
     if (s_write_begin(self) != PF_OK)
         return PF_EIO;
     sqlite3_stmt *st = self->stmt[S_PUT_JOB];
@@ -695,11 +720,11 @@ pf_sqlstore_put_module(pf_sqlstore_t *self, const pf_job_t *job, int module)
 {
     if (!s_id_ok(job->id) || job->seq == 0 || job->seq > INT64_MAX || module < 0
         || module >= PF_MODULE_COUNT)
-        return PF_EINVAL;
+        return s_refuse(self, "put module");
     bool completed = job->mstate[module] == PF_MOD_COMPLETED;
     const pf_blob_t *result = job->result[module];
     if (completed && (!result || result->size > PF_RESULT_MAX_BYTES))
-        return PF_EINVAL;
+        return s_refuse(self, "put module");
     if (s_write_begin(self) != PF_OK)
         return PF_EIO;
     sqlite3_stmt *st = self->stmt[S_PUT_MODULE];
@@ -723,7 +748,7 @@ int
 pf_sqlstore_put_attempts(pf_sqlstore_t *self, const pf_job_t *job)
 {
     if (!s_id_ok(job->id) || job->seq == 0 || job->seq > INT64_MAX)
-        return PF_EINVAL;
+        return s_refuse(self, "put attempts");
     if (s_write_begin(self) != PF_OK)
         return PF_EIO;
     sqlite3_stmt *st = self->stmt[S_PUT_ATTEMPTS];
@@ -737,7 +762,7 @@ int
 pf_sqlstore_put_job_status(pf_sqlstore_t *self, const pf_job_t *job, double ended_ms)
 {
     if (!s_id_ok(job->id) || job->seq == 0 || job->seq > INT64_MAX)
-        return PF_EINVAL;
+        return s_refuse(self, "put job status");
     if (s_write_begin(self) != PF_OK)
         return PF_EIO;
     sqlite3_stmt *st = self->stmt[S_PUT_STATUS];
@@ -952,7 +977,7 @@ s_job_row(sqlite3_stmt *st, pf_sqlstore_job_t *j)
     if (!why)
         why = s_col_int(st, S_J_PRIORITY, 0, PFP_PRIORITY_COUNT - 1, &priority);
     if (!why)
-        why = s_col_text(st, S_J_IDEM_KEY, PFP_ID_MAX, true, false, &j->idem_key);
+        why = s_col_text(st, S_J_IDEM_KEY, PF_SQLSTORE_IDEM_KEY_MAX, true, false, &j->idem_key);
     if (!why)
         why = s_col_text(st, S_J_BATCH_ID, PF_ID_SIZE - 1, true, true, &j->batch_id);
     if (!why && j->batch_id) {

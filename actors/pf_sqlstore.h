@@ -30,6 +30,9 @@ extern "C" {
 #define PF_SQLSTORE_LOCK_FILE "partnerforge.db.lock" /* held while open     */
 #define PF_SQLSTORE_DIR_MODE 0700           /* a data dir the store creates */
 #define PF_SQLSTORE_FILE_MODE 0600          /* the database (and -wal, -shm) */
+/*  Longest idempotency key kept: a client's key (PFP_ID_MAX) scoped by the
+    hex digest of its api key, "<32 hex>/<key>" (pf_coordinator.c).          */
+#define PF_SQLSTORE_IDEM_KEY_MAX (32 + 1 + PFP_ID_MAX)
 /*  Longest module error text kept: the engine's "code: message" form.      */
 #define PF_SQLSTORE_ERROR_MAX (PFA_NAME_MAX + 2 + PFA_ERROR_MAX)
 
@@ -92,7 +95,8 @@ typedef struct {
 } pf_sqlstore_visitor_t;
 
 /*  Opens (creating data_dir with mode PF_SQLSTORE_DIR_MODE and the database
-    if missing) <data_dir>/partnerforge.db in WAL mode with synchronous=FULL,
+    if missing) <data_dir>/partnerforge.db in WAL mode with synchronous=FULL
+    (see pf_sqlstore_set_sync),
     and brings its schema to the current version.  Refuses a file whose
     schema is newer than this build knows.  Returns the store, or NULL with
     a message in err (err_size bytes, may be 0).  The store holds an
@@ -162,7 +166,8 @@ const char *pf_sqlstore_errmsg(const pf_sqlstore_t *self);
 
 /*  Writes — each joins the open group (opening it if needed) and returns 0,
     PF_EINVAL for an argument the schema cannot hold, or PF_EIO (see
-    pf_sqlstore_errmsg; the group then fails at commit).                    */
+    pf_sqlstore_errmsg).  Either failure poisons the group: the next commit
+    rolls all of it back and fails, so nothing of it is acknowledged.       */
 
 /*  A new batch; created_ms is wall-clock unix ms.                          */
 int pf_sqlstore_put_batch(pf_sqlstore_t *self, const pf_batch_t *batch, double created_ms);

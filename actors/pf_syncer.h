@@ -20,6 +20,8 @@
 
 typedef struct pf_syncer_t pf_syncer_t;
 
+#define PF_SYNCER_THREAD_NAME "pf-syncer"   /* the thread's name (comm)    */
+
 /*  Work the syncer's thread does after each successful sync, before it
     waits again (the job store's checkpoints).  Runs on that thread.       */
 typedef void(pf_syncer_after_fn)(void *arg);

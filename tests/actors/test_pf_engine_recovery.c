@@ -17,6 +17,8 @@
 #include "pf_graph.h"
 #include "pf_sqlstore.h"
 
+#include <sqlite3.h>
+
 /*  Monotonic time of a restart: far enough from 0 that a TTL can pass.     */
 #define S_RESTART_US INT64_C(10000000000000)
 
@@ -533,6 +535,82 @@ START_TEST(test_one_store_per_directory)
 }
 END_TEST
 
+START_TEST(test_refused_rows_keep_their_seq_and_long_keys_survive)
+{
+    s_node_t n = s_start(3600);
+    /* The longest key a client can cause: its own, scoped by an api key. */
+    char key[PF_SQLSTORE_IDEM_KEY_MAX + 1];
+    memset(key, 'k', sizeof key - 1);
+    key[sizeof key - 1] = '\0';
+    pf_job_t *keyed = s_submit(n.e, "keyed.example.com", 1u << PF_MODULE_ROOT, key);
+    char keyed_id[PF_ID_SIZE];
+    snprintf(keyed_id, sizeof keyed_id, "%s", keyed->id);
+    pf_job_t *last = s_submit(n.e, "last.example.com", 1u << PF_MODULE_ROOT, NULL);
+    uint64_t last_seq = last->seq;
+    s_commit(&n);
+    s_crash(&n);
+    /* The newest row is damaged: the loader refuses it, its seq stays.    */
+    char path[sizeof s_dir + 32];
+    snprintf(path, sizeof path, "%s/%s", s_dir, PF_SQLSTORE_FILE);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    char sql[128];
+    snprintf(sql, sizeof sql, "UPDATE jobs SET attempts = X'01' WHERE seq = %llu",
+             (unsigned long long)last_seq);
+    ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    pf_engine_recovery_t r;
+    n = s_start(3600);
+    ck_assert_int_eq(pf_engine_recover(n.e, S_RESTART_US, s_on_invalid, NULL, &r), PF_EPROTO);
+    ck_assert_uint_eq(r.invalid_rows, 1);
+    ck_assert_uint_eq(r.jobs, 1);
+    /* A new job does not take the refused row's seq: its commit holds.    */
+    pf_job_t *fresh = s_submit(n.e, "fresh.example.com", 1u << PF_MODULE_ROOT, NULL);
+    ck_assert_uint_gt(fresh->seq, last_seq);
+    s_commit(&n);
+    /* The long key found its job again.                                   */
+    pf_submit_t again = { "keyed.example.com", 1u << PF_MODULE_ROOT, PFP_PRIORITY_DEFAULT, key };
+    pf_job_t *same = NULL;
+    bool existing = false;
+    ck_assert_int_eq(pf_engine_submit(n.e, &again, 4000, &same, &existing), PF_OK);
+    ck_assert(existing);
+    ck_assert_str_eq(same->id, keyed_id);
+    s_crash(&n);
+}
+END_TEST
+
+START_TEST(test_a_job_that_keeps_crashing_the_coordinator_fails)
+{
+    /* Each run dispatches the root and dies before it answers; after twice
+       the attempts a failure would get, the module fails instead of
+       taking the coordinator down for ever.                                */
+    s_node_t n = s_start(3600);
+    pf_job_t *job = s_submit(n.e, "poison.example.com", 1u << PF_MODULE_ROOT, NULL);
+    char id[PF_ID_SIZE];
+    snprintf(id, sizeof id, "%s", job->id);
+    pf_engine_recovery_t r;
+    for (int run = 1; run <= 6; run++) {
+        pf_dispatch_t *t = pf_engine_next_task(n.e, PF_MODULE_ROOT, 1000);
+        ck_assert_ptr_nonnull(t);
+        ck_assert_uint_eq(t->attempt, (uint32_t)run);
+        s_commit(&n);
+        s_crash(&n);
+        n = s_restart(3600, &r);
+    }
+    job = pf_engine_job(n.e, id);
+    ck_assert_int_eq(job->status, PF_JOB_FAILED);
+    ck_assert_int_eq(job->mstate[PF_MODULE_ROOT], PF_MOD_FAILED);
+    ck_assert_ptr_nonnull(strstr(job->error[PF_MODULE_ROOT], "coordinator stopped"));
+    ck_assert_ptr_null(pf_engine_next_task(n.e, PF_MODULE_ROOT, 2000));
+    s_crash(&n);
+    n = s_restart(3600, &r);   /* and it stays failed                      */
+    ck_assert_int_eq(pf_engine_job(n.e, id)->status, PF_JOB_FAILED);
+    ck_assert_uint_eq(r.unfinished, 0);
+    s_crash(&n);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -547,6 +625,8 @@ main(void)
     tcase_add_test(tc, test_ttl_purge_reaches_the_file);
     tcase_add_test(tc, test_recover_needs_a_fresh_engine_with_a_store);
     tcase_add_test(tc, test_one_store_per_directory);
+    tcase_add_test(tc, test_refused_rows_keep_their_seq_and_long_keys_survive);
+    tcase_add_test(tc, test_a_job_that_keeps_crashing_the_coordinator_fails);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);

@@ -187,7 +187,7 @@ typedef struct {
     pf_sqlstore_job_t row;      /* strings below replace the borrowed ones */
     char id[PF_ID_SIZE];
     char domain[PFP_DOMAIN_MAX + 1];
-    char idem_key[PFP_ID_MAX + 1];
+    char idem_key[PF_SQLSTORE_IDEM_KEY_MAX + 1];
     char batch_id[PF_ID_SIZE];
     bool has_key, has_batch;
 } s_seen_job_t;
@@ -501,6 +501,41 @@ START_TEST(test_checkpoints_elsewhere)
 }
 END_TEST
 
+START_TEST(test_the_log_is_bounded_without_the_checkpointer)
+{
+    /* Checkpoints run elsewhere, but that thread never gets to it: past
+       PF_STORE_WAL_MAX_PAGES the store checkpoints itself, so the log
+       stops growing.                                                       */
+    char dir[PATH_MAX];
+    s_tmpdir(dir, sizeof dir);
+    pf_sqlstore_t *s = s_open(dir);
+    pf_sqlstore_checkpoint_elsewhere(s);
+    char wal[PATH_MAX + 64];
+    snprintf(wal, sizeof wal, "%s/%s-wal", dir, PF_SQLSTORE_FILE);
+    static uint8_t blob[8192];
+    off_t bound = (off_t)(PF_STORE_WAL_MAX_PAGES + 200) * 4096 * 11 / 10;
+    int jobs = PF_STORE_WAL_MAX_PAGES;   /* about 2 pages each: twice the bound */
+    for (int i = 1; i <= jobs; i++) {
+        char id[PF_ID_SIZE];
+        snprintf(id, sizeof id, "job_%d", i);
+        pf_job_t *j = s_job(id, (uint64_t)i, "wal.example", 1, 1);
+        ck_assert_int_eq(pf_sqlstore_put_job(s, j, 0), 0);
+        s_complete(j, 0, blob, sizeof blob);
+        ck_assert_int_eq(pf_sqlstore_put_module(s, j, 0), 0);
+        s_job_free(&j);
+        if (i % 50 == 0) {
+            ck_assert_int_eq(pf_sqlstore_commit(s), 0);
+            struct stat st;
+            ck_assert_int_eq(stat(wal, &st), 0);
+            ck_assert_msg(st.st_size <= bound, "log of %lld bytes after %d jobs",
+                          (long long)st.st_size, i);
+        }
+    }
+    pf_sqlstore_close(&s);
+    ck_assert_int_eq(s_count(dir, "SELECT count(*) FROM jobs"), jobs);
+}
+END_TEST
+
 START_TEST(test_migrates_version_1_data)
 {
     char dir[PATH_MAX];
@@ -618,6 +653,34 @@ START_TEST(test_failed_write_fails_the_group)
     ck_assert_int_eq(pf_sqlstore_put_module(s, bad, 0), PF_EINVAL);
     ck_assert_int_eq(pf_sqlstore_put_module(s, a, PF_MODULE_COUNT), PF_EINVAL);
     ck_assert_int_eq(pf_sqlstore_purge_before(s, 1, 0, NULL), PF_EINVAL);
+    /* A refused put poisons its group: the rest of it is not kept either,
+       so nothing that depended on the refused write is acknowledged.       */
+    ck_assert(pf_sqlstore_pending(s));
+    ck_assert_int_eq(pf_sqlstore_commit(s), PF_EIO);
+    ck_assert_str_ne(pf_sqlstore_errmsg(s), "");
+    ck_assert(!pf_sqlstore_pending(s));
+    pf_job_t *c = s_job("job_c", 4, "c.example", 1, 1);
+    ck_assert_int_eq(pf_sqlstore_put_job(s, c, 0), 0);
+    bad->mstate[0] = PF_MOD_COMPLETED;
+    ck_assert_int_eq(pf_sqlstore_put_module(s, bad, 0), PF_EINVAL);
+    ck_assert_int_eq(pf_sqlstore_commit(s), PF_EIO);
+    ck_assert_int_eq(s_count(dir, "SELECT count(*) FROM jobs WHERE id = 'job_c'"), 0);
+    s_job_free(&c);
+    /* A scoped idempotency key (digest of the api key + the client's key)
+       at its longest is kept whole.                                        */
+    pf_job_t *k = s_job("job_k", 5, "k.example", 1, 1);
+    k->idem_key = pf_malloc(PF_SQLSTORE_IDEM_KEY_MAX + 1);
+    memset(k->idem_key, 'k', PF_SQLSTORE_IDEM_KEY_MAX);
+    k->idem_key[PF_SQLSTORE_IDEM_KEY_MAX] = '\0';
+    ck_assert_int_eq(pf_sqlstore_put_job(s, k, 0), 0);
+    ck_assert_int_eq(pf_sqlstore_commit(s), 0);
+    s_seen_t *seen = s_seen_new();
+    ck_assert_int_eq(pf_sqlstore_load(s, &s_visitor, seen), 0);
+    const s_seen_job_t *kj = s_seen_job(seen, "job_k");
+    ck_assert_ptr_nonnull(kj);
+    ck_assert_str_eq(kj->idem_key, k->idem_key);
+    s_seen_free(&seen);
+    s_job_free(&k);
     ck_assert(!pf_sqlstore_pending(s));
     pf_sqlstore_close(&s);
     s_job_free(&a);
@@ -942,6 +1005,47 @@ START_TEST(test_purge_in_chunks)
 }
 END_TEST
 
+START_TEST(test_purge_keeps_the_jobs_of_an_open_batch)
+{
+    char dir[PATH_MAX];
+    s_tmpdir(dir, sizeof dir);
+    pf_sqlstore_t *s = s_open(dir);
+    pf_batch_t *batch = s_batch("batch_open", 3);
+    ck_assert_int_eq(pf_sqlstore_put_batch(s, batch, 0.5), 0);
+    pf_job_t *jobs[3];
+    for (int i = 0; i < 3; i++) {
+        char id[PF_ID_SIZE];
+        snprintf(id, sizeof id, "job_o%d", i);
+        jobs[i] = s_job(id, (uint64_t)i + 1, "o.example", 1, 1);
+        jobs[i]->batch = batch;
+        ck_assert_int_eq(pf_sqlstore_put_job(s, jobs[i], (uint32_t)i), 0);
+    }
+    /* Two ended long ago; the third still runs: none goes.               */
+    for (int i = 0; i < 2; i++) {
+        jobs[i]->status = PF_JOB_COMPLETED;
+        ck_assert_int_eq(pf_sqlstore_put_job_status(s, jobs[i], 1 + i), 0);
+    }
+    ck_assert_int_eq(pf_sqlstore_commit(s), 0);
+    size_t purged = 99;
+    ck_assert_int_eq(pf_sqlstore_purge_before(s, 50, 100, &purged), 0);
+    ck_assert_int_eq(pf_sqlstore_commit(s), 0);
+    ck_assert_uint_eq(purged, 0);
+    ck_assert_int_eq(s_count(dir, "SELECT count(*) FROM jobs"), 3);
+    /* The last one ends (long ago too): the whole batch goes.            */
+    jobs[2]->status = PF_JOB_COMPLETED;
+    ck_assert_int_eq(pf_sqlstore_put_job_status(s, jobs[2], 3), 0);
+    ck_assert_int_eq(pf_sqlstore_commit(s), 0);
+    ck_assert_int_eq(pf_sqlstore_purge_before(s, 50, 100, &purged), 0);
+    ck_assert_int_eq(pf_sqlstore_commit(s), 0);
+    ck_assert_uint_eq(purged, 3);
+    ck_assert_int_eq(s_count(dir, "SELECT count(*) FROM batches"), 0);
+    pf_sqlstore_close(&s);
+    for (int i = 0; i < 3; i++)
+        s_job_free(&jobs[i]);
+    free(batch);
+}
+END_TEST
+
 START_TEST(test_delete_cascades)
 {
     char dir[PATH_MAX];
@@ -1215,6 +1319,8 @@ main(void)
     tcase_add_test(tc, test_refuses_newer_version);
     tcase_add_test(tc, test_migrates_version_1_data);
     tcase_add_test(tc, test_checkpoints_elsewhere);
+    tcase_add_test(tc, test_the_log_is_bounded_without_the_checkpointer);
+    tcase_add_test(tc, test_purge_keeps_the_jobs_of_an_open_batch);
     tcase_add_test(tc, test_group_commit_visibility);
     tcase_add_test(tc, test_failed_write_fails_the_group);
     tcase_add_test(tc, test_commit_survives_process_exit);

@@ -1,11 +1,15 @@
 /*  slow_fsync.c — a test shim (LD_PRELOAD) that makes the disk look slow.
 
     fdatasync() and fsync() of a file whose name ends in "-wal" (SQLite's
-    write-ahead log) first sleep PF_TEST_FSYNC_DELAY_MS milliseconds; every
-    other call goes straight to libc.  test_store_slow_disk.py runs the
+    write-ahead log), called from the coordinator's syncer thread (named
+    "pf-syncer"), first sleep PF_TEST_FSYNC_DELAY_MS milliseconds; every
+    other call goes straight to libc.  Only the syncer's: SQLite's own rare
+    syncs on the loop thread (a checkpoint, a new log header) would stall
+    the loop itself, which is not what the test is about.  test_store_slow_disk.py runs the
     coordinator under it to see what a disk that falls behind does.  Built
     without sanitizers: it is preloaded into sanitizer builds too.           */
 #include <dlfcn.h>
+#include <sys/prctl.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -17,6 +21,9 @@
 static void
 s_delay_if_wal(int fd)
 {
+    char name[16] = "";
+    if (prctl(PR_GET_NAME, name, 0, 0, 0) != 0 || strcmp(name, "pf-syncer") != 0)
+        return;
     char link[64], path[PATH_MAX];
     snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
     ssize_t n = readlink(link, path, sizeof path - 1);
