@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "pf_apikeys.h"
+#include "pf_check.h"
 #include "pf_error.h"
 
 static char s_path[64];
@@ -194,9 +195,5 @@ main(void)
     tcase_add_test(tc, test_long_comment_line);
     tcase_add_test(tc, test_file_too_large);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(su);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pf_check.h"
 #include "pf_config.h"
 #include "pf_error.h"
 
@@ -121,9 +122,5 @@ main(void)
     tcase_add_test(tc, test_parse_u32);
     tcase_add_test(tc, test_store);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(su);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pf_check.h"
 #include "pf_engine.h"
 #include "pf_error.h"
 #include "pf_graph.h"
@@ -478,9 +479,5 @@ main(void)
     tcase_add_test(tc, test_cancelling_a_large_backlog_is_linear);
     tcase_add_test(tc, test_waiters_are_bounded);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(s);
 }

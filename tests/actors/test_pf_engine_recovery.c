@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "pf_alloc.h"
+#include "pf_check.h"
 #include "pf_engine.h"
 #include "pf_error.h"
 #include "pf_graph.h"
@@ -628,9 +629,5 @@ main(void)
     tcase_add_test(tc, test_refused_rows_keep_their_seq_and_long_keys_survive);
     tcase_add_test(tc, test_a_job_that_keeps_crashing_the_coordinator_fails);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(su);
 }

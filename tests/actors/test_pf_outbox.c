@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pf_check.h"
 #include "pf_outbox.h"
 
 START_TEST(test_messages_come_back_in_order)
@@ -112,9 +113,5 @@ main(void)
     tcase_add_test(tc, test_reset_reuses_and_gives_back_bursts);
     tcase_add_test(tc, test_long_routing_ids_are_cut);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(su);
 }

@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "pf_alloc.h"
+#include "pf_check.h"
 #include "pf_config.h"
 #include "pf_error.h"
 #include "pf_sqlstore.h"
@@ -1332,9 +1333,5 @@ main(void)
     tcase_add_test(tc, test_corrupted_rows_are_reported);
     tcase_add_test(tc, test_schema_mismatch_refused);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(su);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pf_alloc.h"
+#include "pf_check.h"
 #include "pf_store.h"
 
 static pf_job_t *
@@ -117,9 +118,5 @@ main(void)
     tcase_add_test(tc, test_lookup_by_id_and_key);
     tcase_add_test(tc, test_expire_in_end_order_only_past_cutoff);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(su);
 }

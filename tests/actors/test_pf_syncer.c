@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pf_check.h"
 #include "pf_error.h"
 #include "pf_syncer.h"
 
@@ -140,9 +141,5 @@ main(void)
     tcase_add_test(tc, test_a_missing_file_is_an_error);
     tcase_add_test(tc, test_destroy_with_work_pending);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(su);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "pf_check.h"
 #include "pf_error.h"
 #include "pf_pfa.h"
 #include "pf_pfp.h"
@@ -149,9 +150,5 @@ main(void)
     tcase_add_test(tc, test_pfp_reply_decodes);
     tcase_add_test(tc, test_mandatory_router_reports_unknown_peer);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(su);
 }

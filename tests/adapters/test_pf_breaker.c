@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pf_breaker.h"
+#include "pf_check.h"
 #include "pf_error.h"
 
 #define MAX_CHANGES 64
@@ -199,9 +200,5 @@ main(void)
     tcase_add_test(tc, test_late_outcomes_of_the_closed_period_are_ignored);
     tcase_add_test(tc, test_config_is_checked);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(su);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pf_cache.h"
+#include "pf_check.h"
 
 static pf_cache_verdict_t
 s_begin(pf_cache_t *c, const char *key, int64_t now, void *waiter, const char **data)
@@ -171,9 +172,5 @@ main(void)
     tcase_add_test(tc, test_bounds_evict_the_least_recently_used);
     tcase_add_test(tc, test_binary_keys_and_many_entries);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(su);
 }

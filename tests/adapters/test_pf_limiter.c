@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pf_check.h"
 #include "pf_error.h"
 #include "pf_limiter.h"
 
@@ -168,9 +169,5 @@ main(void)
     tcase_add_test(tc, test_in_flight_cap);
     tcase_add_test(tc, test_config_is_checked);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(su);
 }

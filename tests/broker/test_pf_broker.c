@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pf_broker.h"
+#include "pf_check.h"
 #include "pf_graph.h"
 
 static pfa_msg_t
@@ -128,9 +129,5 @@ main(void)
     tcase_add_test(tc, test_pick_most_free_and_drain);
     tcase_add_test(tc, test_reregister_same_rid_orphans_old_work);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(s);
 }

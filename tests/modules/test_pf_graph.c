@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "pf_check.h"
 #include "pf_error.h"
 #include "pf_graph.h"
 
@@ -90,9 +91,5 @@ main(void)
     tcase_add_test(tc, test_close_adds_upstream);
     tcase_add_test(tc, test_critical_path_and_barrier);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(s);
 }

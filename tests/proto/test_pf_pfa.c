@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pf_check.h"
 #include "pf_error.h"
 #include "pf_msgpack.h"
 #include "pf_pfa.h"
@@ -625,10 +626,5 @@ s_suite(void)
 int
 main(void)
 {
-    SRunner *sr = srunner_create(s_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(s_suite());
 }

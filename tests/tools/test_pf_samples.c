@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "pf_check.h"
 #include "pf_error.h"
 #include "pf_samples.h"
 
@@ -154,10 +155,5 @@ s_suite(void)
 int
 main(void)
 {
-    SRunner *runner = srunner_create(s_suite());
-    srunner_set_fork_status(runner, CK_FORK);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return pf_check_run(s_suite());
 }
