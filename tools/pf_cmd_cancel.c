@@ -26,25 +26,10 @@ pf_cmd_cancel(int argc, char **argv)
     if (pf_cli_init(&cli, "cancel") != PF_OK)
         return PF_EXIT_USAGE;
     const char *id = NULL;
-    for (int i = 1; i < argc; i++) {
-        int rc = pf_cli_common(&cli, argc, argv, &i);
-        if (rc < 0)
-            return PF_EXIT_USAGE;
-        if (rc > 0)
-            continue;
-        if (pf_cli_is_help(argv[i])) {
-            s_help();
-            return PF_EXIT_OK;
-        }
-        if (argv[i][0] == '-' || id)
-            return pf_cli_usage(&cli, "unexpected argument '%s'", argv[i]);
-        id = argv[i];
-    }
-    if (!id)
-        return pf_cli_usage(&cli, "which job or batch? (ID missing)");
-    pf_cli_id_t kind = pf_cli_id_kind(id);
-    if (kind == PF_CLI_ID_BAD)
-        return pf_cli_usage(&cli, "'%s' is neither a job_... nor a batch_... id", id);
+    pf_cli_id_t kind = PF_CLI_ID_BAD;
+    int exit_status = PF_EXIT_USAGE;
+    if (!pf_cli_id_args(&cli, argc, argv, NULL, true, s_help, &id, &kind, &exit_status))
+        return exit_status;
 
     pf_client_t *client = pf_cli_connect(&cli);
     if (!client)

@@ -53,30 +53,13 @@ pf_cmd_results(int argc, char **argv)
         return PF_EXIT_USAGE;
     bool json = false;
     bool partial = false;
+    const pf_cli_flag_t flags[] = { { "--json", &json }, { "--partial", &partial },
+                                    { NULL, NULL } };
     const char *id = NULL;
-    for (int i = 1; i < argc; i++) {
-        int rc = pf_cli_common(&cli, argc, argv, &i);
-        if (rc < 0)
-            return PF_EXIT_USAGE;
-        if (rc > 0)
-            continue;
-        if (pf_cli_is_help(argv[i])) {
-            s_help();
-            return PF_EXIT_OK;
-        }
-        if (strcmp(argv[i], "--json") == 0)
-            json = true;
-        else if (strcmp(argv[i], "--partial") == 0)
-            partial = true;
-        else if (argv[i][0] == '-' || id)
-            return pf_cli_usage(&cli, "unexpected argument '%s'", argv[i]);
-        else
-            id = argv[i];
-    }
-    if (!id)
-        return pf_cli_usage(&cli, "which job? (JOB_ID missing)");
-    if (pf_cli_id_kind(id) != PF_CLI_ID_JOB)
-        return pf_cli_usage(&cli, "'%s' is not a job_... id", id);
+    pf_cli_id_t kind = PF_CLI_ID_BAD;
+    int exit_status = PF_EXIT_USAGE;
+    if (!pf_cli_id_args(&cli, argc, argv, flags, false, s_help, &id, &kind, &exit_status))
+        return exit_status;
 
     pf_client_t *client = pf_cli_connect(&cli);
     if (!client)

@@ -60,6 +60,69 @@ START_TEST(test_id_kind)
 }
 END_TEST
 
+static int s_helped;
+
+static void
+s_help(void)
+{
+    s_helped++;
+}
+
+/*  pf_cli_id_args over a command line given as words.                     */
+static bool
+s_id_args(char **words, int count, bool batches, bool *json, const char **id, pf_cli_id_t *kind,
+          int *exit_status)
+{
+    pf_cli_t cli;
+    ck_assert_int_eq(pf_cli_init(&cli, "test"), 0);
+    const pf_cli_flag_t flags[] = { { "--json", json }, { NULL, NULL } };
+    return pf_cli_id_args(&cli, count, words, flags, batches, s_help, id, kind, exit_status);
+}
+
+START_TEST(test_id_args)
+{
+    bool json = false;
+    const char *id = NULL;
+    pf_cli_id_t kind = PF_CLI_ID_BAD;
+    int st = -1;
+    char *a[] = { "status", "--json", "job_abc", "--timeout", "2" };
+    ck_assert(s_id_args(a, 5, true, &json, &id, &kind, &st));
+    ck_assert(json);
+    ck_assert_str_eq(id, "job_abc");
+    ck_assert_int_eq(kind, PF_CLI_ID_JOB);
+    char *b[] = { "status", "batch_x" };
+    ck_assert(s_id_args(b, 2, true, &json, &id, &kind, &st));
+    ck_assert_int_eq(kind, PF_CLI_ID_BATCH);
+    /* A batch where only jobs go, a missing id, two ids, an unknown flag,
+       a bad id: usage errors.                                               */
+    ck_assert(!s_id_args(b, 2, false, &json, &id, &kind, &st));
+    ck_assert_int_eq(st, PF_EXIT_USAGE);
+    char *c[] = { "status" };
+    st = -1;
+    ck_assert(!s_id_args(c, 1, true, &json, &id, &kind, &st));
+    ck_assert_int_eq(st, PF_EXIT_USAGE);
+    char *d[] = { "status", "job_a", "job_b" };
+    st = -1;
+    ck_assert(!s_id_args(d, 3, true, &json, &id, &kind, &st));
+    ck_assert_int_eq(st, PF_EXIT_USAGE);
+    char *e[] = { "status", "--jsn", "job_a" };
+    st = -1;
+    ck_assert(!s_id_args(e, 3, true, &json, &id, &kind, &st));
+    ck_assert_int_eq(st, PF_EXIT_USAGE);
+    char *f[] = { "status", "stripe.com" };
+    st = -1;
+    ck_assert(!s_id_args(f, 2, true, &json, &id, &kind, &st));
+    ck_assert_int_eq(st, PF_EXIT_USAGE);
+    /* --help: help shown, exit 0.                                          */
+    char *g[] = { "status", "--help" };
+    s_helped = 0;
+    st = -1;
+    ck_assert(!s_id_args(g, 2, true, &json, &id, &kind, &st));
+    ck_assert_int_eq(st, PF_EXIT_OK);
+    ck_assert_int_eq(s_helped, 1);
+}
+END_TEST
+
 START_TEST(test_env_then_flags)
 {
     setenv("PF_CLIENT_ENDPOINT", "tcp://10.0.0.1:1", 1);
@@ -207,6 +270,7 @@ s_suite(void)
     tcase_add_test(tc, test_parse_seconds);
     tcase_add_test(tc, test_parse_modules);
     tcase_add_test(tc, test_id_kind);
+    tcase_add_test(tc, test_id_args);
     tcase_add_test(tc, test_env_then_flags);
     tcase_add_test(tc, test_flag_errors);
     tcase_add_test(tc, test_bad_environment);

@@ -189,6 +189,56 @@ pf_cli_id_kind(const char *id)
     return PF_CLI_ID_BAD;
 }
 
+bool
+pf_cli_id_args(pf_cli_t *cli, int argc, char **argv, const pf_cli_flag_t *flags, bool batches,
+               void (*help)(void), const char **id, pf_cli_id_t *kind, int *exit_status)
+{
+    const char *found = NULL;
+    for (int i = 1; i < argc; i++) {
+        int rc = pf_cli_common(cli, argc, argv, &i);
+        if (rc < 0) {
+            *exit_status = PF_EXIT_USAGE;
+            return false;
+        }
+        if (rc > 0)
+            continue;
+        if (pf_cli_is_help(argv[i])) {
+            help();
+            *exit_status = PF_EXIT_OK;
+            return false;
+        }
+        bool matched = false;
+        for (const pf_cli_flag_t *f = flags; f && f->name && !matched; f++)
+            if (strcmp(argv[i], f->name) == 0) {
+                *f->on = true;
+                matched = true;
+            }
+        if (matched)
+            continue;
+        if (argv[i][0] == '-' || found) {
+            *exit_status = pf_cli_usage(cli, "unexpected argument '%s'", argv[i]);
+            return false;
+        }
+        found = argv[i];
+    }
+    if (!found) {
+        *exit_status = pf_cli_usage(cli, batches ? "which job or batch? (ID missing)"
+                                                 : "which job? (JOB_ID missing)");
+        return false;
+    }
+    pf_cli_id_t k = pf_cli_id_kind(found);
+    if (k == PF_CLI_ID_BAD || (k == PF_CLI_ID_BATCH && !batches)) {
+        *exit_status = batches
+                           ? pf_cli_usage(cli, "'%s' is neither a job_... nor a batch_... id",
+                                          found)
+                           : pf_cli_usage(cli, "'%s' is not a job_... id", found);
+        return false;
+    }
+    *id = found;
+    *kind = k;
+    return true;
+}
+
 pf_client_t *
 pf_cli_connect(const pf_cli_t *cli)
 {

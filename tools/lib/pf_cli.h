@@ -87,6 +87,22 @@ pf_value_t *pf_cli_parse_modules(const char *csv);
 /*  Which kind of id text is, by its prefix.                                */
 pf_cli_id_t pf_cli_id_kind(const char *id);
 
+/*  A boolean flag of a command ("--json"): set to true when given.        */
+typedef struct {
+    const char *name;        /* the flag as typed                           */
+    bool *on;                /* set when it is given                        */
+} pf_cli_flag_t;
+
+/*  The arguments of a command that takes one job or batch id: the common
+    flags, --help (help() is called), the boolean flags of flags[] (ended
+    by a NULL name; may be NULL) and exactly one ID — a job id, or with
+    batches also a batch id.  Returns true with *id and *kind set when the
+    command should go on; false with *exit_status set (PF_EXIT_OK after
+    --help, PF_EXIT_USAGE after a usage message) when it should return.     */
+bool pf_cli_id_args(pf_cli_t *cli, int argc, char **argv, const pf_cli_flag_t *flags,
+                    bool batches, void (*help)(void), const char **id, pf_cli_id_t *kind,
+                    int *exit_status);
+
 /*  Connects a client to the client endpoint.  Returns NULL after printing
     an error (malformed endpoint).                                           */
 pf_client_t *pf_cli_connect(const pf_cli_t *cli);
