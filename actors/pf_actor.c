@@ -33,6 +33,7 @@
 #include <zmq.h>
 
 #include "pf_alloc.h"
+#include "pf_clock.h"
 #include "pf_error.h"
 #include "pf_msgpack.h"
 #include "pf_pfa.h"
@@ -180,18 +181,7 @@ s_on_signal(int sig)
 int64_t
 pf_actor_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*  Wall clock in unix milliseconds with microsecond precision.            */
-static double
-s_wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double) ts.tv_sec * 1000.0 + (double) (ts.tv_nsec / 1000) / 1000.0;
+    return pf_clock_mono_ms();
 }
 
 static void
@@ -1438,7 +1428,7 @@ pf_actor_emit(pf_actor_t *self, const char *topic, pf_value_t **body_p)
     uint8_t *data = NULL;
     size_t size = 0;
     if (rc == PF_OK) {
-        pf_map_set_float(body, "ts", s_wall_ms());
+        pf_map_set_float(body, "ts", pf_clock_wall_ms());
         pf_map_set_str(body, "type", topic);
         rc = pf_msgpack_encode(body, &data, &size);
     }

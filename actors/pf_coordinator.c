@@ -24,6 +24,7 @@
 #include "pf_alloc.h"
 #include "pf_apikeys.h"
 #include "pf_broker.h"
+#include "pf_clock.h"
 #include "pf_domain.h"
 #include "pf_engine.h"
 #include "pf_error.h"
@@ -134,22 +135,6 @@ pf_coordinator_signal(void)
 
 /* ---------------------------------------------------------------- utils */
 
-static int64_t
-s_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static double
-s_wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void s_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void
@@ -165,7 +150,7 @@ s_log(const char *fmt, ...)
 static void
 s_warn(pf_coordinator_t *self, const char *fmt, ...)
 {
-    int64_t now = s_now_us();
+    int64_t now = pf_clock_mono_us();
     if (now - self->last_warn_us < LOG_EVERY_US)
         return;
     self->last_warn_us = now;
@@ -273,7 +258,7 @@ s_publish(void *arg, const char *topic, pf_value_t **body_p)
         pf_value_destroy(&body);
         return;
     }
-    pf_map_set_float(body, "ts", s_wall_ms());
+    pf_map_set_float(body, "ts", pf_clock_wall_ms());
     pf_map_set_str(body, "type", topic);
     uint8_t *data = NULL;
     size_t size = 0;
@@ -389,7 +374,7 @@ s_job_ended(void *arg, pf_job_t *job)
     pf_coordinator_t *self = arg;
     if (!job->waiters)
         return;
-    int64_t now = s_now_us();
+    int64_t now = pf_clock_mono_us();
     for (pf_waiter_t *w = job->waiters; w; w = w->next) {
         pf_value_t *body = pf_engine_result_body(self->engine, job, w->req_id, now);
         pf_frame_t rid = { w->rid, w->rid_size };
@@ -434,7 +419,7 @@ s_admit(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t *req)
     if (!self->keys)
         return true;
     uint32_t retry_ms = 0;
-    int rc = pf_apikeys_admit(self->keys, req->api_key, s_now_us(), &retry_ms);
+    int rc = pf_apikeys_admit(self->keys, req->api_key, pf_clock_mono_us(), &retry_ms);
     if (rc == PF_OK)
         return true;
     if (rc == PF_EBUSY) {
@@ -471,7 +456,7 @@ s_cmd_ping(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t *r
     pf_value_t *body = pf_value_map();
     pf_map_set_str(body, "req_id", req->req_id);
     pf_map_set_str(body, "version", PF_VERSION);
-    pf_map_set_float(body, "uptime_s", (s_now_us() - self->started_us) / 1e6);
+    pf_map_set_float(body, "uptime_s", (pf_clock_mono_us() - self->started_us) / 1e6);
     s_reply(self, rid, "PONG", &body);
 }
 
@@ -488,7 +473,7 @@ s_cmd_enrich(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t 
     pf_modset_t set = PF_MODULE_ALL;
     if (!s_accept_modules_and_key(self, rid, req, &set))
         return;
-    int64_t now = s_now_us();
+    int64_t now = pf_clock_mono_us();
     /* Idempotency keys are scoped by api key, so two clients cannot collide
        on (or probe) each other's keys; the api key itself is not kept.     */
     char scoped[2 * 16 + 1 + PFP_ID_MAX + 1];
@@ -582,7 +567,7 @@ s_cmd_batch(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t *
     } else {
         pf_batch_t *batch = NULL;
         int rc = pf_engine_submit_batch(self->engine, (const char *const *)ok, ok_count, set,
-                                        req->priority, req->max_concurrency, s_now_us(), &batch);
+                                        req->priority, req->max_concurrency, pf_clock_mono_us(), &batch);
         if (rc == PF_EBUSY) {
             s_reply_error(self, rid, req->req_id, "busy",
                           "%zu more jobs would pass the bound of %u unfinished jobs; nothing "
@@ -616,7 +601,7 @@ s_cmd_status(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t 
     if (req->job_id) {
         pf_job_t *job = pf_engine_job(self->engine, req->job_id);
         if (job)
-            body = pf_engine_status_body(self->engine, job, req->req_id, s_now_us());
+            body = pf_engine_status_body(self->engine, job, req->req_id, pf_clock_mono_us());
     } else {
         pf_batch_t *batch = pf_engine_batch(self->engine, req->batch_id);
         if (batch)
@@ -645,14 +630,14 @@ s_cmd_results(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t
                       pf_job_status_name(job->status));
         return;
     }
-    pf_value_t *body = pf_engine_result_body(self->engine, job, req->req_id, s_now_us());
+    pf_value_t *body = pf_engine_result_body(self->engine, job, req->req_id, pf_clock_mono_us());
     s_reply(self, rid, "RESULT", &body);
 }
 
 static void
 s_cmd_cancel(pf_coordinator_t *self, const pf_frame_t *rid, const pfp_request_t *req)
 {
-    int64_t now = s_now_us();
+    int64_t now = pf_clock_mono_us();
     pf_value_t *body = pf_value_map();
     pf_map_set_str(body, "req_id", req->req_id);
     if (req->job_id) {
@@ -749,7 +734,7 @@ s_send_actor(pf_coordinator_t *self, pf_instance_t *inst, const pfa_msg_t *msg)
     pf_frame_t rid = { inst->rid, inst->rid_size };
     int rc = pf_wire_send_pfa(self->actors, &rid, msg);
     if (rc == PF_OK)
-        inst->last_sent_us = s_now_us();
+        inst->last_sent_us = pf_clock_mono_us();
     return rc;
 }
 
@@ -759,7 +744,7 @@ static void s_call_requeue(pf_coordinator_t *self, s_call_t *call);
 static void
 s_orphans(pf_coordinator_t *self, pf_work_t *orphans, const char *why)
 {
-    int64_t now = s_now_us();
+    int64_t now = pf_clock_mono_us();
     while (orphans) {
         pf_work_t *w = orphans;
         orphans = w->next;
@@ -898,7 +883,7 @@ s_dispatch_calls(pf_coordinator_t *self)
         msg.call_id = call->id;
         snprintf(msg.service, sizeof msg.service, "%s", call->service->name);
         snprintf(msg.op, sizeof msg.op, "%s", call->op);
-        int64_t left_ms = (call->deadline_us - s_now_us()) / 1000;
+        int64_t left_ms = (call->deadline_us - pf_clock_mono_us()) / 1000;
         msg.timeout_ms = left_ms > 0 ? (uint32_t)left_ms : 1;
         msg.payload = call->args;
         msg.payload_size = call->args_size;
@@ -948,7 +933,7 @@ s_call_from_actor(pf_coordinator_t *self, const pf_frame_t *rid, pfa_msg_t *msg)
     if (timeout > self->cfg.module_timeout_ms)
         timeout = self->cfg.module_timeout_ms;
     call->timeout_ms = timeout;
-    call->deadline_us = s_now_us() + (int64_t)timeout * 1000;
+    call->deadline_us = pf_clock_mono_us() + (int64_t)timeout * 1000;
     s_call_enqueue(self, call);
 }
 
@@ -1041,7 +1026,7 @@ s_dispatch_module(pf_coordinator_t *self, int m)
         pf_instance_t *inst = pf_broker_pick(self->broker, service);
         if (!inst)
             return;
-        int64_t now = s_now_us();
+        int64_t now = pf_clock_mono_us();
         pf_dispatch_t *task = pf_engine_next_task(self->engine, m, now);
         if (!task)
             return;
@@ -1122,7 +1107,7 @@ s_result_from_actor(pf_coordinator_t *self, pf_instance_t *inst, pfa_msg_t *msg)
         /* It raced with the instance's DRAIN: not the module's failure.    */
         pf_broker_release(self->broker, &task->work);
         self->dirty |= 1u << task->module;
-        pf_engine_task_lost(self->engine, task, "instance draining", s_now_us());
+        pf_engine_task_lost(self->engine, task, "instance draining", pf_clock_mono_us());
         return;
     }
     /* A result travels on two levels deeper (inside TASK inputs and RESULT
@@ -1149,7 +1134,7 @@ s_result_from_actor(pf_coordinator_t *self, pf_instance_t *inst, pfa_msg_t *msg)
     pf_broker_release(self->broker, &task->work);
     self->dirty |= 1u << task->module;
     pf_engine_task_result(self->engine, task, ok, msg->payload, msg->payload_size, code, text,
-                          msg->duration_ms, s_now_us());
+                          msg->duration_ms, pf_clock_mono_us());
 }
 
 /*  Actors may publish only the provider topics; the coordinator stamps
@@ -1188,7 +1173,7 @@ s_actor_message(pf_coordinator_t *self, pf_wire_msg_t *wmsg)
         return;
     const pf_frame_t *rid = &frames[0];
     pf_instance_t *inst = pf_broker_instance(self->broker, rid->data, rid->size);
-    int64_t now = s_now_us();
+    int64_t now = pf_clock_mono_us();
     if (inst)
         inst->last_seen_us = now;
     pfa_msg_t *msg = NULL;
@@ -1307,7 +1292,7 @@ s_heartbeats(pf_coordinator_t *self, int64_t now)
 static void
 s_timers(pf_coordinator_t *self)
 {
-    int64_t now = s_now_us();
+    int64_t now = pf_clock_mono_us();
     if (now >= self->next_beat_us) {
         s_heartbeats(self, now);
         /* Check at a quarter beat so a death is seen within 1.25 beats of
@@ -1338,14 +1323,14 @@ s_flush_task(pf_coordinator_t *self, const pf_outbox_msg_t *o)
     if (!task->current) {
         pf_broker_release(self->broker, &task->work);
         self->dirty |= 1u << o->module;
-        pf_engine_task_lost(self->engine, task, "cancelled before it was sent", s_now_us());
+        pf_engine_task_lost(self->engine, task, "cancelled before it was sent", pf_clock_mono_us());
         return;
     }
     pf_frame_t rid = { inst->rid, inst->rid_size };
     if (pf_wire_send(self->actors, &rid, false, o->frames, o->count) == PF_OK) {
         /* The attempt's deadline runs from now, not from when it was held:
            a slow disk must not eat into the module's time.                  */
-        int64_t now = s_now_us();
+        int64_t now = pf_clock_mono_us();
         inst->last_sent_us = now;
         task->sent_us = now;
         task->deadline_us = now + (int64_t)self->cfg.module_timeout_ms * 1000;
@@ -1459,10 +1444,10 @@ s_synced(pf_coordinator_t *self)
 static void
 s_drain_groups(pf_coordinator_t *self)
 {
-    int64_t deadline = s_now_us() + (int64_t)PF_STORE_STOP_SYNC_MS * 1000;
-    while (self->syncer && self->groups && s_now_us() < deadline) {
+    int64_t deadline = pf_clock_mono_us() + (int64_t)PF_STORE_STOP_SYNC_MS * 1000;
+    while (self->syncer && self->groups && pf_clock_mono_us() < deadline) {
         zmq_pollitem_t item = { NULL, pf_syncer_fd(self->syncer), ZMQ_POLLIN, 0 };
-        long left_ms = (long)((deadline - s_now_us()) / 1000) + 1;
+        long left_ms = (long)((deadline - pf_clock_mono_us()) / 1000) + 1;
         if (zmq_poll(&item, 1, left_ms) < 0 && errno != EINTR)
             break;
         if (s_synced(self) != PF_OK)
@@ -1524,7 +1509,7 @@ s_checkpoint(void *arg)
     if (pf_sqlstore_checkpointer_run(self->checkpointer, self->db) != PF_EIO)
         return;
     /* Only this thread reads or writes checkpoint_warn_us.                 */
-    int64_t now = s_now_us();
+    int64_t now = pf_clock_mono_us();
     if (now - self->checkpoint_warn_us >= LOG_EVERY_US) {
         self->checkpoint_warn_us = now;
         s_log("job store: checkpoint failed (will try again; the coordinator bounds the "
@@ -1574,7 +1559,7 @@ s_open_store(pf_coordinator_t *self)
         }
     }
     pf_engine_set_store(self->engine, self->db);
-    int64_t t0 = s_now_us();
+    int64_t t0 = pf_clock_mono_us();
     pf_engine_recovery_t r;
     int rc = pf_engine_recover(self->engine, t0, s_invalid_row, self, &r);
     if (rc != PF_OK && rc != PF_EPROTO) {
@@ -1593,7 +1578,7 @@ s_open_store(pf_coordinator_t *self)
           " invalid rows skipped; read in %.1f ms",
           self->cfg.data_dir, PF_SQLSTORE_FILE,
           self->cfg.store_sync == PF_STORE_SYNC_FULL ? "full" : "normal", r.jobs, r.unfinished, r.resumed,
-          r.modules_kept, r.batches, r.invalid_rows, (s_now_us() - t0) / 1e3);
+          r.modules_kept, r.batches, r.invalid_rows, (pf_clock_mono_us() - t0) / 1e3);
     return PF_OK;
 }
 
@@ -1603,7 +1588,7 @@ pf_coordinator_new(const pf_config_t *cfg, const pf_coordinator_opts_t *opts)
     pf_coordinator_t *self = pf_calloc(1, sizeof *self);
     self->cfg = *cfg;
     self->next_call_id = 1;
-    self->started_us = s_now_us();
+    self->started_us = pf_clock_mono_us();
     self->out = pf_outbox_new();
     if (opts && opts->api_keys_file) {
         char why[512];
@@ -1649,7 +1634,7 @@ pf_coordinator_new(const pf_config_t *cfg, const pf_coordinator_opts_t *opts)
         pf_coordinator_destroy(&self);
         return NULL;
     }
-    int64_t now = s_now_us();
+    int64_t now = pf_clock_mono_us();
     self->next_beat_us = now;
     self->next_sweep_us = now + SWEEP_EVERY_US;
     s_log("coordinator ready: client %s, tap %s, actors %s", self->client_ep, self->tap_ep,
@@ -1668,7 +1653,7 @@ pf_coordinator_run(pf_coordinator_t *self)
     };
     int nitems = self->syncer ? 4 : 3;
     while (!s_interrupted) {
-        int64_t now = s_now_us();
+        int64_t now = pf_clock_mono_us();
         int64_t wake = self->next_beat_us < self->next_sweep_us ? self->next_beat_us
                                                                 : self->next_sweep_us;
         long timeout_ms = wake > now ? (long)((wake - now + 999) / 1000) : 0;

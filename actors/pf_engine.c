@@ -24,6 +24,7 @@
 #include <sodium.h>
 
 #include "pf_alloc.h"
+#include "pf_clock.h"
 #include "pf_error.h"
 #include "pf_msgpack.h"
 #include "pf_sqlstore.h"
@@ -65,14 +66,6 @@ struct pf_engine_t {
 static void s_settle(pf_engine_t *self, pf_job_t *job, int m, int64_t now_us);
 
 /* ---------------------------------------------------------------- utils */
-
-static double
-s_wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static void
 s_new_id(char *out, const char *prefix)
@@ -126,7 +119,7 @@ s_persist_status(pf_engine_t *self, const pf_job_t *job)
 {
     if (self->db)
         (void)pf_sqlstore_put_job_status(self->db, job,
-                                         pf_job_is_final(job) ? s_wall_ms() : 0);
+                                         pf_job_is_final(job) ? pf_clock_wall_ms() : 0);
 }
 
 static pf_value_t *
@@ -548,7 +541,7 @@ s_job_new(pf_engine_t *self, const char *domain, pf_modset_t requested, pfp_prio
     job->priority = priority;
     job->status = PF_JOB_QUEUED;
     job->set = set;
-    job->created_ms = s_wall_ms();
+    job->created_ms = pf_clock_wall_ms();
     job->created_us = now_us;
     job->seq = self->next_seq++;
     if (batch) {
@@ -620,7 +613,7 @@ pf_engine_submit_batch(pf_engine_t *self, const char *const *domains, size_t cou
     batch->jobs = pf_calloc(count, sizeof *batch->jobs);
     pf_store_put_batch(self->store, batch);
     if (self->db)
-        (void)pf_sqlstore_put_batch(self->db, batch, s_wall_ms());
+        (void)pf_sqlstore_put_batch(self->db, batch, pf_clock_wall_ms());
     for (size_t i = 0; i < count; i++) {
         pf_job_t *job = s_job_new(self, domains[i], requested, priority, NULL, batch,
                                   (uint32_t)i, now_us);
@@ -942,7 +935,7 @@ pf_engine_sweep(pf_engine_t *self, int64_t now_us)
         /* The same TTL on disk, a bounded chunk per sweep so a large expiry
            never stalls the loop; what is left goes in the next sweeps.     */
         size_t purged = 0;
-        (void)pf_sqlstore_purge_before(self->db, s_wall_ms() - self->cfg.result_ttl_s * 1e3,
+        (void)pf_sqlstore_purge_before(self->db, pf_clock_wall_ms() - self->cfg.result_ttl_s * 1e3,
                                        PF_STORE_PURGE_CHUNK, &purged);
         if (purged == PF_STORE_PURGE_CHUNK && next > now_us + PF_STORE_PURGE_AGAIN_US)
             next = now_us + PF_STORE_PURGE_AGAIN_US;
@@ -1179,7 +1172,7 @@ pf_engine_recover(pf_engine_t *self, int64_t now_us,
     s_recover_t rc = {
         .self = self,
         .now_us = now_us,
-        .now_ms = s_wall_ms(),
+        .now_ms = pf_clock_wall_ms(),
         .out = out,
         .invalid = invalid,
         .invalid_arg = arg,

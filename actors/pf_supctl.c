@@ -24,6 +24,7 @@
 #include <zmq.h>
 
 #include "pf_alloc.h"
+#include "pf_clock.h"
 #include "pf_config.h"
 #include "pf_error.h"
 #include "pf_fs.h"
@@ -53,14 +54,6 @@ typedef enum {
     S_FILE_LIVE,                 /* a socket with a listener                */
     S_FILE_OTHER                 /* not a socket                            */
 } s_file_t;
-
-static int64_t
-s_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 pf_supctl_path(const char *data_dir, char *out, size_t size)
@@ -125,7 +118,7 @@ s_call(const char *path, const pf_value_t *request, int timeout_ms, pf_value_t *
         return PF_EINVAL;
     char endpoint[sizeof S_IPC_PREFIX + sizeof(((struct sockaddr_un *) 0)->sun_path)];
     snprintf(endpoint, sizeof endpoint, "%s%s", S_IPC_PREFIX, path);
-    int64_t deadline = timeout_ms < 0 ? -1 : s_now_ms() + timeout_ms;
+    int64_t deadline = timeout_ms < 0 ? -1 : pf_clock_mono_ms() + timeout_ms;
     void *ctx = zmq_ctx_new();
     void *sock = ctx ? zmq_socket(ctx, ZMQ_REQ) : NULL;
     int rc = PF_EIO;
@@ -140,7 +133,7 @@ s_call(const char *path, const pf_value_t *request, int timeout_ms, pf_value_t *
     short want = ZMQ_POLLOUT;
     for (;;) {
         zmq_pollitem_t item = { sock, 0, want, 0 };
-        long wait = deadline < 0 ? -1 : (long) (deadline - s_now_ms());
+        long wait = deadline < 0 ? -1 : (long) (deadline - pf_clock_mono_ms());
         if (deadline >= 0 && wait < 0)
             wait = 0;
         int n = zmq_poll(&item, 1, wait);

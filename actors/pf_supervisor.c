@@ -24,6 +24,7 @@
 #include <zmq.h>
 
 #include "pf_alloc.h"
+#include "pf_clock.h"
 #include "pf_error.h"
 
 /*  Bytes written to the self-pipe.                                         */
@@ -92,23 +93,6 @@ s_on_signal(int sig)
         (void) n;   /* a full pipe already holds a wake-up                */
     }
     errno = saved;
-}
-
-static int64_t
-s_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*  Wall clock in unix ms, for operators (when a process started).          */
-static int64_t
-s_unix_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void
@@ -324,12 +308,12 @@ s_spawn(pf_supervisor_t *self, s_child_t *child)
     if (pid < 0) {
         s_log(self, "cannot fork for %s: %s; retrying", child->name, strerror(errno));
         child->state = PF_CHILD_BACKOFF;
-        child->restart_at_ms = s_now_ms() + self->opts.restart_max_ms;
+        child->restart_at_ms = pf_clock_mono_ms() + self->opts.restart_max_ms;
         return;
     }
     child->pid = pid;
     child->state = PF_CHILD_RUNNING;
-    child->started_at_ms = s_unix_ms();
+    child->started_at_ms = pf_clock_unix_ms();
 }
 
 int
@@ -370,7 +354,7 @@ s_describe(int status, char *out, size_t size)
 static void
 s_child_died(pf_supervisor_t *self, s_child_t *child, pid_t pid, int status, const char *how)
 {
-    int64_t now = s_now_ms();
+    int64_t now = pf_clock_mono_ms();
     if (WIFEXITED(status) && WEXITSTATUS(status) == PF_SUPERVISOR_EXIT_PERMANENT) {
         child->state = PF_CHILD_GAVE_UP;
         s_log(self, "*** GIVING UP on %s: pid %d %s (a usage error; restarting cannot help) ***",
@@ -449,7 +433,7 @@ s_reap(pf_supervisor_t *self)
 static void
 s_restart_due(pf_supervisor_t *self)
 {
-    int64_t now = s_now_ms();
+    int64_t now = pf_clock_mono_ms();
     for (size_t i = 0; i < self->count; i++) {
         s_child_t *child = &self->children[i];
         if (child->state == PF_CHILD_RESTARTING && !child->kill_sent
@@ -503,7 +487,7 @@ s_stop_step(pf_supervisor_t *self)
         s_log(self, "every child stopped");
         return;
     }
-    int64_t now = s_now_ms();
+    int64_t now = pf_clock_mono_ms();
     int sig = 0;
     if (self->killing) {
         if (self->killed_all)
@@ -555,7 +539,7 @@ s_next_deadline(const pf_supervisor_t *self)
     }
     if (next == INT64_MAX)
         return -1;
-    int64_t wait = next - s_now_ms();
+    int64_t wait = next - pf_clock_mono_ms();
     return wait < 0 ? 0 : wait;
 }
 
@@ -722,7 +706,7 @@ pf_supervisor_restart(pf_supervisor_t *self, const char *name, pf_restart_t *how
     case PF_CHILD_RUNNING:
         s_log(self, "restart of %s requested: SIGTERM to pid %d", child->name, (int) child->pid);
         child->state = PF_CHILD_RESTARTING;
-        child->kill_at_ms = s_now_ms() + self->opts.grace_ms;
+        child->kill_at_ms = pf_clock_mono_ms() + self->opts.grace_ms;
         child->kill_sent = false;
         /* ESRCH: it died meanwhile; the next reap starts it again.         */
         kill(child->pid, SIGTERM);

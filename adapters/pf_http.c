@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "pf_alloc.h"
+#include "pf_clock.h"
 
 /*  One request in flight.                                                 */
 typedef struct s_req_t {
@@ -38,14 +39,6 @@ struct pf_http_t {
     size_t count;                       /* of them                          */
     uint64_t next_id;                   /* ids handed out                   */
 };
-
-static int64_t
-s_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ------------------------------------------------------------ URL policy */
 
@@ -246,7 +239,7 @@ s_collect(pf_http_t *self)
         res.body = r->body ? r->body : (const uint8_t *)"";
         res.size = r->size;
         res.retry_after = r->has_retry_after ? r->retry_after : NULL;
-        res.elapsed_ms = s_now_ms() - r->started_ms;
+        res.elapsed_ms = pf_clock_mono_ms() - r->started_ms;
         r->done(r->arg, &res);
         s_req_free(r);
     }
@@ -312,7 +305,7 @@ pf_http_get(pf_http_t *self, const char *url, const char *const *headers, size_t
     r->done = done;
     r->arg = arg;
     r->max_bytes = max_bytes ? max_bytes : PF_HTTP_DEFAULT_MAX_BYTES;
-    r->started_ms = s_now_ms();
+    r->started_ms = pf_clock_mono_ms();
     for (size_t i = 0; i < count; i++)
         r->headers = curl_slist_append(r->headers, headers[i]);
     CURL *e = r->easy;

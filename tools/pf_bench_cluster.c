@@ -30,6 +30,7 @@
 #include <zmq.h>
 
 #include "pf_alloc.h"
+#include "pf_clock.h"
 #include "pf_config.h"
 #include "pf_error.h"
 #include "pf_graph.h"
@@ -120,9 +121,7 @@ pf_bench_interrupted(void)
 double
 pf_bench_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    return pf_clock_mono_us() / 1e3;
 }
 
 static void

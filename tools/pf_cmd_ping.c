@@ -26,21 +26,10 @@ pf_cmd_ping(int argc, char **argv)
     if (pf_cli_init(&cli, "ping") != PF_OK)
         return PF_EXIT_USAGE;
     bool json = false;
-    for (int i = 1; i < argc; i++) {
-        int rc = pf_cli_common(&cli, argc, argv, &i);
-        if (rc < 0)
-            return PF_EXIT_USAGE;
-        if (rc > 0)
-            continue;
-        if (pf_cli_is_help(argv[i])) {
-            s_help();
-            return PF_EXIT_OK;
-        }
-        if (strcmp(argv[i], "--json") == 0)
-            json = true;
-        else
-            return pf_cli_usage(&cli, "unexpected argument '%s'", argv[i]);
-    }
+    const pf_cli_flag_t flags[] = { { "--json", &json }, { NULL, NULL } };
+    int exit_status = PF_EXIT_USAGE;
+    if (!pf_cli_args(&cli, argc, argv, flags, s_help, NULL, &exit_status))
+        return exit_status;
     pf_client_t *client = pf_cli_connect(&cli);
     if (!client)
         return PF_EXIT_FAIL;

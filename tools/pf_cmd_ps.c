@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "pf_cli.h"
+#include "pf_clock.h"
 #include "pf_cmd.h"
 #include "pf_error.h"
 #include "pf_upctl.h"
@@ -30,14 +31,6 @@ s_help(void)
            PF_DEFAULT_DATA_DIR, PF_DEFAULT_CLI_TIMEOUT_MS / 1000);
 }
 
-static long long
-s_unix_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*  Prints the table; returns 0 or PF_EIO when stdout fails.                */
 static int
 s_print_table(const pf_value_t *children)
@@ -49,7 +42,7 @@ s_print_table(const pf_value_t *children)
         if (name && (int) strlen(name) > width)
             width = (int) strlen(name);
     }
-    long long now = s_unix_ms();
+    long long now = pf_clock_unix_ms();
     printf("%-*s  %8s  %-10s  %8s  %s\n", width, "NAME", "PID", "STATE", "RESTARTS", "UPTIME");
     for (size_t i = 0; i < count; i++) {
         const pf_value_t *child = pf_array_at(children, i);
@@ -80,21 +73,10 @@ pf_cmd_ps(int argc, char **argv)
     if (pf_cli_init(&cli, "ps") != PF_OK)
         return PF_EXIT_USAGE;
     bool json = false;
-    for (int i = 1; i < argc; i++) {
-        int rc = pf_cli_common(&cli, argc, argv, &i);
-        if (rc < 0)
-            return PF_EXIT_USAGE;
-        if (rc > 0)
-            continue;
-        if (pf_cli_is_help(argv[i])) {
-            s_help();
-            return PF_EXIT_OK;
-        }
-        if (strcmp(argv[i], "--json") == 0)
-            json = true;
-        else
-            return pf_cli_usage(&cli, "unexpected argument '%s'", argv[i]);
-    }
+    const pf_cli_flag_t flags[] = { { "--json", &json }, { NULL, NULL } };
+    int exit_status = PF_EXIT_USAGE;
+    if (!pf_cli_args(&cli, argc, argv, flags, s_help, NULL, &exit_status))
+        return exit_status;
     pf_value_t *reply = NULL;
     if (pf_upctl_ask(&cli, "list", NULL, &reply) != PF_OK)
         return PF_EXIT_FAIL;

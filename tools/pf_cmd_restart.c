@@ -90,23 +90,10 @@ pf_cmd_restart(int argc, char **argv)
         return PF_EXIT_USAGE;
     const char *name = NULL;
     bool wait = false;
-    for (int i = 1; i < argc; i++) {
-        int rc = pf_cli_common(&cli, argc, argv, &i);
-        if (rc < 0)
-            return PF_EXIT_USAGE;
-        if (rc > 0)
-            continue;
-        if (pf_cli_is_help(argv[i])) {
-            s_help();
-            return PF_EXIT_OK;
-        }
-        if (strcmp(argv[i], "--wait") == 0)
-            wait = true;
-        else if (argv[i][0] == '-' || name)
-            return pf_cli_usage(&cli, "unexpected argument '%s'", argv[i]);
-        else
-            name = argv[i];
-    }
+    const pf_cli_flag_t flags[] = { { "--wait", &wait }, { NULL, NULL } };
+    int exit_status = PF_EXIT_USAGE;
+    if (!pf_cli_args(&cli, argc, argv, flags, s_help, &name, &exit_status))
+        return exit_status;
     if (!name || !*name)
         return pf_cli_usage(&cli, "which child? (NAME missing; 'pf ps' lists them)");
 

@@ -448,6 +448,20 @@ static const char s_v1_file[] =
     "INSERT INTO modules VALUES ('job_v1b', 1, 2, 2, 1, 0, 'boom: x', NULL);"
     "PRAGMA user_version = 1;";
 
+/*  Puts job number i (seq i) with one completed module whose result is
+    blob, in the open group.                                                */
+static void
+s_put_completed(pf_sqlstore_t *s, int i, const void *blob, uint32_t size)
+{
+    char id[PF_ID_SIZE];
+    snprintf(id, sizeof id, "job_%d", i);
+    pf_job_t *j = s_job(id, (uint64_t)i, "bulk.example", 1, 1);
+    ck_assert_int_eq(pf_sqlstore_put_job(s, j, 0), 0);
+    s_complete(j, 0, blob, size);
+    ck_assert_int_eq(pf_sqlstore_put_module(s, j, 0), 0);
+    s_job_free(&j);
+}
+
 START_TEST(test_checkpoints_elsewhere)
 {
     char dir[PATH_MAX], err[256] = "";
@@ -465,13 +479,7 @@ START_TEST(test_checkpoints_elsewhere)
     static uint8_t blob[2048];
     int jobs = PF_STORE_CHECKPOINT_PAGES;
     for (int i = 1; i <= jobs; i++) {
-        char id[PF_ID_SIZE];
-        snprintf(id, sizeof id, "job_%d", i);
-        pf_job_t *j = s_job(id, (uint64_t)i, "cp.example", 1, 1);
-        ck_assert_int_eq(pf_sqlstore_put_job(s, j, 0), 0);
-        s_complete(j, 0, blob, sizeof blob);
-        ck_assert_int_eq(pf_sqlstore_put_module(s, j, 0), 0);
-        s_job_free(&j);
+        s_put_completed(s, i, blob, sizeof blob);
         if (i % 100 == 0)
             ck_assert_int_eq(pf_sqlstore_commit(s), 0);
     }
@@ -517,13 +525,7 @@ START_TEST(test_the_log_is_bounded_without_the_checkpointer)
     off_t bound = (off_t)(PF_STORE_WAL_MAX_PAGES + 200) * 4096 * 11 / 10;
     int jobs = PF_STORE_WAL_MAX_PAGES;   /* about 2 pages each: twice the bound */
     for (int i = 1; i <= jobs; i++) {
-        char id[PF_ID_SIZE];
-        snprintf(id, sizeof id, "job_%d", i);
-        pf_job_t *j = s_job(id, (uint64_t)i, "wal.example", 1, 1);
-        ck_assert_int_eq(pf_sqlstore_put_job(s, j, 0), 0);
-        s_complete(j, 0, blob, sizeof blob);
-        ck_assert_int_eq(pf_sqlstore_put_module(s, j, 0), 0);
-        s_job_free(&j);
+        s_put_completed(s, i, blob, sizeof blob);
         if (i % 50 == 0) {
             ck_assert_int_eq(pf_sqlstore_commit(s), 0);
             struct stat st;

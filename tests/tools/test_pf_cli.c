@@ -120,6 +120,27 @@ START_TEST(test_id_args)
     ck_assert(!s_id_args(g, 2, true, &json, &id, &kind, &st));
     ck_assert_int_eq(st, PF_EXIT_OK);
     ck_assert_int_eq(s_helped, 1);
+
+    /* pf_cli_args: a command without a positional argument refuses one.   */
+    pf_cli_t cli;
+    ck_assert_int_eq(pf_cli_init(&cli, "test"), 0);
+    json = false;
+    const pf_cli_flag_t flags[] = { { "--json", &json }, { NULL, NULL } };
+    char *h[] = { "ps", "--json" };
+    st = -1;
+    ck_assert(pf_cli_args(&cli, 2, h, flags, s_help, NULL, &st));
+    ck_assert(json);
+    char *k[] = { "ps", "extra" };
+    ck_assert(!pf_cli_args(&cli, 2, k, flags, s_help, NULL, &st));
+    ck_assert_int_eq(st, PF_EXIT_USAGE);
+    /* With one allowed, it is optional.                                    */
+    const char *name = "unset";
+    char *m[] = { "restart" };
+    ck_assert(pf_cli_args(&cli, 1, m, flags, s_help, &name, &st));
+    ck_assert_ptr_null(name);
+    char *n[] = { "restart", "company_context" };
+    ck_assert(pf_cli_args(&cli, 2, n, flags, s_help, &name, &st));
+    ck_assert_str_eq(name, "company_context");
 }
 END_TEST
 

@@ -16,6 +16,7 @@
 #include <zmq.h>
 
 #include "pf_alloc.h"
+#include "pf_clock.h"
 #include "pf_error.h"
 
 /*  Largest --timeout accepted, in ms: comfortably inside an int deadline
@@ -25,9 +26,7 @@
 long long
 pf_cli_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return pf_clock_mono_ms();
 }
 
 int
@@ -190,8 +189,8 @@ pf_cli_id_kind(const char *id)
 }
 
 bool
-pf_cli_id_args(pf_cli_t *cli, int argc, char **argv, const pf_cli_flag_t *flags, bool batches,
-               void (*help)(void), const char **id, pf_cli_id_t *kind, int *exit_status)
+pf_cli_args(pf_cli_t *cli, int argc, char **argv, const pf_cli_flag_t *flags,
+            void (*help)(void), const char **positional, int *exit_status)
 {
     const char *found = NULL;
     for (int i = 1; i < argc; i++) {
@@ -215,12 +214,24 @@ pf_cli_id_args(pf_cli_t *cli, int argc, char **argv, const pf_cli_flag_t *flags,
             }
         if (matched)
             continue;
-        if (argv[i][0] == '-' || found) {
+        if (argv[i][0] == '-' || !positional || found) {
             *exit_status = pf_cli_usage(cli, "unexpected argument '%s'", argv[i]);
             return false;
         }
         found = argv[i];
     }
+    if (positional)
+        *positional = found;
+    return true;
+}
+
+bool
+pf_cli_id_args(pf_cli_t *cli, int argc, char **argv, const pf_cli_flag_t *flags, bool batches,
+               void (*help)(void), const char **id, pf_cli_id_t *kind, int *exit_status)
+{
+    const char *found = NULL;
+    if (!pf_cli_args(cli, argc, argv, flags, help, &found, exit_status))
+        return false;
     if (!found) {
         *exit_status = pf_cli_usage(cli, batches ? "which job or batch? (ID missing)"
                                                  : "which job? (JOB_ID missing)");

@@ -93,6 +93,15 @@ typedef struct {
     bool *on;                /* set when it is given                        */
 } pf_cli_flag_t;
 
+/*  The arguments of a simple command: the common flags, --help (help() is
+    called), the boolean flags of flags[] (ended by a NULL name; may be
+    NULL) and, when positional is not NULL, at most one argument that is not
+    a flag (*positional, NULL if none was given).  Returns true when the
+    command should go on; false with *exit_status set (PF_EXIT_OK after
+    --help, PF_EXIT_USAGE after a usage message) when it should return.     */
+bool pf_cli_args(pf_cli_t *cli, int argc, char **argv, const pf_cli_flag_t *flags,
+                 void (*help)(void), const char **positional, int *exit_status);
+
 /*  The arguments of a command that takes one job or batch id: the common
     flags, --help (help() is called), the boolean flags of flags[] (ended
     by a NULL name; may be NULL) and exactly one ID — a job id, or with

@@ -14,6 +14,7 @@
 #include <zmq.h>
 
 #include "pf_alloc.h"
+#include "pf_clock.h"
 #include "pf_config.h"
 #include "pf_error.h"
 #include "pf_wire.h"
@@ -24,21 +25,11 @@ struct pf_client_t {
     char *endpoint;   /* as given to pf_client_new                          */
 };
 
-/*  Monotonic milliseconds, for deadlines that wall-clock jumps cannot
-    stretch or cut short.                                                    */
-static int64_t
-s_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*  A deadline from a timeout: negative timeouts mean "never" (-1).         */
 static int64_t
 s_deadline(int timeout_ms)
 {
-    return timeout_ms < 0 ? -1 : s_now_ms() + timeout_ms;
+    return timeout_ms < 0 ? -1 : pf_clock_mono_ms() + timeout_ms;
 }
 
 /*  Milliseconds left before deadline as zmq_poll wants them: -1 forever,
@@ -48,7 +39,7 @@ s_remaining(int64_t deadline)
 {
     if (deadline < 0)
         return -1;
-    int64_t left = deadline - s_now_ms();
+    int64_t left = deadline - pf_clock_mono_ms();
     return left > 0 ? (long)left : 0;
 }
 

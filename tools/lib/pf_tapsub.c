@@ -10,6 +10,7 @@
 #include <zmq.h>
 
 #include "pf_alloc.h"
+#include "pf_clock.h"
 #include "pf_config.h"
 #include "pf_error.h"
 #include "pf_msgpack.h"
@@ -20,14 +21,6 @@ struct pf_tapsub_t {
     void *socket;     /* SUB connected to the tap                           */
     size_t skipped;   /* malformed events dropped so far                    */
 };
-
-static int64_t
-s_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 pf_tapsub_t *
 pf_tapsub_new(const char *endpoint, const char *prefix)
@@ -107,7 +100,7 @@ pf_tapsub_recv(pf_tapsub_t *self, int timeout_ms, char topic[PF_TAPSUB_TOPIC_MAX
 {
     if (!self || !topic || !event_p)
         return PF_EINVAL;
-    int64_t deadline = timeout_ms < 0 ? -1 : s_now_ms() + timeout_ms;
+    int64_t deadline = timeout_ms < 0 ? -1 : pf_clock_mono_ms() + timeout_ms;
     for (;;) {
         pf_wire_msg_t msg;
         if (pf_wire_recv(self->socket, &msg, ZMQ_DONTWAIT) == PF_OK) {
@@ -122,7 +115,7 @@ pf_tapsub_recv(pf_tapsub_t *self, int timeout_ms, char topic[PF_TAPSUB_TOPIC_MAX
             return PF_EIO;
         long wait = -1;
         if (deadline >= 0) {
-            int64_t left = deadline - s_now_ms();
+            int64_t left = deadline - pf_clock_mono_ms();
             if (left <= 0)
                 return PF_ETIMEDOUT;
             wait = (long)left;
