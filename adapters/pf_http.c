@@ -13,6 +13,7 @@
 
 #include "pf_alloc.h"
 #include "pf_clock.h"
+#include "pf_error.h"
 
 /*  One request in flight.                                                 */
 typedef struct s_req_t {
@@ -28,6 +29,8 @@ typedef struct s_req_t {
     bool too_large;                     /* the cap was hit                  */
     char retry_after[PF_HTTP_HEADER_MAX]; /* the header's value             */
     bool has_retry_after;               /* it came                          */
+    char source[PF_HTTP_HEADER_MAX];    /* X-PF-Source's value              */
+    bool has_source;                    /* it came                          */
     int64_t started_ms;                 /* monotonic                        */
     char error[CURL_ERROR_SIZE];        /* libcurl's message                */
 } s_req_t;
@@ -38,6 +41,7 @@ struct pf_http_t {
     s_req_t *running;                   /* in flight                        */
     size_t count;                       /* of them                          */
     uint64_t next_id;                   /* ids handed out                   */
+    CURLSH *cookies;                    /* shared cookie jar, or NULL       */
 };
 
 /* ------------------------------------------------------------ URL policy */
@@ -114,27 +118,38 @@ s_on_body(char *data, size_t one, size_t n, void *arg)
     return len;
 }
 
+/*  Copies the value of header line data (len bytes) into out if its name
+    is name (lower case, with the colon), trimmed.  True when it matched.   */
+static bool
+s_header_value(const char *data, size_t len, const char *name, char *out, size_t size)
+{
+    size_t name_len = strlen(name);
+    if (len <= name_len || strncasecmp(data, name, name_len) != 0)
+        return false;
+    const char *v = data + name_len;
+    size_t vlen = len - name_len;
+    while (vlen && (*v == ' ' || *v == '\t')) {
+        v++;
+        vlen--;
+    }
+    while (vlen && isspace((unsigned char)v[vlen - 1]))
+        vlen--;
+    if (vlen >= size)
+        vlen = size - 1;
+    memcpy(out, v, vlen);
+    out[vlen] = '\0';
+    return true;
+}
+
 static size_t
 s_on_header(char *data, size_t one, size_t n, void *arg)
 {
     s_req_t *r = arg;
     size_t len = one * n;
-    static const char name[] = "retry-after:";
-    if (len > sizeof name - 1 && strncasecmp(data, name, sizeof name - 1) == 0) {
-        const char *v = data + sizeof name - 1;
-        size_t vlen = len - (sizeof name - 1);
-        while (vlen && (*v == ' ' || *v == '\t')) {
-            v++;
-            vlen--;
-        }
-        while (vlen && isspace((unsigned char)v[vlen - 1]))
-            vlen--;
-        if (vlen >= sizeof r->retry_after)
-            vlen = sizeof r->retry_after - 1;
-        memcpy(r->retry_after, v, vlen);
-        r->retry_after[vlen] = '\0';
+    if (s_header_value(data, len, "retry-after:", r->retry_after, sizeof r->retry_after))
         r->has_retry_after = true;
-    }
+    else if (s_header_value(data, len, "x-pf-source:", r->source, sizeof r->source))
+        r->has_source = true;
     return len;
 }
 
@@ -239,6 +254,7 @@ s_collect(pf_http_t *self)
         res.body = r->body ? r->body : (const uint8_t *)"";
         res.size = r->size;
         res.retry_after = r->has_retry_after ? r->retry_after : NULL;
+        res.source = r->has_source ? r->source : NULL;
         res.elapsed_ms = pf_clock_mono_ms() - r->started_ms;
         r->done(r->arg, &res);
         s_req_free(r);
@@ -279,6 +295,8 @@ pf_http_destroy(pf_http_t **self_p)
         s_req_free(r);
     }
     curl_multi_cleanup(self->multi);
+    if (self->cookies)
+        curl_share_cleanup(self->cookies);
     free(self);
     *self_p = NULL;
 }
@@ -326,6 +344,10 @@ pf_http_get(pf_http_t *self, const char *url, const char *const *headers, size_t
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->max_bytes);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");          /* gzip etc. */
+    if (self->cookies) {
+        curl_easy_setopt(e, CURLOPT_SHARE, self->cookies);
+        curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");           /* engine on */
+    }
     r->next = self->running;
     self->running = r;
     self->count++;
@@ -338,6 +360,23 @@ pf_http_get(pf_http_t *self, const char *url, const char *const *headers, size_t
         return 0;
     }
     return r->id;
+}
+
+int
+pf_http_keep_cookies(pf_http_t *self)
+{
+    if (self->cookies)
+        return 0;
+    CURLSH *share = curl_share_init();
+    if (!share)
+        return PF_EIO;
+    /*  One thread uses the share: no lock callbacks are needed.           */
+    if (curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE) != CURLSHE_OK) {
+        curl_share_cleanup(share);
+        return PF_EIO;
+    }
+    self->cookies = share;
+    return 0;
 }
 
 void

@@ -58,6 +58,8 @@ typedef struct {
     const uint8_t *body;            /* response body (NUL-terminated copy)  */
     size_t size;                    /* bytes in body                        */
     const char *retry_after;        /* the header's value, or NULL          */
+    const char *source;             /* X-PF-Source (pf-fakeapi's fixture /
+                                       synthetic mark), or NULL            */
     int64_t elapsed_ms;             /* from start to end                    */
 } pf_http_result_t;
 
@@ -78,6 +80,12 @@ void pf_http_destroy(pf_http_t **self_p);
 uint64_t pf_http_get(pf_http_t *self, const char *url, const char *const *headers, size_t count,
                      uint32_t timeout_ms, size_t max_bytes, pf_http_done_fn *done, void *arg,
                      const char **why);
+
+/*  Keeps cookies: every later request sends the cookies earlier answers
+    set (one jar for the client, in memory; Yahoo's session).  Requests
+    already running are not affected; a new answer setting the same cookie
+    replaces it.  Returns 0 or PF_EIO.                 */
+int pf_http_keep_cookies(pf_http_t *self);
 
 /*  The loop's reports: fd is ready (PF_HTTP_IN/OUT bits, or 0 for an
     error), or the timer is due.                                            */
