@@ -1,0 +1,265 @@
+/*  pf_provider_check.h — what the provider test programs share.
+
+    Fixture bodies live in tests/adapters/fixtures/<provider>/, found from
+    this header's own path (the tests have no define for it).  Arguments
+    are written as JSON text and turned into the pf_value map build()
+    takes; answers are read back by dotted paths ("technologies.0.name"). */
+#ifndef PF_PROVIDER_CHECK_H
+#define PF_PROVIDER_CHECK_H
+
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pf_error.h"
+#include "pf_provider.h"
+#include "pf_value.h"
+
+/*  Reads fixtures/<provider>/<name> into a NUL-terminated buffer the caller
+    free()s; *size its length.  Fails the test when it cannot.             */
+static inline char *
+pfpc_fixture(const char *provider, const char *name, size_t *size)
+{
+    char path[4096];
+    const char *file = __FILE__;
+    const char *slash = strrchr(file, '/');
+    int dir_len = slash ? (int)(slash - file) : 1;
+    snprintf(path, sizeof path, "%.*s/fixtures/%s/%s", dir_len, slash ? file : ".", provider,
+             name);
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open fixture %s", path);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    ck_assert_int_ge(len, 0);
+    char *buf = malloc((size_t)len + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    buf[len] = '\0';
+    if (size)
+        *size = (size_t)len;
+    return buf;
+}
+
+/*  A pf_value copy of a JSON value.                                        */
+static inline pf_value_t *
+pfpc_from_json(const json_t *j)
+{
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        pf_value_t *map = pf_value_map();
+        const char *key;
+        json_t *v;
+        json_object_foreach((json_t *)j, key, v) {
+            pf_value_t *item = pfpc_from_json(v);
+            pf_map_set(map, key, &item);
+        }
+        return map;
+    }
+    case JSON_ARRAY: {
+        pf_value_t *array = pf_value_array();
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) {
+            pf_value_t *item = pfpc_from_json(v);
+            pf_array_push(array, &item);
+        }
+        return array;
+    }
+    case JSON_STRING:
+        return pf_value_strn(json_string_value(j), json_string_length(j));
+    case JSON_INTEGER:
+        return pf_value_int((int64_t)json_integer_value(j));
+    case JSON_REAL:
+        return pf_value_float(json_real_value(j));
+    case JSON_TRUE:
+        return pf_value_bool(true);
+    case JSON_FALSE:
+        return pf_value_bool(false);
+    default:
+        return pf_value_nil();
+    }
+}
+
+/*  The argument map written as JSON text (an object).                      */
+static inline pf_value_t *
+pfpc_args(const char *json_text)
+{
+    json_error_t jerr;
+    json_t *j = json_loads(json_text, 0, &jerr);
+    ck_assert_msg(j && json_is_object(j), "bad test args %s: %s", json_text, jerr.text);
+    pf_value_t *v = pfpc_from_json(j);
+    json_decref(j);
+    return v;
+}
+
+/*  The value at a dotted path ("a.0.b": map key, array index, map key), or
+    NULL when any step is missing.                                          */
+static inline const pf_value_t *
+pfpc_get(const pf_value_t *v, const char *path)
+{
+    char step[256];
+    while (v && *path) {
+        size_t len = strcspn(path, ".");
+        ck_assert_uint_lt(len, sizeof step);
+        memcpy(step, path, len);
+        step[len] = '\0';
+        path += len + (path[len] == '.');
+        if (pf_value_is(v, PF_ARRAY)) {
+            char *end;
+            unsigned long i = strtoul(step, &end, 10);
+            v = *end ? NULL : pf_array_at(v, i);
+        } else {
+            v = pf_map_get(v, step);
+        }
+    }
+    return v;
+}
+
+/*  The string at path; fails the test when there is none.                 */
+static inline const char *
+pfpc_str(const pf_value_t *v, const char *path)
+{
+    const char *s = pf_value_as_str(pfpc_get(v, path), NULL);
+    ck_assert_msg(s != NULL, "no string at %s", path);
+    return s;
+}
+
+/*  The integer at path; fails the test when there is none.                 */
+static inline int64_t
+pfpc_int(const pf_value_t *v, const char *path)
+{
+    const pf_value_t *x = pfpc_get(v, path);
+    ck_assert_msg(pf_value_is(x, PF_INT), "no integer at %s", path);
+    return pf_value_as_int(x, 0);
+}
+
+/*  The number (int or float) at path; fails the test when there is none.  */
+static inline double
+pfpc_num(const pf_value_t *v, const char *path)
+{
+    const pf_value_t *x = pfpc_get(v, path);
+    ck_assert_msg(pf_value_is(x, PF_INT) || pf_value_is(x, PF_FLOAT), "no number at %s", path);
+    return pf_value_as_float(x, 0);
+}
+
+/*  The boolean at path; fails the test when there is none.                 */
+static inline bool
+pfpc_bool(const pf_value_t *v, const char *path)
+{
+    const pf_value_t *x = pfpc_get(v, path);
+    ck_assert_msg(pf_value_is(x, PF_BOOL), "no boolean at %s", path);
+    return pf_value_as_bool(x, false);
+}
+
+/*  Builds op of provider with args (JSON text) and conf; returns the status
+    with req and err filled.                                                */
+static inline int
+pfpc_build(const pf_provider_t *provider, const char *op, const pf_provider_conf_t *conf,
+           const char *args_json, pf_provider_request_t *req, pf_provider_error_t *err)
+{
+    const pf_provider_op_t *o = pf_provider_op(provider, op);
+    ck_assert_msg(o != NULL, "no op %s", op);
+    pf_value_t *args = pfpc_args(args_json);
+    memset(req, 0, sizeof *req);
+    memset(err, 0, sizeof *err);
+    int rc = o->build(conf, args, req, err);
+    pf_value_destroy(&args);
+    return rc;
+}
+
+/*  Expects build to refuse args with "invalid_args".                       */
+static inline void
+pfpc_build_refused(const pf_provider_t *provider, const char *op, const char *args_json)
+{
+    pf_provider_conf_t conf = {.key = "k"};
+    pf_provider_request_t req;
+    pf_provider_error_t err;
+    ck_assert_msg(pfpc_build(provider, op, &conf, args_json, &req, &err) == PF_EINVAL,
+                  "%s accepted %s", op, args_json);
+    ck_assert_str_eq(err.code, "invalid_args");
+    ck_assert_msg(err.message[0] != '\0', "no message for %s", args_json);
+}
+
+/*  Parses body (NUL-terminated text) with op; returns the status with *out
+    (the caller destroys it) or err filled.                                 */
+static inline int
+pfpc_parse(const pf_provider_t *provider, const char *op, long status, const char *body,
+           pf_value_t **out, pf_provider_error_t *err)
+{
+    const pf_provider_op_t *o = pf_provider_op(provider, op);
+    ck_assert_msg(o != NULL, "no op %s", op);
+    memset(err, 0, sizeof *err);
+    *out = NULL;
+    int rc = o->parse(status, body, strlen(body), out, err);
+    if (rc == PF_OK)
+        ck_assert_msg(pf_value_is(*out, PF_MAP), "%s: parse did not give a map", op);
+    else
+        ck_assert_msg(*out == NULL, "%s: failed parse set *out", op);
+    return rc;
+}
+
+/*  Parses a fixture file.                                                  */
+static inline int
+pfpc_parse_fixture(const pf_provider_t *provider, const char *op, long status,
+                   const char *fixture, pf_value_t **out, pf_provider_error_t *err)
+{
+    char *body = pfpc_fixture(provider->name, fixture, NULL);
+    int rc = pfpc_parse(provider, op, status, body, out, err);
+    free(body);
+    return rc;
+}
+
+/*  Expects parse to fail with code (and status rc).                        */
+static inline void
+pfpc_parse_fails(const pf_provider_t *provider, const char *op, long status, const char *body,
+                 int rc, const char *code)
+{
+    pf_value_t *out;
+    pf_provider_error_t err;
+    int got = pfpc_parse(provider, op, status, body, &out, &err);
+    ck_assert_msg(got == rc, "%s (HTTP %ld, %.60s): status %d, want %d (%s)", op, status, body,
+                  got, rc, err.code);
+    ck_assert_str_eq(err.code, code);
+    ck_assert_msg(err.message[0] != '\0', "no message");
+}
+
+/*  The failures every parse shares: statuses, non-JSON, truncated, empty. */
+static inline void
+pfpc_common_failures(const pf_provider_t *provider, const char *op, const char *good_body)
+{
+    pfpc_parse_fails(provider, op, 401, "{}", PF_EINVAL, "unauthorized");
+    pfpc_parse_fails(provider, op, 403, "<html>Forbidden</html>", PF_EINVAL, "unauthorized");
+    pfpc_parse_fails(provider, op, 404, "", PF_ENOTFOUND, "not_found");
+    pfpc_parse_fails(provider, op, 400, "bad request", PF_EINVAL, "provider_rejected");
+    pfpc_parse_fails(provider, op, 500, "oops", PF_EPROTO, "provider_error");
+    pfpc_parse_fails(provider, op, 503, good_body, PF_EPROTO, "provider_error");
+    pfpc_parse_fails(provider, op, 200, "<html>not json</html>", PF_EPROTO, "bad_response");
+    pfpc_parse_fails(provider, op, 200, "", PF_EPROTO, "bad_response");
+    pfpc_parse_fails(provider, op, 200, "null", PF_EPROTO, "bad_response");
+    /*  Every proper prefix of a good answer is refused, never crashes.    */
+    size_t len = strlen(good_body);
+    char *cut = malloc(len + 1);
+    ck_assert_ptr_nonnull(cut);
+    for (size_t n = 0; n < len; n++) {
+        memcpy(cut, good_body, n);
+        cut[n] = '\0';
+        /*  A prefix that is itself complete JSON (only whitespace cut off)
+            is a valid answer; everything shorter must fail.               */
+        json_t *j = json_loads(cut, 0, NULL);
+        bool complete = j != NULL;
+        json_decref(j);
+        if (complete)
+            continue;
+        pf_value_t *out;
+        pf_provider_error_t err;
+        ck_assert_int_eq(pfpc_parse(provider, op, 200, cut, &out, &err), PF_EPROTO);
+        ck_assert_str_eq(err.code, "bad_response");
+    }
+    free(cut);
+}
+
+#endif
