@@ -24,6 +24,7 @@ static const s_command_t s_commands[] = {
     { "restart", pf_cmd_restart, "restart one process of the running pf up by name" },
     { "coordinator", pf_cmd_coordinator, "run the coordinator (client, tap and actor endpoints)" },
     { "module", pf_cmd_module, "run one module actor" },
+    { "adapter", pf_cmd_adapter, "run one provider adapter actor (breaker, rate limit, retries, cache)" },
     { "enrich", pf_cmd_enrich, "enrich one domain and print its dossier" },
     { "batch", pf_cmd_batch, "enrich many domains from a file, one JSON line per job" },
     { "status", pf_cmd_status, "show the status of a job or batch" },

@@ -10,6 +10,7 @@
 
 int pf_cmd_coordinator(int argc, char **argv);  /* run the coordinator       */
 int pf_cmd_module(int argc, char **argv);       /* run one module actor      */
+int pf_cmd_adapter(int argc, char **argv);      /* run one adapter actor     */
 int pf_cmd_up(int argc, char **argv);           /* supervise a constellation */
 int pf_cmd_ps(int argc, char **argv);           /* list pf up's children     */
 int pf_cmd_restart(int argc, char **argv);      /* restart one of them       */

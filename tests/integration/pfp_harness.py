@@ -463,6 +463,8 @@ class Constellation:
         # Processes replaced by a restart (killed first): kept for their
         # exit statuses and logs.
         self.retired = []
+        # Other processes a test adds (pf-fakeapi): stopped last.
+        self.others = []
         self._restarts = itertools.count(1)
         self._clients = []
         self._taps = []
@@ -651,6 +653,7 @@ class Constellation:
         self._stop_group(self.actors, codes)
         self._stop_group([p for p in (self.coordinator, self.supervisor) if p], codes)
         self._stop_group(self.retired, codes)
+        self._stop_group(self.others, codes)
         if self.ctx is not None:
             self.ctx.term()
         self.exit_codes = codes
@@ -690,7 +693,7 @@ class Constellation:
         (0, or what the test declared in proc.expected_rc)."""
         bad = []
         for proc in self.actors + [p for p in (self.coordinator, self.supervisor) if p] + \
-                self.retired:
+                self.retired + self.others:
             rc = proc.popen.returncode
             if getattr(proc, "killed_by_harness", False):
                 bad.append("%s ignored SIGTERM for %.0fs" % (proc.name, STOP_GRACE_S))
@@ -704,7 +707,7 @@ class Constellation:
             return self.kept_logs
         out = []
         for proc in [p for p in (self.coordinator, self.supervisor) if p] + self.actors + \
-                self.retired:
+                self.retired + self.others:
             tail = proc.log_tail(lines)
             if tail:
                 out.append("--- %s (pid %d) ---\n%s" % (proc.name, proc.pid, tail))

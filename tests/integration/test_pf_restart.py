@@ -24,6 +24,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pfp_harness as h  # noqa: E402
 
 SIMULATE = 0.01
+# pf up's children, in start order: the coordinator, pf-fakeapi (no provider
+# keys in the test environment), the five adapters, the fifteen modules.
+PROVIDERS = ["builtwith", "similarweb", "yahoo_finance", "sec_edgar", "websearch"]
+CHILDREN = 2 + len(PROVIDERS) + len(h.MODULES)
 VICTIM = "company_context"
 # Seconds one pf command may take (sanitizer builds are slow).
 COMMAND_TIMEOUT_S = 60.0
@@ -63,7 +67,7 @@ class RestartTest(unittest.TestCase):
             self.check_second_up_refused()
             # Everything still up at the end.
             children = self.ps_json()
-            self.assertEqual([ch["state"] for ch in children], ["running"] * 16, children)
+            self.assertEqual([ch["state"] for ch in children], ["running"] * CHILDREN, children)
         finally:
             c.stop()
         bad = c.unclean_exits()
@@ -90,8 +94,10 @@ class RestartTest(unittest.TestCase):
         children = self.ps_json()
         names = [ch["name"] for ch in children]
         self.assertEqual(names[0], "coordinator")
-        self.assertEqual(sorted(names[1:]), sorted(h.MODULES))
-        self.assertEqual(len(names), 16)
+        self.assertEqual(names[1], "fakeapi")
+        self.assertEqual(names[2:7], PROVIDERS)
+        self.assertEqual(sorted(names[7:]), sorted(h.MODULES))
+        self.assertEqual(len(names), CHILDREN)
         up = self.c.supervisor.pid
         now_ms = time.time() * 1000
         for ch in children:
@@ -104,7 +110,7 @@ class RestartTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         lines = r.stdout.splitlines()
         self.assertEqual(lines[0].split(), ["NAME", "PID", "STATE", "RESTARTS", "UPTIME"])
-        self.assertEqual(len(lines), 17, r.stdout)
+        self.assertEqual(len(lines), CHILDREN + 1, r.stdout)
         for line, ch in zip(lines[1:], children):
             self.assertEqual(line.split()[:4],
                              [ch["name"], str(ch["pid"]), "running", "0"], r.stdout)
@@ -185,7 +191,7 @@ class RestartTest(unittest.TestCase):
         self.assertIn("another pf up (pid %d) is already running" % self.c.supervisor.pid,
                       r.stderr)
         # The first one still owns its control socket.
-        self.assertEqual(len(self.ps_json()), 16)
+        self.assertEqual(len(self.ps_json()), CHILDREN)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ import time
 PF = os.environ["PF_BIN"]
 NO_IMPL = "no module implementations are built in yet; run with --simulate SCALE"
 DEADLINE_S = 60
+# pf up's children offline: coordinator, pf-fakeapi, 5 adapters, 15 modules.
+CHILDREN = 22
 
 failures = []
 
@@ -97,11 +99,17 @@ def constellation():
         up = subprocess.Popen([PF, "up", "--simulate", "0.001"], env=env,
                               stdout=subprocess.PIPE, stderr=log)
         try:
+            offline = read_line(up.stdout, time.monotonic() + DEADLINE_S)
+            check(offline is not None and "OFFLINE" in offline and "pf-fakeapi" in offline,
+                  f"pf up says loudly it runs offline on pf-fakeapi (got {offline!r})")
             line = read_line(up.stdout, time.monotonic() + DEADLINE_S)
-            check(line is not None and "started the coordinator and 15 module actors" in line,
+            check(line is not None and
+                  "started the coordinator, 5 adapters and 15 module actors" in line,
                   f"pf up announces the start (got {line!r})")
             kids = children_of(up.pid)
-            check(len(kids) == 16, f"16 children (coordinator + 15 modules), got {len(kids)}")
+            check(len(kids) == CHILDREN,
+                  f"{CHILDREN} children (coordinator, pf-fakeapi, 5 adapters, 15 modules), "
+                  f"got {len(kids)}")
 
             r = pf(["enrich", "stripe.com", "--json", "--timeout", "30"], env=env)
             check(r.returncode == 0, f"enrich exits 0 (got {r.returncode}: {r.stderr})")
@@ -126,7 +134,7 @@ def constellation():
             # Every child, the actors after their drain and then the
             # coordinator, exits 0 on SIGTERM (a sanitizer finding would not).
             clean = text.count("exited with status 0")
-            check(clean == 16, f"16 children exited 0 on SIGTERM, got {clean}")
+            check(clean == CHILDREN, f"{CHILDREN} children exited 0 on SIGTERM, got {clean}")
             if failures:
                 print(text[-4000:], file=sys.stderr)
         finally:
