@@ -116,6 +116,7 @@ pf_adapter_config_defaults(pf_adapter_config_t *cfg, const pf_provider_t *provid
     cfg->limiter.per_minute = provider->limits.per_minute;
     cfg->limiter.burst = PF_LIMITER_DEFAULT_BURST;
     cfg->limiter.concurrency = provider->limits.concurrency;
+    cfg->limiter.margin_permille = PF_ADAPTER_DEFAULT_RATE_MARGIN_PERMILLE;
     pf_breaker_config_defaults(&cfg->breaker);
     cfg->breaker.failures = provider->limits.breaker_failures;
     cfg->breaker.recovery_ms = provider->limits.breaker_recovery_s * 1000u;
@@ -207,6 +208,8 @@ pf_adapter_config_from_env(pf_adapter_config_t *cfg, const pf_provider_t *provid
         s_env_u32(provider, "RPM", 1, PF_LIMITER_MAX_PER_MINUTE, &cfg->limiter.per_minute, bad) ||
         s_env_u32(provider, "BURST", 1, 100000, &cfg->limiter.burst, bad) ||
         s_env_u32(provider, "CONCURRENCY", 1, 10000, &cfg->limiter.concurrency, bad) ||
+        s_env_u32(provider, "RATE_MARGIN_PERMILLE", 0, PF_LIMITER_MAX_MARGIN_PERMILLE,
+                  &cfg->limiter.margin_permille, bad) ||
         s_env_u32(provider, "BREAKER_FAILURES", 1, 1000000, &cfg->breaker.failures, bad) ||
         s_env_u32(provider, "BREAKER_RECOVERY_MS", 1, 86400000, &cfg->breaker.recovery_ms, bad) ||
         s_env_u32(provider, "BREAKER_PROBES", 1, PF_BREAKER_MAX_PROBES, &cfg->breaker.probes,

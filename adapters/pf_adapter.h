@@ -55,6 +55,10 @@ extern "C" {
 #define PF_ADAPTER_DEFAULT_QUEUE_MAX 10000  /* requests waiting for the limiter */
 #define PF_ADAPTER_DEFAULT_CAPACITY 4096    /* CALLs held at once (credit)     */
 #define PF_ADAPTER_DEFAULT_PROBES 1         /* half-open probes                */
+#define PF_ADAPTER_DEFAULT_RATE_MARGIN_PERMILLE 10 /* schedule 1 % under the
+                                               limit: delivery jitter never
+                                               puts limit + 1 requests into
+                                               one provider window          */
 #define PF_ADAPTER_USER_AGENT "PartnerForge/" PF_VERSION
 #define PF_ADAPTER_KEY_MAX 256              /* bytes of a key, incl. NUL       */
 #define PF_ADAPTER_TEXT_MAX 512             /* base URL, user agent            */
@@ -83,7 +87,8 @@ typedef struct {
 void pf_adapter_config_defaults(pf_adapter_config_t *cfg, const pf_provider_t *provider);
 
 /*  Reads PF_<NAME>_KEY, _BASE, _USER_AGENT, _RPM, _BURST, _CONCURRENCY,
-    _BREAKER_FAILURES, _BREAKER_RECOVERY_MS, _BREAKER_PROBES,
+    _RATE_MARGIN_PERMILLE, _BREAKER_FAILURES, _BREAKER_RECOVERY_MS,
+    _BREAKER_PROBES,
     _RETRY_ATTEMPTS, _RETRY_BASE_MS, _RETRY_CAP_MS, _RETRY_AFTER_CAP_MS,
     _DEADLINE_MS, _TIMEOUT_MS, _CACHE (on|off) where NAME is the provider's
     name in upper case (SEC_EDGAR, YAHOO_FINANCE…), and PF_USER_AGENT as a

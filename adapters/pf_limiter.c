@@ -16,7 +16,7 @@
 
 struct pf_limiter_t {
     pf_limiter_config_t cfg;    /* copied                                  */
-    int64_t interval_us;        /* 60 s / per_minute, rounded up           */
+    int64_t interval_us;        /* 60 s / per_minute × (1 + margin), up    */
     int64_t tau_us;             /* (burst - 1) × interval                  */
     int64_t tat_us;             /* theoretical arrival time of the next     */
     uint32_t in_flight;         /* slots taken                             */
@@ -26,11 +26,15 @@ pf_limiter_t *
 pf_limiter_new(const pf_limiter_config_t *cfg)
 {
     if (!cfg || cfg->per_minute == 0 || cfg->per_minute > PF_LIMITER_MAX_PER_MINUTE
-        || cfg->burst == 0 || cfg->burst > cfg->per_minute || cfg->concurrency == 0)
+        || cfg->burst == 0 || cfg->burst > cfg->per_minute || cfg->concurrency == 0
+        || cfg->margin_permille > PF_LIMITER_MAX_MARGIN_PERMILLE)
         return NULL;
     pf_limiter_t *self = pf_calloc(1, sizeof *self);
     self->cfg = *cfg;
-    self->interval_us = (S_MINUTE_US + cfg->per_minute - 1) / cfg->per_minute;
+    /*  Both factors at most 6e13 µs·‰ together: no overflow in int64.     */
+    int64_t scaled = S_MINUTE_US * (1000 + (int64_t)cfg->margin_permille);
+    int64_t divisor = (int64_t)cfg->per_minute * 1000;
+    self->interval_us = (scaled + divisor - 1) / divisor;
     self->tau_us = (int64_t)(cfg->burst - 1) * self->interval_us;
     self->tat_us = INT64_MIN / 2;   /* nothing sent yet: any time passes  */
     return self;

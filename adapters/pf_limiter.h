@@ -24,11 +24,18 @@ extern "C" {
 
 #define PF_LIMITER_DEFAULT_BURST 1        /* requests back to back         */
 #define PF_LIMITER_MAX_PER_MINUTE 6000000 /* 100,000/s: beyond, not a limit */
+#define PF_LIMITER_MAX_MARGIN_PERMILLE 1000 /* at most half the rate       */
 
 typedef struct {
     uint32_t per_minute;        /* requests per minute, 1..MAX            */
     uint32_t burst;             /* back-to-back requests allowed, >= 1     */
     uint32_t concurrency;       /* requests in flight at most, >= 1        */
+    uint32_t margin_permille;   /* spacing widened by this many per mille,
+                                   0..MAX: requests leave at least
+                                   60 s / per_minute × (1 + margin/1000)
+                                   apart, so the jitter of their delivery
+                                   cannot put limit + 1 of them into one
+                                   window at the provider                 */
 } pf_limiter_config_t;
 
 typedef struct pf_limiter_t pf_limiter_t;

@@ -15,7 +15,7 @@
 static pf_limiter_t *
 s_limiter(uint32_t per_minute, uint32_t burst, uint32_t concurrency)
 {
-    pf_limiter_config_t cfg = { per_minute, burst, concurrency };
+    pf_limiter_config_t cfg = { per_minute, burst, concurrency, 0 };
     pf_limiter_t *l = pf_limiter_new(&cfg);
     ck_assert_ptr_nonnull(l);
     return l;
@@ -144,17 +144,69 @@ END_TEST
 
 START_TEST(test_config_is_checked)
 {
-    pf_limiter_config_t cfg = { 0, 1, 1 };
+    pf_limiter_config_t cfg = { 0, 1, 1, 0 };
     ck_assert_ptr_null(pf_limiter_new(&cfg));
-    cfg = (pf_limiter_config_t){ 60, 0, 1 };
+    cfg = (pf_limiter_config_t){ 60, 0, 1, 0 };
     ck_assert_ptr_null(pf_limiter_new(&cfg));
-    cfg = (pf_limiter_config_t){ 60, 61, 1 };
+    cfg = (pf_limiter_config_t){ 60, 61, 1, 0 };
     ck_assert_ptr_null(pf_limiter_new(&cfg));
-    cfg = (pf_limiter_config_t){ 60, 1, 0 };
+    cfg = (pf_limiter_config_t){ 60, 1, 0, 0 };
     ck_assert_ptr_null(pf_limiter_new(&cfg));
-    cfg = (pf_limiter_config_t){ PF_LIMITER_MAX_PER_MINUTE + 1, 1, 1 };
+    cfg = (pf_limiter_config_t){ PF_LIMITER_MAX_PER_MINUTE + 1, 1, 1, 0 };
     ck_assert_ptr_null(pf_limiter_new(&cfg));
     ck_assert_ptr_null(pf_limiter_new(NULL));
+    cfg = (pf_limiter_config_t){ 60, 1, 1, PF_LIMITER_MAX_MARGIN_PERMILLE + 1 };
+    ck_assert_ptr_null(pf_limiter_new(&cfg));
+}
+END_TEST
+
+/*  A margin widens the spacing exactly; with requests delivered up to a
+    jitter later than admitted, no provider window of 1 s sees 101 of a
+    100/s limit (without the margin it can).                              */
+START_TEST(test_margin_keeps_jittered_windows_under_the_limit)
+{
+    pf_limiter_config_t cfg = { 6000, 1, 1000, 10 };   /* 100/s, 1 %      */
+    pf_limiter_t *l = pf_limiter_new(&cfg);
+    ck_assert_ptr_nonnull(l);
+    int64_t wait = 0;
+    ck_assert_int_eq(pf_limiter_acquire(l, 0, &wait), 0);
+    ck_assert_int_eq(pf_limiter_acquire(l, 10099, &wait), PF_EBUSY);
+    ck_assert_int_eq(wait, 1);
+    ck_assert_int_eq(pf_limiter_acquire(l, 10100, &wait), 0);
+    pf_limiter_destroy(&l);
+
+    /*  Admit 2,000 requests as early as allowed; deliver each after a
+        jitter of 0 or 2 ms in a pattern of period 3 (so requests 100 apart
+        can meet a high and a low one); count the most arrivals in any 1 s
+        window.                                                           */
+    for (uint32_t margin = 0; margin <= 10; margin += 10) {
+        cfg.margin_permille = margin;
+        l = pf_limiter_new(&cfg);
+        static int64_t arrive[2000];
+        int64_t now = 0;
+        for (int i = 0; i < 2000; i++) {
+            while (pf_limiter_acquire(l, now, &wait) != 0)
+                now += wait;
+            pf_limiter_release(l);
+            arrive[i] = now + (i % 3 ? 0 : 1999);
+        }
+        int most = 0;
+        for (int i = 0; i < 2000; i++) {
+            int in_window = 0;
+            /*  Spacing (10 ms) far exceeds the jitter: arrivals keep their
+                order, so a window starting at arrival i holds i, i+1, ...  */
+            for (int k = i; k < 2000 && k < i + 200; k++)
+                if (arrive[k] >= arrive[i] && arrive[k] < arrive[i] + 1000000)
+                    in_window++;
+            if (in_window > most)
+                most = in_window;
+        }
+        if (margin == 0)
+            ck_assert_int_gt(most, 100);
+        else
+            ck_assert_int_le(most, 100);
+        pf_limiter_destroy(&l);
+    }
 }
 END_TEST
 
@@ -168,6 +220,7 @@ main(void)
     tcase_add_test(tc, test_burst);
     tcase_add_test(tc, test_in_flight_cap);
     tcase_add_test(tc, test_config_is_checked);
+    tcase_add_test(tc, test_margin_keeps_jittered_windows_under_the_limit);
     suite_add_tcase(su, tc);
     return pf_check_run(su);
 }
