@@ -68,7 +68,9 @@ pf_config_store_name(pf_store_kind_t kind)
 int
 pf_config_parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out)
 {
-    if (!text || !*text || *text == '-' || *text == '+')
+    /*  Decimal digits only: strtoull alone would take leading blanks and a
+        sign.                                                              */
+    if (!text || *text < '0' || *text > '9')
         return PF_EINVAL;
     errno = 0;
     char *end = NULL;

@@ -176,9 +176,12 @@ s_env_text(const pf_provider_t *provider, const char *setting, char *out, size_t
 }
 
 int
-pf_adapter_config_from_env(pf_adapter_config_t *cfg, const pf_provider_t *provider,
+pf_adapter_config_from_env(pf_adapter_config_t *cfg_out, const pf_provider_t *provider,
                            const char **bad)
 {
+    /*  Work on a copy: cfg_out changes only when every variable is good.  */
+    pf_adapter_config_t copy = *cfg_out;
+    pf_adapter_config_t *cfg = &copy;
     const char *dummy;
     if (!bad)
         bad = &dummy;
@@ -222,6 +225,7 @@ pf_adapter_config_from_env(pf_adapter_config_t *cfg, const pf_provider_t *provid
         s_env_u32(provider, "DEADLINE_MS", 1, 3600000, &cfg->retry.deadline_ms, bad) ||
         s_env_u32(provider, "TIMEOUT_MS", 1, 3600000, &cfg->attempt_timeout_ms, bad))
         return PF_EINVAL;
+    *cfg_out = copy;
     return PF_OK;
 }
 
@@ -247,7 +251,8 @@ pf_adapter_config_check(const pf_adapter_config_t *cfg, const pf_provider_t *pro
     }
     pf_limiter_t *limiter = pf_limiter_new(&cfg->limiter);
     pf_breaker_t *breaker = pf_breaker_new(&cfg->breaker, NULL, NULL);
-    bool ok = limiter && breaker && pf_retry_config_check(&cfg->retry) == PF_OK &&
+    bool ok = limiter && breaker && cfg->breaker.recovery_ms > 0 &&
+              pf_retry_config_check(&cfg->retry) == PF_OK &&
               cfg->attempt_timeout_ms > 0 && cfg->max_bytes > 0 && cfg->cache_entries > 0 &&
               cfg->cache_bytes > 0 && cfg->queue_max > 0;
     pf_limiter_destroy(&limiter);

@@ -93,7 +93,7 @@ void pf_adapter_config_defaults(pf_adapter_config_t *cfg, const pf_provider_t *p
     _DEADLINE_MS, _TIMEOUT_MS, _CACHE (on|off) where NAME is the provider's
     name in upper case (SEC_EDGAR, YAHOO_FINANCE…), and PF_USER_AGENT as a
     fallback user agent.  Returns 0, or PF_EINVAL with *bad naming the
-    variable that is out of range.                                          */
+    variable that is out of range (cfg is then unchanged).                  */
 int pf_adapter_config_from_env(pf_adapter_config_t *cfg, const pf_provider_t *provider,
                                const char **bad);
 

@@ -65,6 +65,9 @@ START_TEST(test_parse_u32)
     ck_assert_int_eq(pf_config_parse_u32("+1", 0, 100, &v), PF_EINVAL);
     ck_assert_int_eq(pf_config_parse_u32("1x", 0, 100, &v), PF_EINVAL);
     ck_assert_int_eq(pf_config_parse_u32("", 0, 100, &v), PF_EINVAL);
+    ck_assert_int_eq(pf_config_parse_u32(" 5", 0, 100, &v), PF_EINVAL);
+    ck_assert_int_eq(pf_config_parse_u32("\t+2", 0, 100, &v), PF_EINVAL);
+    ck_assert_int_eq(pf_config_parse_u32(NULL, 0, 100, &v), PF_EINVAL);
     ck_assert_int_eq(pf_config_parse_u32("99999999999999999999", 0, UINT32_MAX, &v), PF_EINVAL);
     ck_assert_uint_eq(v, 42);   /* untouched on failure */
 }

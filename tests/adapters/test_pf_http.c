@@ -1,7 +1,8 @@
 /*  test_pf_http.c — the HTTP client against a small HTTP server on
-    loopback (a thread of this test): answers, bodies, Retry-After, the
-    size cap, timeouts, connection resets, no redirects, many requests at
-    once on one poll loop, and the URL policy.                              */
+    loopback (a thread of this test): answers, bodies, Retry-After and
+    X-PF-Source, the size cap, timeouts, connection resets, no redirects,
+    many requests at once on one poll loop, the cookie jar, and the URL
+    policy.                                                                 */
 #include <check.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -71,6 +72,20 @@ s_handle(void *arg)
         if (t)
             sscanf(t + 9, "%63s", token);
         s_respond(fd, 200, "", token, strlen(token));
+    } else if (strncmp(path, "/set-cookie/", 12) == 0) {
+        /* Sets pfsession to the rest of the path.                         */
+        char extra[sizeof path + 64];
+        snprintf(extra, sizeof extra, "Set-Cookie: pfsession=%s; Path=/\r\n", path + 12);
+        s_respond(fd, 200, extra, "set", 3);
+    } else if (strcmp(path, "/cookie") == 0) {
+        /* Echoes the Cookie header the client sent ("" without one).       */
+        const char *c = strstr(req, "\r\nCookie: ");
+        char cookie[256] = "";
+        if (c)
+            sscanf(c + 10, "%255[^\r\n]", cookie);
+        s_respond(fd, 200, "", cookie, strlen(cookie));
+    } else if (strcmp(path, "/source") == 0) {
+        s_respond(fd, 200, "x-pf-SOURCE:   fixture \t\r\n", "{}", 2);
     } else if (strcmp(path, "/429") == 0) {
         s_respond(fd, 429, "Retry-After:   7  \r\n", "slow down", 9);
     } else if (strcmp(path, "/redirect") == 0) {
@@ -177,6 +192,7 @@ static int s_done;
 static pf_http_result_t s_last;
 static char s_last_body[BIG_BYTES + 1];
 static char s_last_retry_after[PF_HTTP_HEADER_MAX];
+static char s_last_source[PF_HTTP_HEADER_MAX];
 
 static void
 s_on_done(void *arg, const pf_http_result_t *r)
@@ -191,6 +207,8 @@ s_on_done(void *arg, const pf_http_result_t *r)
     snprintf(s_last_retry_after, sizeof s_last_retry_after, "%s",
              r->retry_after ? r->retry_after : "");
     s_last.retry_after = r->retry_after ? s_last_retry_after : NULL;
+    snprintf(s_last_source, sizeof s_last_source, "%s", r->source ? r->source : "");
+    s_last.source = r->source ? s_last_source : NULL;
     s_last.error = NULL;
 }
 
@@ -262,6 +280,7 @@ START_TEST(test_answers_and_headers)
     ck_assert_int_eq(s_last.status, 200);
     ck_assert_str_eq((const char *)s_last.body, "{\"ok\":true}");
     ck_assert_ptr_null(s_last.retry_after);
+    ck_assert_ptr_null(s_last.source);                /* not from pf-fakeapi */
     s_get(h, "/headers", 5000, 0);
     s_run(h, &l, 2);
     ck_assert_str_eq((const char *)s_last.body, "secret-123");
@@ -270,8 +289,15 @@ START_TEST(test_answers_and_headers)
     ck_assert_int_eq(s_last.status, 429);
     ck_assert_ptr_nonnull(s_last.retry_after);
     ck_assert_str_eq(s_last.retry_after, "7");        /* trimmed            */
-    s_get(h, "/redirect", 5000, 0);
+    ck_assert_ptr_null(s_last.source);
+    s_get(h, "/source", 5000, 0);
     s_run(h, &l, 4);
+    ck_assert_int_eq(s_last.status, 200);
+    ck_assert_ptr_nonnull(s_last.source);
+    ck_assert_str_eq(s_last.source, "fixture");       /* any case, trimmed  */
+    ck_assert_ptr_null(s_last.retry_after);
+    s_get(h, "/redirect", 5000, 0);
+    s_run(h, &l, 5);
     ck_assert_int_eq(s_last.status, 302);              /* not followed       */
     ck_assert_uint_eq(pf_http_running(h), 0);
     pf_http_destroy(&h);
@@ -326,6 +352,55 @@ START_TEST(test_many_at_once_and_abort)
 }
 END_TEST
 
+/*  GETs path and returns the body (static) after checking the status.     */
+static const char *
+s_fetch(pf_http_t *h, s_loop_t *l, const char *path)
+{
+    s_get(h, path, 5000, 0);
+    s_run(h, l, s_done + 1);
+    ck_assert_int_eq(s_last.net, PF_RETRY_NET_NONE);
+    ck_assert_int_eq(s_last.status, 200);
+    return (const char *)s_last.body;
+}
+
+START_TEST(test_cookies_kept)
+{
+    s_loop_t l;
+    pf_http_t *h = s_client(&l);
+    ck_assert_int_eq(pf_http_keep_cookies(h), 0);
+    ck_assert_int_eq(pf_http_keep_cookies(h), 0);    /* again: same jar     */
+    ck_assert_str_eq(s_fetch(h, &l, "/cookie"), "");  /* nothing set yet     */
+    s_fetch(h, &l, "/set-cookie/abc123");
+    ck_assert_str_eq(s_fetch(h, &l, "/cookie"), "pfsession=abc123");
+    ck_assert_str_eq(s_fetch(h, &l, "/cookie"), "pfsession=abc123");  /* kept */
+    s_fetch(h, &l, "/set-cookie/xyz789");                             /* replaced */
+    ck_assert_str_eq(s_fetch(h, &l, "/cookie"), "pfsession=xyz789");
+    /*  The jar is the client's: a second client starts empty.             */
+    s_loop_t l2;
+    pf_http_t *h2 = s_client(&l2);
+    ck_assert_int_eq(pf_http_keep_cookies(h2), 0);
+    ck_assert_str_eq(s_fetch(h2, &l2, "/cookie"), "");
+    pf_http_destroy(&h2);
+    pf_http_destroy(&h);
+    ck_assert_ptr_null(h);
+}
+END_TEST
+
+START_TEST(test_cookies_not_kept_by_default)
+{
+    s_loop_t l;
+    pf_http_t *h = s_client(&l);
+    s_fetch(h, &l, "/set-cookie/abc123");
+    ck_assert_str_eq(s_fetch(h, &l, "/cookie"), "");
+    /*  Turned on later: only what is set from then on is sent.            */
+    ck_assert_int_eq(pf_http_keep_cookies(h), 0);
+    ck_assert_str_eq(s_fetch(h, &l, "/cookie"), "");
+    s_fetch(h, &l, "/set-cookie/late");
+    ck_assert_str_eq(s_fetch(h, &l, "/cookie"), "pfsession=late");
+    pf_http_destroy(&h);
+}
+END_TEST
+
 START_TEST(test_url_policy)
 {
     ck_assert(pf_http_url_allowed("https://api.builtwith.com/v22/api.json?KEY=k"));
@@ -361,6 +436,8 @@ main(void)
     tcase_add_test(tc, test_answers_and_headers);
     tcase_add_test(tc, test_transport_failures);
     tcase_add_test(tc, test_many_at_once_and_abort);
+    tcase_add_test(tc, test_cookies_kept);
+    tcase_add_test(tc, test_cookies_not_kept_by_default);
     tcase_add_test(tc, test_url_policy);
     suite_add_tcase(su, tc);
     return pf_check_run(su);

@@ -21,7 +21,8 @@ UA = {"User-Agent": "PartnerForge test ops@example.com"}
 def start(*args):
     p = subprocess.Popen([find_bin(), "--listen", "127.0.0.1:0", "--quiet", *args],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = p.stdout.readline()
+    # With --quiet the one "listening" line goes to stderr.
+    line = p.stderr.readline()
     assert line.startswith("pf-fakeapi: listening on http://127.0.0.1:"), line
     port = int(line.split("127.0.0.1:")[1].split()[0])
     return p, "http://127.0.0.1:%d" % port

@@ -343,7 +343,9 @@ s_usage(FILE *f)
             "usage: pf-fakeapi [--listen 127.0.0.1:PORT] [--data DIR] [--faults JSON|@FILE]\n"
             "                  [--limit PROVIDER=N/WMS]... [--no-limits] [--key K] [--quiet]\n"
             "Offline emulator of BuiltWith, SimilarWeb, Yahoo Finance, SEC EDGAR and Brave\n"
-            "search below /<provider>; control API below /_control.  Default listen %s.\n",
+            "search below /<provider>; control API below /_control.  Default listen %s.\n"
+            "It prints one line, \"pf-fakeapi: listening on http://127.0.0.1:PORT ...\", on\n"
+            "stdout; --quiet logs no request and prints that line on stderr instead.\n",
             FA_DEFAULT_LISTEN);
 }
 
