@@ -34,6 +34,8 @@
     fetch keys never contain the crumb, so any value does.                 */
 #define S_NO_CRUMB "-"
 #define S_CRUMB_MAX 128
+/*  A half-open probe's permit lasts one attempt's timeout plus this.       */
+#define S_PROBE_MARGIN_MS 5000
 /*  Environment variable names: "PF_" NAME "_" SETTING.                     */
 #define S_ENV_NAME_MAX 96
 
@@ -60,10 +62,15 @@ struct s_fetch_t {
     const pf_provider_op_t *op;         /* S_KIND_OP                       */
     pf_value_t *args;                   /* the starter's arguments (copy)  */
     pf_call_t *starter;                 /* the call that started it        */
-    pf_provider_request_t req;          /* the current request             */
+    char *key;                          /* fetch key: the request without
+                                           secrets (the cache's key); the
+                                           request itself is built at each
+                                           send, with the current crumb   */
     pf_retry_call_t retry;              /* attempts and deadline           */
     bool started;                       /* retry.started_ms is set         */
-    uint32_t call_timeout_ms;           /* the starter's deadline          */
+    int64_t deadline_ms;                /* monotonic: the latest deadline
+                                           of its callers, never past the
+                                           configured one from arrival    */
     pf_breaker_permit_t permit;         /* of the running attempt          */
     uint64_t http_id;                   /* running transfer                */
     uint64_t timer_id;                  /* backoff timer                   */
@@ -103,6 +110,7 @@ struct pf_adapter_t {
     char memo_key[PF_PROVIDER_URL_MAX];
     pf_value_t *memo;
     int64_t memo_until_ms;
+    pf_provider_request_t scratch;      /* the request being built/sent    */
     pf_adapter_stats_t stats;
 };
 
@@ -372,6 +380,7 @@ s_fetch_free(pf_adapter_t *self, s_fetch_t *f)
     if (f->all_next)
         f->all_next->all_prev = f->all_prev;
     pf_value_destroy(&f->args);
+    free(f->key);
     free(f);
 }
 
@@ -470,7 +479,7 @@ s_fetch_fail(pf_adapter_t *self, s_fetch_t *f, const char *code, const char *mes
     {
         if (f->starter)
             s_fail_call(self, &f->starter, code, message);
-        s_finish_waiters(self, f->req.fetch_key, f->op, NULL, NULL, 0, 0, code, message);
+        s_finish_waiters(self, f->key, f->op, NULL, NULL, 0, 0, code, message);
     }
     s_fetch_free(self, f);
 }
@@ -480,9 +489,11 @@ s_fetch_fail(pf_adapter_t *self, s_fetch_t *f, const char *code, const char *mes
 static void s_pump(pf_adapter_t *self);
 static void s_session_start(pf_adapter_t *self);
 
-/*  (Re)builds f's request with the current crumb.                          */
+/*  Builds f's request into req with the current crumb (a placeholder
+    when there is none yet: fetch keys never contain the crumb).            */
 static int
-s_build(pf_adapter_t *self, s_fetch_t *f, pf_provider_error_t *err)
+s_build(pf_adapter_t *self, const s_fetch_t *f, pf_provider_request_t *req,
+        pf_provider_error_t *err)
 {
     pf_provider_conf_t conf = {
         .key = self->cfg.key,
@@ -490,15 +501,15 @@ s_build(pf_adapter_t *self, s_fetch_t *f, pf_provider_error_t *err)
         .user_agent = self->cfg.user_agent,
         .crumb = self->crumb[0] ? self->crumb : S_NO_CRUMB,
     };
-    memset(&f->req, 0, sizeof f->req);
+    memset(req, 0, sizeof *req);
     if (f->kind == S_KIND_OP)
-        return f->op->build(&conf, f->args, &f->req, err);
+        return f->op->build(&conf, f->args, req, err);
     const pf_provider_t *p = self->provider;
     int host = f->kind == S_KIND_COOKIE ? 1 : 0;
     const char *path = f->kind == S_KIND_COOKIE ? p->session_cookie_path : p->session_crumb_path;
-    if (pf_provider_url(p, &conf, host, path, f->req.url, sizeof f->req.url) != PF_OK)
+    if (pf_provider_url(p, &conf, host, path, req->url, sizeof req->url) != PF_OK)
         return pf_provider_fail(err, PF_EINVAL, "invalid_args", "session URL too long");
-    snprintf(f->req.fetch_key, sizeof f->req.fetch_key, "%s", f->req.url);
+    snprintf(req->fetch_key, sizeof req->fetch_key, "%s", req->url);
     return PF_OK;
 }
 
@@ -514,28 +525,44 @@ s_has_user_agent(const pf_provider_request_t *req)
 
 static void s_on_http(void *arg, const pf_http_result_t *res);
 
+/*  Gives back what s_pump took for f (its limiter slot, its breaker
+    permit) when no request is made after all: nothing is counted.         */
+static void
+s_unsent(pf_adapter_t *self, s_fetch_t *f, int64_t now)
+{
+    pf_limiter_release(self->limiter);
+    pf_breaker_cancel(self->breaker, &f->permit, now);
+}
+
 /*  Starts f's next attempt; it holds a limiter slot and breaker permit.    */
 static void
 s_send(pf_adapter_t *self, s_fetch_t *f)
 {
     int64_t now = pf_clock_mono_ms();
+    if (f->kind == S_KIND_OP && f->op->needs_session && !self->crumb[0]) {
+        /*  The session went away while f was queued (a stale crumb seen by
+            another request): wait for the new one instead of sending a
+            request that cannot succeed.                                    */
+        s_unsent(self, f, now);
+        s_session_push(self, f);
+        s_session_start(self);
+        return;
+    }
     if (!f->started) {
         pf_retry_call_start(&f->retry, &self->cfg.retry, self->budget, now);
-        if (f->call_timeout_ms && f->retry.deadline_ms > now + f->call_timeout_ms)
-            f->retry.deadline_ms = now + f->call_timeout_ms;
         f->started = true;
     }
+    f->retry.deadline_ms = f->deadline_ms;   /* a later joiner may extend it */
     pf_provider_error_t err = {{0}, {0}};
-    if (f->kind == S_KIND_OP && f->op->needs_session && s_build(self, f, &err) != PF_OK) {
-        pf_limiter_release(self->limiter);
-        pf_breaker_report(self->breaker, &f->permit, false, now);
-        s_fetch_fail(self, f, err.code, err.message);
+    pf_provider_request_t *req = &self->scratch;
+    if (s_build(self, f, req, &err) != PF_OK) {
+        s_unsent(self, f, now);
+        s_fetch_fail(self, f, err.code[0] ? err.code : "invalid_args", err.message);
         return;
     }
     int64_t remaining = pf_retry_call_remaining_ms(&f->retry, now);
     if (remaining <= 0) {
-        pf_limiter_release(self->limiter);
-        pf_breaker_report(self->breaker, &f->permit, false, now);
+        s_unsent(self, f, now);
         s_fetch_fail(self, f, "timeout", "the call's deadline passed before the request");
         return;
     }
@@ -545,18 +572,17 @@ s_send(pf_adapter_t *self, s_fetch_t *f)
     const char *headers[PF_PROVIDER_HEADERS_MAX + 1];
     char ua[PF_ADAPTER_TEXT_MAX + 16];
     size_t count = 0;
-    for (size_t i = 0; i < f->req.header_count; i++)
-        headers[count++] = f->req.headers[i];
-    if (!s_has_user_agent(&f->req) && self->cfg.user_agent[0]) {
+    for (size_t i = 0; i < req->header_count; i++)
+        headers[count++] = req->headers[i];
+    if (!s_has_user_agent(req) && self->cfg.user_agent[0]) {
         snprintf(ua, sizeof ua, "User-Agent: %s", self->cfg.user_agent);
         headers[count++] = ua;
     }
     const char *why = NULL;
-    uint64_t id = pf_http_get(self->http, f->req.url, headers, count, timeout,
+    uint64_t id = pf_http_get(self->http, req->url, headers, count, timeout,
                               self->cfg.max_bytes, s_on_http, f, &why);
     if (id == 0) {
-        pf_limiter_release(self->limiter);
-        pf_breaker_report(self->breaker, &f->permit, false, now);
+        s_unsent(self, f, now);
         s_fetch_fail(self, f, "transport_error", why ? why : "the request could not start");
         return;
     }
@@ -619,12 +645,26 @@ s_pump(pf_adapter_t *self)
         s_fetch_t *f = self->queue_head;
         int64_t now_us = pf_clock_mono_us();
         int64_t now = now_us / 1000;
-        if (pf_breaker_state(self->breaker, now) == PF_BREAKER_OPEN) {
+        if (now >= f->deadline_ms) {
+            /*  Every caller has given up: no token is spent on it.        */
             s_queue_remove(self, f);
-            self->stats.breaker_refusals++;
-            s_fetch_fail(self, f, "breaker_open",
-                         "the provider's circuit breaker is open after repeated failures");
+            s_fetch_fail(self, f, "timeout",
+                         "the call's deadline passed while it waited for the rate limit");
             continue;
+        }
+        int64_t retry_in = 0;
+        if (!pf_breaker_would_allow(self->breaker, now, &retry_in)) {
+            if (pf_breaker_state(self->breaker, now) == PF_BREAKER_OPEN) {
+                s_queue_remove(self, f);
+                self->stats.breaker_refusals++;
+                s_fetch_fail(self, f, "breaker_open",
+                             "the provider's circuit breaker is open after repeated failures");
+                continue;
+            }
+            /*  Half-open with every probe out: wait for the probe's answer
+                (it pumps) or for its permit to lapse — no token is spent. */
+            s_pump_at(self, now_us + (retry_in > 0 ? retry_in : 1) * 1000);
+            return;
         }
         int64_t wait_us = 0;
         if (pf_limiter_acquire(self->limiter, now_us, &wait_us) != PF_OK) {
@@ -633,10 +673,9 @@ s_pump(pf_adapter_t *self)
                 s_pump_at(self, now_us + wait_us);
             return;   /* a release (concurrency) or the timer (rate) pumps */
         }
-        int64_t retry_in = 0;
         if (pf_breaker_acquire(self->breaker, now, &f->permit, &retry_in) != PF_OK) {
-            /*  Half-open with every probe out: this request may not go.
-                The token is spent, which only makes us gentler.            */
+            /*  Cannot happen after would_allow on the same clock reading;
+                handled as a refusal all the same.                          */
             pf_limiter_release(self->limiter);
             s_queue_remove(self, f);
             self->stats.breaker_refusals++;
@@ -747,7 +786,7 @@ s_op_answered(pf_adapter_t *self, s_fetch_t *f, const pf_http_result_t *res)
     pf_map_set_int(entry, "status", res->status);
     pf_map_set_str(entry, "endpoint", f->op->endpoint);
     pf_map_set_str(entry, "op", f->op->name);
-    pf_map_set_str(entry, "request", f->req.fetch_key);
+    pf_map_set_str(entry, "request", f->key);
     uint8_t *bytes = NULL;
     size_t size = 0;
     uint32_t ttl_ms = self->cfg.cache_off ? 0 : f->op->ttl_s * 1000u;
@@ -755,16 +794,40 @@ s_op_answered(pf_adapter_t *self, s_fetch_t *f, const pf_http_result_t *res)
         ttl_ms = 0;
     if (f->op->select && ttl_ms) {
         pf_value_destroy(&self->memo);
-        snprintf(self->memo_key, sizeof self->memo_key, "%s", f->req.fetch_key);
+        snprintf(self->memo_key, sizeof self->memo_key, "%s", f->key);
         self->memo = pf_value_dup(entry);
         self->memo_until_ms = pf_clock_mono_ms() + ttl_ms;
     }
     if (f->starter)
         s_answer(self, &f->starter, f->op, entry, NULL, 0, false);
-    s_finish_waiters(self, f->req.fetch_key, f->op, entry, bytes, size, ttl_ms, NULL, NULL);
+    s_finish_waiters(self, f->key, f->op, entry, bytes, size, ttl_ms, NULL, NULL);
     free(bytes);
     pf_value_destroy(&entry);
     s_fetch_free(self, f);
+}
+
+/*  A 429 (or a 503 with Retry-After) is the provider asking every client
+    of ours to slow down, not only this request: hold the whole limiter
+    for the time it asked (clamped to the cap), or for this request's
+    backoff when it named none.                                             */
+static void
+s_hold_after_refusal(pf_adapter_t *self, const pf_http_result_t *res, int64_t retry_after,
+                     const pf_retry_verdict_t *verdict)
+{
+    if (res->net != PF_RETRY_NET_NONE ||
+        !(res->status == 429 || (res->status == 503 && retry_after >= 0)))
+        return;
+    int64_t hold_ms = retry_after >= 0 ? retry_after : verdict->retry ? verdict->delay_ms : 0;
+    if (hold_ms > self->cfg.retry.retry_after_cap_ms)
+        hold_ms = self->cfg.retry.retry_after_cap_ms;
+    if (hold_ms <= 0)
+        return;
+    pf_limiter_hold(self->limiter, pf_clock_mono_us() + hold_ms * 1000);
+    pf_value_t *body = pf_value_map();
+    pf_map_set_int(body, "wait_ms", hold_ms);
+    pf_map_set_str(body, "reason", "provider");
+    pf_map_set_int(body, "queued", self->queued);
+    s_emit(self, "api.throttled", body);
 }
 
 static void
@@ -790,6 +853,7 @@ s_on_http(void *arg, const pf_http_result_t *res)
         pf_retry_verdict_t verdict;
         pf_retry_next(&f->retry, &self->cfg.retry, self->budget, &outcome, retry_after, now,
                       pf_retry_rng_sodium, NULL, &verdict);
+        s_hold_after_refusal(self, res, retry_after, &verdict);
         if (verdict.retry) {
             self->stats.retries++;
             f->where = S_AT_BACKOFF;
@@ -822,11 +886,14 @@ s_on_http(void *arg, const pf_http_result_t *res)
         f->kind = S_KIND_CRUMB;
         f->started = false;
         f->throttle_told = false;
-        if (s_build(self, f, &(pf_provider_error_t){{0}, {0}}) != PF_OK) {
-            s_session_failed(self, "crumb URL too long");
+        f->deadline_ms = pf_clock_mono_ms() + self->cfg.retry.deadline_ms;
+        if (s_build(self, f, &self->scratch, &(pf_provider_error_t){{0}, {0}}) != PF_OK) {
             s_fetch_free(self, f);
+            s_session_failed(self, "crumb URL too long");
             break;
         }
+        free(f->key);
+        f->key = pf_strdup(self->scratch.url);
         s_queue_push(self, f, true);
         break;
     case S_KIND_CRUMB: {
@@ -861,11 +928,13 @@ s_session_start(pf_adapter_t *self)
         return;
     self->session_running = true;
     s_fetch_t *f = s_fetch_new(self, S_KIND_COOKIE);
-    if (s_build(self, f, &(pf_provider_error_t){{0}, {0}}) != PF_OK) {
+    f->deadline_ms = pf_clock_mono_ms() + self->cfg.retry.deadline_ms;
+    if (s_build(self, f, &self->scratch, &(pf_provider_error_t){{0}, {0}}) != PF_OK) {
         s_fetch_free(self, f);
         s_session_failed(self, "session URL too long");
         return;
     }
+    f->key = pf_strdup(self->scratch.url);
     s_queue_push(self, f, true);
 }
 
@@ -907,13 +976,20 @@ pf_adapter_on_call(pf_actor_t *actor, pf_call_t *call, void *arg)
     f->op = op;
     f->args = pf_value_dup(pf_call_args(call));
     pf_provider_error_t err = {{0}, {0}};
-    if (s_build(self, f, &err) != PF_OK) {
+    if (s_build(self, f, &self->scratch, &err) != PF_OK) {
         s_fetch_free(self, f);
         s_fail_call(self, &call, err.code[0] ? err.code : "invalid_args", err.message);
         return;
     }
-    const char *key = f->req.fetch_key;
+    f->key = pf_strdup(self->scratch.fetch_key);
+    const char *key = f->key;
     int64_t now = pf_clock_mono_ms();
+    /*  This caller's deadline: its own timeout, never past the configured
+        one, counted from now (its wait for the rate limit included).      */
+    uint32_t budget_ms = self->cfg.retry.deadline_ms;
+    if (pf_call_timeout_ms(call) && pf_call_timeout_ms(call) < budget_ms)
+        budget_ms = pf_call_timeout_ms(call);
+    f->deadline_ms = now + budget_ms;
     const void *data = NULL;
     size_t size = 0;
     int64_t age_ms = 0;
@@ -921,6 +997,10 @@ pf_adapter_on_call(pf_actor_t *actor, pf_call_t *call, void *arg)
         pf_cache_begin(self->cache, key, strlen(key), now, call, &data, &size, &age_ms);
     if (verdict == PF_CACHE_JOINED) {
         self->stats.joined++;
+        /*  The fetch runs until its latest caller's deadline.             */
+        s_fetch_t *owner = pf_cache_owner(self->cache, key, strlen(key));
+        if (owner && owner->deadline_ms < f->deadline_ms)
+            owner->deadline_ms = f->deadline_ms;
         s_fetch_free(self, f);
         return;   /* answered when the fetch in flight ends                 */
     }
@@ -962,7 +1042,7 @@ pf_adapter_on_call(pf_actor_t *actor, pf_call_t *call, void *arg)
         return;
     }
     f->starter = call;
-    f->call_timeout_ms = pf_call_timeout_ms(call);
+    pf_cache_set_owner(self->cache, key, strlen(key), f);
     if (op->needs_session && !self->crumb[0]) {
         s_session_push(self, f);
         s_session_start(self);
@@ -1042,11 +1122,17 @@ pf_adapter_new(const pf_provider_t *provider, const pf_adapter_config_t *cfg)
     pf_adapter_t *self = pf_calloc(1, sizeof *self);
     self->provider = provider;
     self->cfg = *cfg;
+    /*  A probe may take as long as any attempt: its permit must outlive it,
+        or a slow but healthy provider would keep the breaker half-open.    */
+    uint64_t probe_ms = (uint64_t)cfg->attempt_timeout_ms + S_PROBE_MARGIN_MS;
+    if (self->cfg.breaker.probe_timeout_ms < probe_ms)
+        self->cfg.breaker.probe_timeout_ms =
+            probe_ms > PF_RETRY_MS_MAX ? PF_RETRY_MS_MAX : (uint32_t)probe_ms;
     self->pump_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     pf_http_loop_t loop = {.loop = self, .watch = s_http_watch, .timer = s_http_timer};
     self->http = pf_http_new(&loop);
     self->cache = pf_cache_new(cfg->cache_entries, cfg->cache_bytes);
-    self->breaker = pf_breaker_new(&cfg->breaker, s_on_breaker_change, self);
+    self->breaker = pf_breaker_new(&self->cfg.breaker, s_on_breaker_change, self);
     self->limiter = pf_limiter_new(&cfg->limiter);
     self->budget = pf_retry_budget_new(&cfg->retry, pf_clock_mono_ms());
     if (self->pump_fd < 0 || !self->http || !self->cache || !self->breaker || !self->limiter || !self->budget ||
@@ -1080,7 +1166,7 @@ pf_adapter_destroy(pf_adapter_t **self_p)
             if (f->starter)
                 s_fail_call(self, &f->starter, "draining", "the adapter is stopping");
             if (self->cache)
-                s_finish_waiters(self, f->req.fetch_key, f->op, NULL, NULL, 0, 0, "draining",
+                s_finish_waiters(self, f->key, f->op, NULL, NULL, 0, 0, "draining",
                                  "the adapter is stopping");
         }
         s_fetch_free(self, f);

@@ -143,6 +143,42 @@ pf_breaker_acquire(pf_breaker_t *self, int64_t now_ms, pf_breaker_permit_t *perm
     return PF_EBUSY;
 }
 
+bool
+pf_breaker_would_allow(pf_breaker_t *self, int64_t now_ms, int64_t *retry_in_ms)
+{
+    s_advance(self, now_ms);
+    if (self->state == PF_BREAKER_CLOSED)
+        return true;
+    if (self->state == PF_BREAKER_OPEN) {
+        if (retry_in_ms)
+            *retry_in_ms = self->opened_ms + self->cfg.recovery_ms - now_ms;
+        return false;
+    }
+    int64_t oldest = INT64_MAX;
+    for (uint32_t i = 0; i < self->cfg.probes; i++) {
+        int64_t issued = self->probe_issued[i];
+        if (issued < 0 || now_ms - issued >= self->cfg.probe_timeout_ms)
+            return true;
+        if (issued < oldest)
+            oldest = issued;
+    }
+    if (retry_in_ms)
+        *retry_in_ms = oldest + self->cfg.probe_timeout_ms - now_ms;
+    return false;
+}
+
+void
+pf_breaker_cancel(pf_breaker_t *self, const pf_breaker_permit_t *permit, int64_t now_ms)
+{
+    s_advance(self, now_ms);
+    if (permit->period != self->period || self->state != PF_BREAKER_HALF_OPEN ||
+        permit->probe == 0 || permit->probe > self->cfg.probes)
+        return;   /* closed permits hold nothing; old ones decide nothing  */
+    uint32_t slot = permit->probe - 1;
+    if (self->probe_issued[slot] >= 0 && self->probe_ticket[slot] == permit->ticket)
+        self->probe_issued[slot] = -1;
+}
+
 void
 pf_breaker_report(pf_breaker_t *self, const pf_breaker_permit_t *permit, bool failure,
                   int64_t now_ms)

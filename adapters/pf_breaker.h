@@ -74,6 +74,17 @@ void pf_breaker_destroy(pf_breaker_t **self_p);
 int pf_breaker_acquire(pf_breaker_t *self, int64_t now_ms, pf_breaker_permit_t *permit,
                        int64_t *retry_in_ms);
 
+/*  True when pf_breaker_acquire at now_ms would give a permit; takes
+    nothing.  False: open, or half-open with every probe out (*retry_in_ms,
+    if not NULL, as pf_breaker_acquire gives it).                           */
+bool pf_breaker_would_allow(pf_breaker_t *self, int64_t now_ms, int64_t *retry_in_ms);
+
+/*  Gives permit back unused: the request it let through was never sent.
+    A half-open probe slot becomes free again and nothing is counted, as
+    success or failure.  A closed permit or one from an earlier period:
+    nothing to do.                                                          */
+void pf_breaker_cancel(pf_breaker_t *self, const pf_breaker_permit_t *permit, int64_t now_ms);
+
 /*  The outcome of the request let through with permit.  Ignored if the
     permit is from an earlier period, or is a probe whose permit lapsed.   */
 void pf_breaker_report(pf_breaker_t *self, const pf_breaker_permit_t *permit, bool failure,

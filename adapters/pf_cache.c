@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "pf_alloc.h"
+#include "pf_error.h"
 
 typedef struct s_entry_t {
     struct s_entry_t *hnext;        /* hash chain                           */
@@ -20,6 +21,7 @@ typedef struct s_entry_t {
     size_t key_size;                /* bytes in key                         */
     bool in_flight;                 /* fetching; else cached                */
     void **waiters;                 /* in flight: joined callers            */
+    void *owner;                    /* in flight: the fetcher's tag         */
     size_t nwaiters, cap;           /* used, allocated                      */
     uint8_t *data;                  /* cached: the answer                   */
     size_t size;                    /* bytes in data                        */
@@ -204,6 +206,7 @@ pf_cache_begin(pf_cache_t *self, const void *key, size_t key_size, int64_t now_m
     }
     e->in_flight = true;
     e->nwaiters = 0;
+    e->owner = NULL;
     return PF_CACHE_FETCH;
 }
 
@@ -241,6 +244,23 @@ pf_cache_finish(pf_cache_t *self, const void *key, size_t key_size, bool ok, con
         s_remove(self, old);
     }
     return n;
+}
+
+int
+pf_cache_set_owner(pf_cache_t *self, const void *key, size_t key_size, void *owner)
+{
+    s_entry_t **slot = s_slot(self, s_hash(key, key_size), key, key_size);
+    if (!*slot || !(*slot)->in_flight)
+        return PF_ENOTFOUND;
+    (*slot)->owner = owner;
+    return PF_OK;
+}
+
+void *
+pf_cache_owner(pf_cache_t *self, const void *key, size_t key_size)
+{
+    s_entry_t **slot = s_slot(self, s_hash(key, key_size), key, key_size);
+    return *slot && (*slot)->in_flight ? (*slot)->owner : NULL;
 }
 
 size_t

@@ -58,6 +58,14 @@ size_t pf_cache_finish(pf_cache_t *self, const void *key, size_t key_size, bool 
                        const void *data, size_t size, uint32_t ttl_ms, int64_t now_ms,
                        void **waiters, size_t max_waiters);
 
+/*  Tags the in-flight key with its fetcher (any pointer), so a caller that
+    joins can find the fetch it joined.  0, or PF_ENOTFOUND when the key is
+    not in flight.                                                          */
+int pf_cache_set_owner(pf_cache_t *self, const void *key, size_t key_size, void *owner);
+
+/*  The tag of an in-flight key, or NULL (not in flight, or never tagged).  */
+void *pf_cache_owner(pf_cache_t *self, const void *key, size_t key_size);
+
 /*  Answers cached (not in flight), and their bytes.                        */
 size_t pf_cache_entries(const pf_cache_t *self);
 size_t pf_cache_bytes(const pf_cache_t *self);

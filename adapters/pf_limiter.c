@@ -69,6 +69,17 @@ pf_limiter_acquire(pf_limiter_t *self, int64_t now_us, int64_t *wait_us)
 }
 
 void
+pf_limiter_hold(pf_limiter_t *self, int64_t until_us)
+{
+    /*  Pushing the theoretical arrival time forward pauses every request:
+        with tat = until + tau the next may go at until_us exactly, and the
+        ones after it at the rate from there (no burst after a pause).      */
+    int64_t tat = until_us + self->tau_us;
+    if (tat > self->tat_us)
+        self->tat_us = tat;
+}
+
+void
 pf_limiter_release(pf_limiter_t *self)
 {
     if (self->in_flight > 0)

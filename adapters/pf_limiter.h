@@ -50,6 +50,10 @@ void pf_limiter_destroy(pf_limiter_t **self_p);
     on PF_EBUSY.                                                             */
 int pf_limiter_acquire(pf_limiter_t *self, int64_t now_us, int64_t *wait_us);
 
+/*  Lets no request go before until_us (monotonic µs): the provider asked
+    for a pause (429 with Retry-After).  Earlier holds are not shortened.  */
+void pf_limiter_hold(pf_limiter_t *self, int64_t until_us);
+
 /*  Gives an in-flight slot back (the request ended).  The token stays
     spent.                                                                   */
 void pf_limiter_release(pf_limiter_t *self);

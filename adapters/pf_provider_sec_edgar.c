@@ -829,12 +829,19 @@ typedef struct {
     size_t tag;                      /* index of the tag it came from        */
 } s_annual_t;
 
+/*  Newest period first; within a period the earlier tag, then the latest
+    filing first — so the first fact of each period is the one to keep.    */
 static int
 s_annual_cmp(const void *a, const void *b)
 {
     const s_annual_t *x = a;
     const s_annual_t *y = b;
-    return strcmp(y->end, x->end);   /* newest period first                 */
+    int c = strcmp(y->end, x->end);
+    if (c != 0)
+        return c;
+    if (x->tag != y->tag)
+        return x->tag < y->tag ? -1 : 1;
+    return strcmp(y->filed, x->filed);
 }
 
 /*  Picks the yearly values of the tags (in order) from us-gaap facts into
@@ -865,16 +872,6 @@ s_annual(const json_t *gaap, const char *const *tags, size_t tag_count, const ch
             const char *filed = json_string_value(json_object_get(fact, "filed"));
             if (!filed)
                 filed = "";
-            size_t k;
-            for (k = 0; k < count && strcmp(periods[k].end, end) != 0; k++)
-                ;
-            if (k < count) {
-                /*  Same period: an earlier tag keeps it; the same tag
-                    keeps the latest filing.                               */
-                if (periods[k].tag == t && strcmp(filed, periods[k].filed) > 0)
-                    periods[k] = (s_annual_t){fact, end, filed, t};
-                continue;
-            }
             if (count == cap) {
                 cap = cap ? cap * 2 : 16;
                 periods = pf_realloc(periods, cap * sizeof *periods);
@@ -882,8 +879,15 @@ s_annual(const json_t *gaap, const char *const *tags, size_t tag_count, const ch
             periods[count++] = (s_annual_t){fact, end, filed, t};
         }
     }
+    /*  Sort, then keep the first fact of each period: O(n log n) however
+        many facts a (possibly hostile) body holds.                        */
     if (count > 0)
         qsort(periods, count, sizeof *periods, s_annual_cmp);
+    size_t kept = 0;
+    for (size_t i = 0; i < count; i++)
+        if (kept == 0 || strcmp(periods[kept - 1].end, periods[i].end) != 0)
+            periods[kept++] = periods[i];
+    count = kept;
     pf_value_t *array = pf_value_array();
     for (size_t i = 0; i < count && i < S_ANNUAL_MAX; i++) {
         const json_t *f = periods[i].fact;

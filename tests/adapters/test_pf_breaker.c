@@ -169,6 +169,43 @@ START_TEST(test_late_outcomes_of_the_closed_period_are_ignored)
 }
 END_TEST
 
+/*  A permit given back unused frees its probe slot and counts nothing;
+    would_allow says what acquire would do without taking anything.       */
+START_TEST(test_cancelled_probes_count_nothing)
+{
+    pf_breaker_t *b = s_breaker(1, 1000, 1, 30000);
+    ck_assert(pf_breaker_would_allow(b, 0, NULL));
+    /*  Closed: a cancelled permit does not reset or add to the failures. */
+    pf_breaker_permit_t p;
+    ck_assert_int_eq(pf_breaker_acquire(b, 0, &p, NULL), PF_OK);
+    pf_breaker_cancel(b, &p, 0);
+    s_request(b, 1, true);
+    ck_assert_int_eq(pf_breaker_state(b, 1), PF_BREAKER_OPEN);
+    int64_t retry = -1;
+    ck_assert(!pf_breaker_would_allow(b, 2, &retry));
+    ck_assert_int_eq(retry, 999);
+    /*  Half-open: the one probe out blocks others; cancelling it frees the
+        slot at once, without closing or opening the breaker.             */
+    ck_assert(pf_breaker_would_allow(b, 1001, NULL));
+    ck_assert_int_eq(pf_breaker_acquire(b, 1001, &p, NULL), PF_OK);
+    ck_assert(!pf_breaker_would_allow(b, 1002, &retry));
+    ck_assert_int_eq(retry, 29999);
+    int changes = s_changes;
+    pf_breaker_cancel(b, &p, 1002);
+    ck_assert_int_eq(pf_breaker_state(b, 1002), PF_BREAKER_HALF_OPEN);
+    ck_assert_int_eq(s_changes, changes);
+    ck_assert(pf_breaker_would_allow(b, 1002, NULL));
+    /*  A cancelled permit's late report decides nothing; a new probe does. */
+    pf_breaker_permit_t q;
+    ck_assert_int_eq(pf_breaker_acquire(b, 1003, &q, NULL), PF_OK);
+    pf_breaker_report(b, &p, true, 1004);
+    ck_assert_int_eq(pf_breaker_state(b, 1004), PF_BREAKER_HALF_OPEN);
+    pf_breaker_report(b, &q, false, 1005);
+    ck_assert_int_eq(pf_breaker_state(b, 1005), PF_BREAKER_CLOSED);
+    pf_breaker_destroy(&b);
+}
+END_TEST
+
 START_TEST(test_config_is_checked)
 {
     pf_breaker_config_t cfg;
@@ -199,6 +236,7 @@ main(void)
     tcase_add_test(tc, test_a_silent_probe_gives_its_permit_up);
     tcase_add_test(tc, test_late_outcomes_of_the_closed_period_are_ignored);
     tcase_add_test(tc, test_config_is_checked);
+    tcase_add_test(tc, test_cancelled_probes_count_nothing);
     suite_add_tcase(su, tc);
     return pf_check_run(su);
 }

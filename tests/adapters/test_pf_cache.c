@@ -8,6 +8,7 @@
 
 #include "pf_cache.h"
 #include "pf_check.h"
+#include "pf_error.h"
 
 static pf_cache_verdict_t
 s_begin(pf_cache_t *c, const char *key, int64_t now, void *waiter, const char **data)
@@ -162,6 +163,28 @@ START_TEST(test_binary_keys_and_many_entries)
 }
 END_TEST
 
+/*  An in-flight key carries its fetcher's tag until the fetch ends; a new
+    fetch of the same key starts untagged.                                 */
+START_TEST(test_owner_of_a_fetch)
+{
+    pf_cache_t *c = pf_cache_new(100, 1 << 20);
+    int fetcher, w;
+    void *waiters[16];
+    ck_assert_int_eq(pf_cache_set_owner(c, "k", 1, &fetcher), PF_ENOTFOUND);
+    ck_assert_int_eq(s_begin(c, "k", 0, NULL, NULL), PF_CACHE_FETCH);
+    ck_assert_ptr_null(pf_cache_owner(c, "k", 1));
+    ck_assert_int_eq(pf_cache_set_owner(c, "k", 1, &fetcher), 0);
+    ck_assert_int_eq(s_begin(c, "k", 1, &w, NULL), PF_CACHE_JOINED);
+    ck_assert_ptr_eq(pf_cache_owner(c, "k", 1), &fetcher);
+    ck_assert_uint_eq(s_finish(c, "k", true, "answer", 10, 2, waiters), 1);
+    ck_assert_ptr_null(pf_cache_owner(c, "k", 1));          /* cached now  */
+    ck_assert_int_eq(pf_cache_set_owner(c, "k", 1, &fetcher), PF_ENOTFOUND);
+    ck_assert_int_eq(s_begin(c, "k", 20, NULL, NULL), PF_CACHE_FETCH); /* stale */
+    ck_assert_ptr_null(pf_cache_owner(c, "k", 1));
+    pf_cache_destroy(&c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -171,6 +194,7 @@ main(void)
     tcase_add_test(tc, test_failures_and_ttl_zero_are_not_kept);
     tcase_add_test(tc, test_bounds_evict_the_least_recently_used);
     tcase_add_test(tc, test_binary_keys_and_many_entries);
+    tcase_add_test(tc, test_owner_of_a_fetch);
     suite_add_tcase(su, tc);
     return pf_check_run(su);
 }

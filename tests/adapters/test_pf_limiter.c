@@ -210,6 +210,28 @@ START_TEST(test_margin_keeps_jittered_windows_under_the_limit)
 }
 END_TEST
 
+/*  A hold (the provider's Retry-After) pauses every request until then,
+    and the rate resumes from there without a burst.                       */
+START_TEST(test_hold_pauses_everything)
+{
+    pf_limiter_config_t cfg = { 600, 3, 100, 0 };   /* 10/s, burst 3       */
+    pf_limiter_t *l = pf_limiter_new(&cfg);
+    int64_t wait = 0;
+    ck_assert_int_eq(pf_limiter_acquire(l, 0, &wait), 0);
+    pf_limiter_hold(l, 5000000);
+    ck_assert_int_eq(pf_limiter_acquire(l, 1000, &wait), PF_EBUSY);
+    ck_assert_int_eq(wait, 4999000);
+    pf_limiter_hold(l, 1000000);   /* an earlier hold does not shorten it */
+    ck_assert_int_eq(pf_limiter_acquire(l, 4999999, &wait), PF_EBUSY);
+    ck_assert_int_eq(wait, 1);
+    ck_assert_int_eq(pf_limiter_acquire(l, 5000000, &wait), 0);
+    ck_assert_int_eq(pf_limiter_acquire(l, 5000000, &wait), PF_EBUSY);
+    ck_assert_int_eq(wait, 100000);
+    ck_assert_int_eq(pf_limiter_acquire(l, 5100000, &wait), 0);
+    pf_limiter_destroy(&l);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -220,6 +242,7 @@ main(void)
     tcase_add_test(tc, test_burst);
     tcase_add_test(tc, test_in_flight_cap);
     tcase_add_test(tc, test_config_is_checked);
+    tcase_add_test(tc, test_hold_pauses_everything);
     tcase_add_test(tc, test_margin_keeps_jittered_windows_under_the_limit);
     suite_add_tcase(su, tc);
     return pf_check_run(su);

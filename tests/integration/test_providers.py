@@ -35,6 +35,9 @@ BREAKER_RECOVERY_MS = 1500
 # Yahoo's attempts per call in the Retry-After test (its breaker is kept
 # closed there: --breaker-failures high).
 YAHOO_ATTEMPTS = 3
+# Its Retry-After cap: a longer one fails the call at once and pauses the
+# adapter's requests for the cap.
+YAHOO_RETRY_AFTER_CAP_MS = 2000
 
 
 class ProvidersTest(unittest.TestCase):
@@ -56,8 +59,10 @@ class ProvidersTest(unittest.TestCase):
                                   "--breaker-failures", "1000"],
                 "builtwith": ["--rpm", "6000"],
             }
+            env = {"yahoo_finance": {"PF_YAHOO_FINANCE_RETRY_AFTER_CAP_MS":
+                                     str(YAHOO_RETRY_AFTER_CAP_MS)}}
             for p in ph.PROVIDERS:
-                ph.start_adapter(cls.c, p, cls.fake, args.get(p, []))
+                ph.start_adapter(cls.c, p, cls.fake, args.get(p, []), env=env.get(p))
             cls.tap = cls.c.tap(("api.",))
             cls.caller = ph.Caller(cls.c.ctx, cls.c.actor_ep)
             for p, op, a in (("builtwith", "keywords", {"domain": "stripe.com"}),
@@ -142,6 +147,24 @@ class ProvidersTest(unittest.TestCase):
         ok = self.caller.request("builtwith", "keywords", {"domain": "shopify.com"})
         self.assertTrue(ok.ok, ok)
 
+    # -- deadlines ----------------------------------------------------------
+    def test_calls_past_their_deadline_are_not_sent(self):
+        # similarweb runs at its default 60/min here: of eight calls with a
+        # 2 s deadline that arrive together, those still waiting for the
+        # rate limit at their deadline fail without a request being made.
+        before = self.fake.stats("similarweb").get("requests", 0)
+        ids = [self.caller.call("similarweb", "pages_per_visit",
+                                {"domain": "deadline-%d.example.com" % i}, timeout_ms=2000)
+               for i in range(8)]
+        replies = self.caller.wait(ids, 30)
+        ok = [r for r in replies if r.ok]
+        self.assertGreaterEqual(len(ok), 1, replies)
+        self.assertEqual([r.error_code for r in replies if not r.ok],
+                         ["timeout"] * (8 - len(ok)), replies)
+        made = self.fake.stats("similarweb")["requests"] - before
+        self.assertEqual(made, len(ok), replies)
+        self.assertLessEqual(made, 3)
+
     # -- dedup ------------------------------------------------------------
     def test_identical_calls_in_flight_make_one_request(self):
         self.fake.fault(provider="builtwith", endpoint="/trustv1", latency_ms=400)
@@ -219,13 +242,20 @@ class ProvidersTest(unittest.TestCase):
         self.assertFalse(r.ok)
         self.assertEqual(r.error_code, "rate_limited", r)
         self.assertIn("Retry-After", r.error_message)
-        self.assertLess(time.monotonic() - t0, 2.0)
+        self.assertLess(time.monotonic() - t0, 1.0)
         self.assertEqual(self.fake.stats("yahoo_finance")["requests"] - before, 1)
-        # Cleared, the same call succeeds (failures were never cached).
+        # The provider asked for a pause: every request to it waits out the
+        # (capped) hold, then the same call succeeds (failures are never
+        # cached).
         self.fake.clear_faults()
         r = self.caller.request("yahoo_finance", "chart",
                                 {"symbol": "COST", "range": "5y", "interval": "1mo"})
         self.assertTrue(r.ok, r)
+        self.assertGreater(r.received - t0, YAHOO_RETRY_AFTER_CAP_MS / 1000.0 * 0.9)
+        self.tap.wait_for(lambda evs: any(b["type"] == "api.throttled" and
+                                          b["api"] == "yahoo_finance" and
+                                          b.get("reason") == "provider" for _, b, _ in evs),
+                          5, "api.throttled for the provider's pause")
 
     # -- rate limit -----------------------------------------------------------
     def test_twice_the_rate_gives_no_429_and_the_limit_time(self):

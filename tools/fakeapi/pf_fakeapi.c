@@ -124,6 +124,12 @@ s_timer_main(void *arg)
             (void) r;
         }
         pthread_mutex_lock(&srv->lock);
+        if (srv->stopping) {
+            /*  Shutdown resumed every held request while we polled: the
+                server thread may have freed them, owners[] is stale.       */
+            pthread_mutex_unlock(&srv->lock);
+            break;
+        }
         now = s_now_us();
         for (size_t i = 1; rc > 0 && i < n; i++)
             if (fds[i].revents & (POLLRDHUP | POLLHUP | POLLERR))
