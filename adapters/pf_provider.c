@@ -139,6 +139,36 @@ pf_pj_load(const char *body, size_t size, bool want_object, json_t **root,
     return PF_OK;
 }
 
+int
+pf_pj_load_answer(long status, const char *body, size_t size, bool want_object,
+                  pf_pj_error_fn *classify, json_t **root, pf_provider_error_t *err)
+{
+    int rc = pf_pj_check_status(status, body, size, err);
+    if (rc != PF_OK) {
+        json_t *json = NULL;
+        if (status >= 400 && status <= 499 && status != 429 &&
+            pf_pj_load(body, size, true, &json, NULL) == PF_OK) {
+            pf_provider_error_t better;
+            int refined = classify(json, &better);
+            json_decref(json);
+            if (refined != PF_OK) {
+                *err = better;
+                return refined;
+            }
+        }
+        return rc;
+    }
+    json_t *json = NULL;
+    if ((rc = pf_pj_load(body, size, want_object, &json, err)) != PF_OK)
+        return rc;
+    if ((rc = classify(json, err)) != PF_OK) {
+        json_decref(json);
+        return rc;
+    }
+    *root = json;
+    return PF_OK;
+}
+
 bool
 pf_pj_int(const json_t *v, int64_t *out)
 {

@@ -241,31 +241,7 @@ static int
 s_load(long status, const char *body, size_t size, bool want_object, json_t **root,
        pf_provider_error_t *err)
 {
-    int rc = pf_pj_check_status(status, body, size, err);
-    if (rc != PF_OK) {
-        /*  429 and 5xx stay what the status says (the adapter retries and
-            counts them); a 4xx that explains itself is classified by its
-            explanation.                                                    */
-        json_t *json = NULL;
-        if (status >= 400 && status <= 499 && status != 429 &&
-            pf_pj_load(body, size, true, &json, NULL) == PF_OK) {
-            pf_provider_error_t better;
-            int refined = s_errors(json, &better);
-            json_decref(json);
-            if (refined != PF_OK) {
-                *err = better;
-                return refined;
-            }
-        }
-        return rc;
-    }
-    if ((rc = pf_pj_load(body, size, want_object, root, err)) != PF_OK)
-        return rc;
-    if ((rc = s_errors(*root, err)) != PF_OK) {
-        json_decref(*root);
-        *root = NULL;
-    }
-    return rc;
+    return pf_pj_load_answer(status, body, size, want_object, s_errors, root, err);
 }
 
 /*  Sets map[key] to a time in epoch ms read from v, scaled by unit_ms

@@ -34,6 +34,20 @@ int pf_pj_check_status(long status, const char *body, size_t size, pf_provider_e
 int pf_pj_load(const char *body, size_t size, bool want_object, json_t **root,
                pf_provider_error_t *err);
 
+/*  Reads a provider's own error object in root: PF_OK when root carries
+    none, else a negative PF_E* with err filled.                            */
+typedef int(pf_pj_error_fn)(const json_t *root, pf_provider_error_t *err);
+
+/*  The common start of a parse for providers with an error object: the
+    status check (pf_pj_check_status) — where a 4xx other than 429 whose
+    body is the provider's error object is classified by that object
+    (429 and 5xx stay what the status says: the adapter retries and counts
+    them) — then the JSON (an object when want_object), then the error
+    object, which a provider may send with a 200.  Returns 0 with *root
+    (the caller json_decref()s it), or a negative PF_E* with err filled.  */
+int pf_pj_load_answer(long status, const char *body, size_t size, bool want_object,
+                      pf_pj_error_fn *classify, json_t **root, pf_provider_error_t *err);
+
 /*  Copies a JSON value into map[key] when it has the right type; does
     nothing otherwise (absent, null or wrongly typed fields stay out).
     _str: strings (empty strings too unless skip_empty).

@@ -302,28 +302,7 @@ s_brave_error(const json_t *root, pf_provider_error_t *err)
 static int
 s_load(long status, const char *body, size_t size, json_t **root, pf_provider_error_t *err)
 {
-    int rc = pf_pj_check_status(status, body, size, err);
-    if (rc != PF_OK) {
-        json_t *json = NULL;
-        if (status >= 400 && status <= 499 && status != 429 &&
-            pf_pj_load(body, size, true, &json, NULL) == PF_OK) {
-            pf_provider_error_t better;
-            int refined = s_brave_error(json, &better);
-            json_decref(json);
-            if (refined != PF_OK) {
-                *err = better;
-                return refined;
-            }
-        }
-        return rc;
-    }
-    if ((rc = pf_pj_load(body, size, true, root, err)) != PF_OK)
-        return rc;
-    if ((rc = s_brave_error(*root, err)) != PF_OK) {
-        json_decref(*root);
-        *root = NULL;
-    }
-    return rc;
+    return pf_pj_load_answer(status, body, size, true, s_brave_error, root, err);
 }
 
 /*  The host of an http(s) URL, lower-cased, into out; false when url has
