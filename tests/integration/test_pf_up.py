@@ -145,9 +145,55 @@ def constellation():
             log.close()
 
 
+def real_providers():
+    """With a provider key set, pf up uses the real APIs: it starts the
+    adapters whose configuration can work (BuiltWith with its key, Yahoo,
+    which needs none) and says why it leaves the others out; no pf-fakeapi.
+    Nothing is called, so nothing leaves this machine."""
+    with tempfile.TemporaryDirectory(prefix="pf-up-real-") as d:
+        env = {k: v for k, v in os.environ.items()
+               if not (k.startswith("PF_") and (k.endswith("_KEY") or k.endswith("_BASE") or
+                                                k.endswith("USER_AGENT")))}
+        env.update(PF_BIN=PF, PF_CLIENT_ENDPOINT=f"ipc://{d}/client",
+                   PF_TAP_ENDPOINT=f"ipc://{d}/tap", PF_ACTOR_ENDPOINT=f"ipc://{d}/actor",
+                   PF_DATA_DIR=f"{d}/data", PF_BUILTWITH_KEY="not-a-real-key")
+        log = open(f"{d}/up.log", "w+")
+        up = subprocess.Popen([PF, "up", "--simulate", "0.001"], env=env,
+                              stdout=subprocess.PIPE, stderr=log)
+        try:
+            line = read_line(up.stdout, time.monotonic() + DEADLINE_S)
+            check(line is not None and "using the real provider APIs (2 of 5 adapters started)"
+                  in line, f"pf up says it uses the real APIs (got {line!r})")
+            line = read_line(up.stdout, time.monotonic() + DEADLINE_S)
+            check(line is not None and "2 adapters and 15 module actors" in line,
+                  f"pf up announces the start (got {line!r})")
+            kids = children_of(up.pid)
+            check(len(kids) == 18, f"18 children (coordinator, 2 adapters, 15 modules), "
+                                   f"got {len(kids)}")
+            up.send_signal(signal.SIGTERM)
+            rc = up.wait(timeout=DEADLINE_S)
+            check(rc == 0, f"pf up exits 0 after SIGTERM (got {rc})")
+            log.seek(0)
+            text = log.read()
+            for name, why in (("similarweb", "PF_SIMILARWEB_KEY"),
+                              ("websearch", "PF_WEBSEARCH_KEY"),
+                              ("sec_edgar", "User-Agent with a contact")):
+                check(f"not starting the {name} adapter" in text and why in text,
+                      f"pf up says why {name} is not started")
+            check("pf-fakeapi" not in text.replace("or the base URL of pf-fakeapi", ""),
+                  "no pf-fakeapi with real providers")
+        finally:
+            if up.poll() is None:
+                up.kill()
+                up.wait()
+            up.stdout.close()
+            log.close()
+
+
 def main():
     usage_errors()
     constellation()
+    real_providers()
     if failures:
         print(f"{len(failures)} check(s) failed", file=sys.stderr)
         return 1
