@@ -13,7 +13,9 @@
     run against a running cluster and fill a result struct.  They report
     failures on stderr and return a negative PF_E* code.
 
-    Everything here is single-threaded and used by one command only.        */
+    Everything here is used by one command only, from its main thread; the
+    one exception is the adapter scenario's caller actor, which runs on a
+    thread of its own (pf_bench_adapter.c).                                 */
 #ifndef PF_BENCH_H
 #define PF_BENCH_H
 
@@ -158,6 +160,39 @@ pf_value_t *pf_bench_enrich_body(const char *req_id, const char *domain, bool as
 /*  Reads a "VmRSS:"-style field (kB) of /proc/<pid>/status.  0 or PF_EIO.  */
 int pf_bench_proc_status_kib(pid_t pid, const char *field, double *kib);
 
+/*  The adapter scenario's processes, added to the cluster (stopped with the
+    coordinator, and reaped and checked like every other child).
+
+    pf_bench_cluster_start_fakeapi: runs pf-fakeapi (the binary next to this
+    one) with --listen 127.0.0.1:0 --quiet --no-limits and reads the port
+    it bound from its log.  0, PF_ESTATE (one is running, or the benchmark
+    was interrupted or the emulator died), PF_ENOTFOUND (not built),
+    PF_ETIMEDOUT, PF_EIO.                                                     */
+int pf_bench_cluster_start_fakeapi(pf_bench_cluster_t *self);
+/*  Its port, or 0 when it is not running.                                  */
+int pf_bench_cluster_fakeapi_port(const pf_bench_cluster_t *self);
+/*  SIGTERM, wait, SIGKILL.  0 or PF_EIO.                                    */
+int pf_bench_cluster_stop_fakeapi(pf_bench_cluster_t *self);
+
+/*  Runs `pf adapter PROVIDER --base http://127.0.0.1:PORT/PROVIDER --actor
+    EP --instance bench-PROVIDER-N ARGS...` against the running emulator and
+    coordinator, with every PF_<PROVIDER>_* variable of our environment
+    removed and PF_<PROVIDER>_KEY set to a dummy key.  args is a
+    NULL-terminated list (NULL: none).  Does not wait for the adapter to
+    register (pf_bench_caller_ready does).  0, PF_ESTATE (no coordinator or
+    emulator, or an adapter is running), PF_EINVAL, PF_EIO.                 */
+int pf_bench_cluster_start_adapter(pf_bench_cluster_t *self, const char *provider,
+                                   const char *const *args);
+/*  SIGTERM (the adapter drains), wait, SIGKILL.  0 or PF_EIO.               */
+int pf_bench_cluster_stop_adapter(pf_bench_cluster_t *self);
+
+/*  The actor endpoint of the running coordinator.                          */
+const char *pf_bench_cluster_actor_endpoint(const pf_bench_cluster_t *self);
+
+/*  0, or PF_ESTATE when the benchmark was interrupted or a child died
+    (message on stderr).  Reaps children: call from the main thread only.   */
+int pf_bench_cluster_check(pf_bench_cluster_t *self);
+
 /* -------------------------------------------------------------- scenarios */
 
 /*  Throughput: N pipelined PINGs (baseline) then N pipelined sync no-op
@@ -210,5 +245,71 @@ typedef struct {
 } pf_bench_rss_t;
 
 int pf_bench_rss(pf_bench_cluster_t *self, uint32_t jobs, uint32_t window, pf_bench_rss_t *out);
+
+/* ---------------------------------------------------------------- adapter */
+
+/*  The provider whose adapter is measured, and the caller's service name.  */
+#define PF_BENCH_ADAPTER_PROVIDER "websearch"
+#define PF_BENCH_CALLER_SERVICE "bench_caller"
+
+/*  The caller (pf_bench_adapter.c): a pf_actor_t registered with the
+    running coordinator as PF_BENCH_CALLER_SERVICE, run on a thread of its
+    own.  Each measurement below hands it a list of phases and waits until
+    they ended; the actor's callbacks send the calls and time the replies.
+    A failed measurement (or Ctrl-C, or a dead child) stops the actor for
+    good.  Everything else here is used from the main thread only.
+
+    pf_bench_caller_new: creates the actor on the cluster's actor endpoint
+    and starts its thread.  NULL (message on stderr) on failure.            */
+typedef struct pf_bench_caller_t pf_bench_caller_t;
+
+pf_bench_caller_t *pf_bench_caller_new(pf_bench_cluster_t *cl);
+/*  Stops the actor, joins its thread, frees it.  Accepts NULL; nulls.      */
+void pf_bench_caller_destroy(pf_bench_caller_t **self_p);
+
+/*  Waits (PF_BENCH_START_MS at most) until the caller is registered and the
+    provider's adapter answers an unknown operation.  0, PF_ETIMEDOUT,
+    PF_ESTATE (interrupted, a child died), PF_EIO.                           */
+int pf_bench_caller_ready(pf_bench_caller_t *self);
+
+/*  One run of the cached and fetch measurements, in this order:
+    baseline — `calls` calls of an unknown operation, window in flight, then
+    `samples` of them one at a time (the adapter answers unknown_op at once:
+    no cache, no HTTP); one warm-up call; cached — `calls` identical web
+    calls, window in flight, then `samples` one at a time, every reply
+    from the cache; fetch — `fetches` distinct web calls, window in flight,
+    then `samples` distinct ones one at a time, each an HTTP request to
+    pf-fakeapi (the adapter's rate limit is the caller's business).         */
+typedef struct {
+    double base_per_s;                 /* unknown-op calls/s (baseline)     */
+    double base_p50_ms, base_p99_ms;   /* one unknown-op call, round trip   */
+    double cached_per_s;               /* cached calls/s                    */
+    double cached_p50_ms, cached_p99_ms; /* one cached call                 */
+    double fetch_per_s;                /* distinct calls/s through HTTP     */
+    double fetch_p50_ms, fetch_p99_ms; /* one distinct call                 */
+    uint32_t errors;                   /* replies not as expected           */
+} pf_bench_adapter_t;
+
+int pf_bench_adapter(pf_bench_caller_t *self, uint32_t calls, uint32_t samples,
+                     uint32_t fetches, uint32_t window, pf_bench_adapter_t *out);
+
+/*  Rate fidelity: resets pf-fakeapi's stats, sends `calls` distinct web
+    calls paced at send_per_s, waits for every reply, then reads the
+    emulator's stats of the provider.                                        */
+typedef struct {
+    double elapsed_ms;      /* first send to last reply                     */
+    uint32_t requests;      /* HTTP requests the emulator counted           */
+    uint32_t rate_limited;  /* of them refused with 429 (over its limit)    */
+    uint32_t max_in_window; /* most accepted requests in one true window    */
+    uint32_t errors;        /* replies not as expected                      */
+} pf_bench_rate_t;
+
+int pf_bench_rate(pf_bench_caller_t *self, uint32_t calls, double send_per_s,
+                  pf_bench_rate_t *out);
+
+/*  POST /_control/limits: the emulator refuses provider's requests beyond
+    limit per window_ms.  0, PF_ESTATE (no emulator), PF_EIO, PF_EPROTO.    */
+int pf_bench_fakeapi_set_limit(pf_bench_cluster_t *cl, const char *provider, uint32_t limit,
+                               uint32_t window_ms);
 
 #endif

@@ -51,6 +51,21 @@ extern char **environ;
 /*  Milliseconds between two reaping passes while children shut down.       */
 #define S_REAP_STEP_MS 2
 
+/*  pf-fakeapi: its executable, next to this binary (as `pf up` finds it),
+    the line it prints once it listens, and how often its log is read for
+    that line while it starts.                                              */
+#define S_FAKEAPI_EXE "pf-fakeapi"
+#define S_FAKEAPI_LISTENING "listening on http://127.0.0.1:"
+#define S_FAKEAPI_POLL_MS 5
+/*  Bytes of the emulator's log searched for the listening line.           */
+#define S_FAKEAPI_LOG_HEAD 4096
+
+/*  The key adapters present to pf-fakeapi, which accepts any non-empty key
+    (a real provider would refuse it).                                      */
+#define S_ADAPTER_KEY "pf-bench-dummy-key"
+/*  Extra arguments a benchmark adapter may get, at most.                   */
+#define S_ADAPTER_ARGS_MAX 16
+
 typedef struct {
     pid_t pid;                     /* 0 when not running                    */
     char name[PFA_NAME_MAX + 1];   /* "coordinator" or the module name      */
@@ -66,6 +81,10 @@ struct pf_bench_cluster_t {
     void *tap;                     /* SUB on the tap                        */
     s_proc_t coordinator;          /* the coordinator                       */
     s_proc_t modules[PF_MODULE_COUNT]; /* module actors by graph index      */
+    s_proc_t fakeapi;              /* pf-fakeapi, the provider emulator     */
+    s_proc_t adapter;              /* one adapter actor                     */
+    int fakeapi_port;              /* its loopback port, 0 when not running */
+    unsigned adapters;             /* adapter starts (names instances)      */
     unsigned starts;               /* coordinator starts (names data dirs)  */
     unsigned ops;                  /* request-id prefixes handed out        */
     unsigned probes;               /* warm-up jobs sent                     */
@@ -207,14 +226,18 @@ s_self_path(char *out, size_t size)
         snprintf(out, size, "%s", path);
 }
 
-/*  fork+exec of this binary.  Between fork and exec only async-signal-safe
-    calls: everything the child needs is prepared before the fork.          */
+/*  fork+exec of program (NULL: this binary).  Between fork and exec only
+    async-signal-safe calls: everything the child needs is prepared before
+    the fork.                                                               */
 static int
-s_spawn(s_proc_t *proc, const char *name, const char *log_path, char *const argv[],
-        char *const envp[])
+s_spawn(s_proc_t *proc, const char *name, const char *program, const char *log_path,
+        char *const argv[], char *const envp[])
 {
     char exe[PATH_MAX];
-    s_self_path(exe, sizeof exe);
+    if (program)
+        snprintf(exe, sizeof exe, "%s", program);
+    else
+        s_self_path(exe, sizeof exe);
     int log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log_fd < 0) {
         fprintf(stderr, "pf bench: cannot open %s: %s\n", log_path, strerror(errno));
@@ -246,7 +269,7 @@ s_spawn(s_proc_t *proc, const char *name, const char *log_path, char *const argv
         dup2(log_fd, STDOUT_FILENO);
         dup2(log_fd, STDERR_FILENO);
         execve(exe, argv, envp);
-        static const char msg[] = "pf bench: exec of the pf binary failed\n";
+        static const char msg[] = "pf bench: exec of a child program failed\n";
         ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
         (void)ignored;
         _exit(127);
@@ -326,17 +349,21 @@ static int
 s_check_children(pf_bench_cluster_t *self)
 {
     int rc = PF_OK;
-    s_proc_t *procs[PF_MODULE_COUNT + 1];
+    s_proc_t *procs[PF_MODULE_COUNT + 3];
     procs[0] = &self->coordinator;
+    procs[1] = &self->fakeapi;
+    procs[2] = &self->adapter;
     for (int i = 0; i < PF_MODULE_COUNT; i++)
-        procs[i + 1] = &self->modules[i];
-    for (size_t i = 0; i < PF_MODULE_COUNT + 1; i++) {
+        procs[i + 3] = &self->modules[i];
+    for (size_t i = 0; i < PF_MODULE_COUNT + 3; i++) {
         if (procs[i]->pid <= 0)
             continue;
         int status = 0;
         if (waitpid(procs[i]->pid, &status, WNOHANG) == procs[i]->pid) {
             s_describe_exit(procs[i], status);
             procs[i]->pid = 0;
+            if (procs[i] == &self->fakeapi)
+                self->fakeapi_port = 0;
             rc = PF_ESTATE;
         }
     }
@@ -640,7 +667,7 @@ pf_bench_cluster_start_coordinator(pf_bench_cluster_t *self, uint32_t max_queued
     if (s_path(log_path, sizeof log_path, self->dir, "coordinator.log") != PF_OK)
         return PF_ETOOBIG;
     char **env = s_child_env(self, data_dir);
-    rc = s_spawn(&self->coordinator, "coordinator", log_path, argv, env);
+    rc = s_spawn(&self->coordinator, "coordinator", NULL, log_path, argv, env);
     s_free_env(env);
     if (rc != PF_OK)
         return rc;
@@ -660,8 +687,219 @@ int
 pf_bench_cluster_stop_coordinator(pf_bench_cluster_t *self)
 {
     int rc = pf_bench_cluster_stop_modules(self);
-    int rc2 = s_stop(&self->coordinator, 1);
-    return rc != PF_OK ? rc : rc2;
+    int rc_adapter = pf_bench_cluster_stop_adapter(self);
+    int rc_fake = pf_bench_cluster_stop_fakeapi(self);
+    int rc_coordinator = s_stop(&self->coordinator, 1);
+    if (rc == PF_OK)
+        rc = rc_adapter;
+    if (rc == PF_OK)
+        rc = rc_fake;
+    return rc != PF_OK ? rc : rc_coordinator;
+}
+
+/* ------------------------------------------------- emulator and adapters */
+
+/*  The emulator's path: the directory of this binary's real path plus
+    S_FAKEAPI_EXE.  Returns 0, PF_ENOTFOUND (not built there), PF_ETOOBIG.  */
+static int
+s_fakeapi_path(char *out, size_t size)
+{
+    char self_path[PATH_MAX];
+    ssize_t len = readlink(S_SELF_EXE, self_path, sizeof self_path - 1);
+    if (len <= 0)
+        return PF_ENOTFOUND;
+    self_path[len] = '\0';
+    char *slash = strrchr(self_path, '/');
+    if (!slash)
+        return PF_ENOTFOUND;
+    *slash = '\0';
+    int n = snprintf(out, size, "%s/%s", self_path, S_FAKEAPI_EXE);
+    if (n < 0 || (size_t)n >= size)
+        return PF_ETOOBIG;
+    if (access(out, X_OK) != 0) {
+        fprintf(stderr, "pf bench: %s is not there or not executable (build it with pf)\n", out);
+        return PF_ENOTFOUND;
+    }
+    return PF_OK;
+}
+
+/*  The port in the emulator's "listening on" line, or 0 while it is not
+    in the log yet.                                                         */
+static int
+s_fakeapi_port_from_log(const char *log_path)
+{
+    FILE *file = fopen(log_path, "re");
+    if (!file)
+        return 0;
+    char head[S_FAKEAPI_LOG_HEAD + 1];
+    size_t got = fread(head, 1, S_FAKEAPI_LOG_HEAD, file);
+    fclose(file);
+    head[got] = '\0';
+    const char *at = strstr(head, S_FAKEAPI_LISTENING);
+    if (!at)
+        return 0;
+    char *end = NULL;
+    long port = strtol(at + strlen(S_FAKEAPI_LISTENING), &end, 10);
+    if (end == at + strlen(S_FAKEAPI_LISTENING) || port <= 0 || port > UINT16_MAX)
+        return 0;
+    return (int)port;
+}
+
+int
+pf_bench_cluster_start_fakeapi(pf_bench_cluster_t *self)
+{
+    if (self->fakeapi.pid > 0)
+        return PF_ESTATE;
+    char exe[PATH_MAX];
+    int rc = s_fakeapi_path(exe, sizeof exe);
+    if (rc != PF_OK)
+        return rc;
+    char log_path[PATH_MAX];
+    rc = s_path(log_path, sizeof log_path, self->dir, "fakeapi.log");
+    if (rc != PF_OK)
+        return rc;
+    /* A fresh log: the port is read from the first listening line in it.  */
+    if (truncate(log_path, 0) != 0 && errno != ENOENT) {
+        fprintf(stderr, "pf bench: cannot truncate %s: %s\n", log_path, strerror(errno));
+        return PF_EIO;
+    }
+    /* Port 0: the emulator binds a free port itself and prints it, so no
+       other program can take it between a check and the bind.              */
+    char *argv[] = { S_FAKEAPI_EXE, "--listen", "127.0.0.1:0", "--quiet", "--no-limits", NULL };
+    char **env = s_child_env(self, NULL);
+    rc = s_spawn(&self->fakeapi, "pf-fakeapi", exe, log_path, argv, env);
+    s_free_env(env);
+    if (rc != PF_OK)
+        return rc;
+    double deadline = pf_bench_now_ms() + PF_BENCH_START_MS;
+    for (;;) {
+        int port = s_fakeapi_port_from_log(log_path);
+        if (port > 0) {
+            self->fakeapi_port = port;
+            return PF_OK;
+        }
+        if (pf_bench_interrupted() || s_check_children(self) != PF_OK) {
+            rc = PF_ESTATE;
+            break;
+        }
+        if (pf_bench_now_ms() > deadline) {
+            fprintf(stderr, "pf bench: pf-fakeapi printed no listening line within %d ms; "
+                            "see %s\n",
+                    PF_BENCH_START_MS, log_path);
+            rc = PF_ETIMEDOUT;
+            break;
+        }
+        s_pause_ms(S_FAKEAPI_POLL_MS);
+    }
+    pf_bench_cluster_stop_fakeapi(self);
+    return rc;
+}
+
+int
+pf_bench_cluster_fakeapi_port(const pf_bench_cluster_t *self)
+{
+    return self->fakeapi.pid > 0 ? self->fakeapi_port : 0;
+}
+
+int
+pf_bench_cluster_stop_fakeapi(pf_bench_cluster_t *self)
+{
+    self->fakeapi_port = 0;
+    return s_stop(&self->fakeapi, 1);
+}
+
+/*  The child environment of an adapter for provider: the cluster's,
+    without any PF_<PROVIDER>_ setting of our own environment (a
+    PF_WEBSEARCH_CACHE=off there would change what is measured), plus a
+    dummy PF_<PROVIDER>_KEY.                                                 */
+static char **
+s_adapter_env(const pf_bench_cluster_t *self, const char *provider)
+{
+    char prefix[PFA_NAME_MAX + 8];
+    int n = snprintf(prefix, sizeof prefix, "PF_");
+    for (const char *p = provider; *p && (size_t)n + 2 < sizeof prefix; p++)
+        prefix[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+    prefix[n++] = '_';
+    prefix[n] = '\0';
+    char **env = s_child_env(self, NULL);
+    size_t kept = 0;
+    size_t i = 0;
+    for (; env[i]; i++) {
+        if (strncmp(env[i], prefix, strlen(prefix)) == 0)
+            free(env[i]);
+        else
+            env[kept++] = env[i];
+    }
+    /* s_child_env allocates five slots beyond our own variables and fills
+       at most three of them without a data directory: two are free.      */
+    size_t len = strlen(prefix) + strlen("KEY=") + strlen(S_ADAPTER_KEY) + 1;
+    env[kept] = pf_malloc(len);
+    snprintf(env[kept], len, "%sKEY=%s", prefix, S_ADAPTER_KEY);
+    env[kept + 1] = NULL;
+    return env;
+}
+
+int
+pf_bench_cluster_start_adapter(pf_bench_cluster_t *self, const char *provider,
+                               const char *const *args)
+{
+    if (self->adapter.pid > 0 || self->coordinator.pid <= 0 || self->fakeapi.pid <= 0)
+        return PF_ESTATE;
+    if (!provider || !*provider || strlen(provider) > PFA_NAME_MAX)
+        return PF_EINVAL;
+    size_t extra = 0;
+    while (args && args[extra])
+        extra++;
+    if (extra > S_ADAPTER_ARGS_MAX)
+        return PF_EINVAL;
+    char base[PF_BENCH_ENDPOINT_MAX];
+    snprintf(base, sizeof base, "http://127.0.0.1:%d/%s", self->fakeapi_port, provider);
+    char instance[PFA_NAME_MAX + 32];
+    snprintf(instance, sizeof instance, "bench-%s-%u", provider, ++self->adapters);
+    char *argv[12 + S_ADAPTER_ARGS_MAX + 1];
+    size_t argc = 0;
+    argv[argc++] = "pf";
+    argv[argc++] = "adapter";
+    argv[argc++] = (char *)provider;
+    argv[argc++] = "--base";
+    argv[argc++] = base;
+    argv[argc++] = "--actor";
+    argv[argc++] = self->endpoint[S_ACTOR];
+    argv[argc++] = "--instance";
+    argv[argc++] = instance;
+    for (size_t i = 0; i < extra; i++)
+        argv[argc++] = (char *)args[i];
+    argv[argc] = NULL;
+    char log_name[PFA_NAME_MAX + 48];
+    snprintf(log_name, sizeof log_name, "%s.log", instance);
+    char log_path[PATH_MAX];
+    int rc = s_path(log_path, sizeof log_path, self->dir, log_name);
+    if (rc != PF_OK)
+        return rc;
+    char **env = s_adapter_env(self, provider);
+    rc = s_spawn(&self->adapter, instance, NULL, log_path, argv, env);
+    s_free_env(env);
+    return rc;
+}
+
+int
+pf_bench_cluster_stop_adapter(pf_bench_cluster_t *self)
+{
+    return s_stop(&self->adapter, 1);
+}
+
+const char *
+pf_bench_cluster_actor_endpoint(const pf_bench_cluster_t *self)
+{
+    return self->endpoint[S_ACTOR];
+}
+
+int
+pf_bench_cluster_check(pf_bench_cluster_t *self)
+{
+    if (pf_bench_interrupted())
+        return PF_ESTATE;
+    return s_check_children(self);
 }
 
 typedef struct {
@@ -791,7 +1029,7 @@ pf_bench_cluster_start_modules(pf_bench_cluster_t *self, double scale)
         snprintf(log_name, sizeof log_name, "%s.log", name);
         rc = s_path(log_path, sizeof log_path, self->dir, log_name);
         if (rc == PF_OK)
-            rc = s_spawn(&self->modules[i], name, log_path, argv, env);
+            rc = s_spawn(&self->modules[i], name, NULL, log_path, argv, env);
     }
     s_free_env(env);
     if (rc != PF_OK) {

@@ -6,7 +6,9 @@
     run, and prints the median and range of every figure as a table, or as
     JSON with --json.  docs/BENCHMARKS.md explains each scenario and records
     numbers.  The processes and sockets live in pf_bench_cluster.c, one run
-    of each scenario in pf_bench_scenario.c.                                 */
+    of each scenario in pf_bench_scenario.c, and the adapter scenario's
+    caller actor in pf_bench_adapter.c.  The adapter scenario is not part
+    of `all`: it adds about two minutes and measures another path.           */
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "pf_adapter.h"
 #include "pf_bench.h"
 #include "pf_cmd.h"
 #include "pf_config.h"
@@ -35,6 +38,31 @@
 #define S_QUICK_JOBS 1000
 #define S_QUICK_SAMPLES 50
 #define S_QUICK_RSS_JOBS 10000
+
+/*  The adapter scenario (opt-in): calls per cached/baseline run, sequential
+    calls per latency measurement, distinct calls per fetch run, calls per
+    rate-fidelity run; and the same under --quick.                          */
+#define S_DEFAULT_ADAPTER_CALLS 20000
+#define S_DEFAULT_ADAPTER_SAMPLES 1000
+#define S_DEFAULT_ADAPTER_FETCHES 5000
+#define S_DEFAULT_RATE_CALLS 1000
+#define S_QUICK_ADAPTER_CALLS 2000
+#define S_QUICK_ADAPTER_SAMPLES 200
+#define S_QUICK_ADAPTER_FETCHES 500
+#define S_QUICK_RATE_CALLS 100
+
+/*  Calls in flight from the caller actor to the adapter.                   */
+#define S_ADAPTER_WINDOW 64
+/*  The fetch runs' adapter: its rate limit out of the way (the highest
+    --rpm it takes) and as many requests in flight as the caller sends.     */
+#define S_FETCH_RPM PF_LIMITER_MAX_PER_MINUTE
+#define S_FETCH_CONCURRENCY S_ADAPTER_WINDOW
+/*  Rate fidelity: the adapter's limit (100/s), pf-fakeapi enforcing the
+    same per second, and calls sent at twice that rate.                     */
+#define S_RATE_RPM 6000
+#define S_RATE_WINDOW_MS 1000
+#define S_RATE_SEND_FACTOR 2.0
+#define S_SECONDS_PER_MINUTE 60.0
 
 /*  Upper bounds of the flags: beyond these a run takes hours.              */
 #define S_MAX_RUNS 1000
@@ -56,6 +84,9 @@
 #define S_TARGET_RSS_MIB 256.0         /* with 100,000 queued jobs           */
 #define S_TARGET_RSS_JOBS 100000
 #define S_TARGET_DURABLE_RATIO 0.70    /* sqlite store vs memory throughput  */
+#define S_TARGET_RATE_RATIO 1.05       /* rate fidelity: finish within 5 % of
+                                          the time the limit allows (as
+                                          tests/integration/test_providers.py) */
 
 #define S_KIB_PER_MIB 1024.0
 
@@ -66,7 +97,8 @@ enum {
     S_MAKESPAN = 1 << 3,
     S_RSS = 1 << 4,
     S_DURABLE = 1 << 5,
-    S_ALL = (1 << 6) - 1
+    S_ALL = (1 << 6) - 1,
+    S_ADAPTER = 1 << 6      /* opt-in: not part of S_ALL                     */
 };
 
 typedef struct {
@@ -75,6 +107,10 @@ typedef struct {
     uint32_t window;        /* requests in flight when pipelining           */
     uint32_t samples;       /* latency: sequential requests per run         */
     uint32_t rss_jobs;      /* rss: async enrichments queued                */
+    uint32_t adapter_calls; /* adapter: cached / baseline calls per run     */
+    uint32_t adapter_samples; /* adapter: sequential calls per latency      */
+    uint32_t adapter_fetches; /* adapter: distinct (fetched) calls per run  */
+    uint32_t rate_calls;    /* adapter: calls per rate-fidelity run         */
     unsigned scenarios;     /* S_* bits                                     */
     bool json;              /* JSON on stdout instead of the table          */
     bool quick;             /* the --quick preset was asked for             */
@@ -102,6 +138,14 @@ typedef struct {
     uint32_t rss_errors;
     pf_samples_t *dur_memory, *dur_sqlite, *dur_ratio;
     uint32_t dur_errors;
+    pf_samples_t *ad_base, *ad_cached, *ad_ratio, *ad_base_p50, *ad_base_p99, *ad_cached_p50,
+        *ad_cached_p99, *ad_ratio_p50, *ad_ratio_p99, *ad_fetch, *ad_fetch_ratio,
+        *ad_fetch_p50, *ad_fetch_p99;
+    uint32_t ad_errors;
+    pf_samples_t *rate_elapsed, *rate_ratio, *rate_max_window, *rate_window_ratio,
+        *rate_requests;
+    double rate_allowed_s;          /* the time the limit allows for N calls */
+    uint32_t rate_limited, rate_errors;
 } s_results_t;
 
 /* --------------------------------------------------------------- options */
@@ -111,8 +155,10 @@ s_usage(FILE *out)
 {
     fprintf(out,
             "usage: pf bench [--runs R] [--jobs N] [--window W] [--samples S] [--rss-jobs M]\n"
-            "                [--scenario all|throughput|latency|hop|makespan|rss|durable[,...]]\n"
-            "                [--quick] [--json] [--keep] [--data-dir DIR]\n"
+            "                [--scenario all|throughput|latency|hop|makespan|rss|durable|"
+            "adapter[,...]]\n"
+            "                [--adapter-calls N] [--adapter-samples S] [--adapter-fetches F]\n"
+            "                [--rate-calls C] [--quick] [--json] [--keep] [--data-dir DIR]\n"
             "                [--client EP] [--tap EP] [--actor EP]\n"
             "\n"
             "Starts a coordinator and the 15 module actors (simulated) on free loopback\n"
@@ -126,8 +172,16 @@ s_usage(FILE *out)
             "  --rss-jobs M   rss: async enrichments queued (default %d)\n"
             "  --scenario L   which scenarios (default all); hop is measured during latency;\n"
             "                 durable: throughput with --store sqlite against --store memory,\n"
-            "                 each run on a fresh coordinator and actors, alternating\n"
-            "  --quick        small preset: R=%d, N=%d, S=%d, M=%d (flags still override)\n"
+            "                 each run on a fresh coordinator and actors, alternating;\n"
+            "                 adapter (not in all; ask for it): the %s adapter against\n"
+            "                 pf-fakeapi, called by an actor: cached, fetch, rate fidelity\n"
+            "  --adapter-calls N    adapter: cached and unknown-op calls per run,\n"
+            "                       %d in flight (default %d)\n"
+            "  --adapter-samples S  adapter: calls one at a time per latency (default %d)\n"
+            "  --adapter-fetches F  adapter: distinct calls over HTTP per run (default %d)\n"
+            "  --rate-calls C       adapter: calls per rate-fidelity run (default %d)\n"
+            "  --quick        small preset: R=%d, N=%d, S=%d, M=%d; adapter %d/%d/%d/%d\n"
+            "                 (flags still override)\n"
             "  --json         print JSON on stdout instead of the table\n"
             "  --keep         keep the working directory (logs, data) afterwards\n"
             "  --data-dir DIR create the working directory in DIR (default $TMPDIR or /tmp)\n"
@@ -136,7 +190,11 @@ s_usage(FILE *out)
             "Exit status: 0 every run succeeded (targets are reported, not enforced),\n"
             "1 a run failed, 2 usage error.\n",
             S_DEFAULT_RUNS, S_DEFAULT_JOBS, S_DEFAULT_WINDOW, S_DEFAULT_SAMPLES,
-            S_DEFAULT_RSS_JOBS, S_QUICK_RUNS, S_QUICK_JOBS, S_QUICK_SAMPLES, S_QUICK_RSS_JOBS);
+            S_DEFAULT_RSS_JOBS, PF_BENCH_ADAPTER_PROVIDER, S_ADAPTER_WINDOW,
+            S_DEFAULT_ADAPTER_CALLS, S_DEFAULT_ADAPTER_SAMPLES, S_DEFAULT_ADAPTER_FETCHES,
+            S_DEFAULT_RATE_CALLS, S_QUICK_RUNS, S_QUICK_JOBS, S_QUICK_SAMPLES, S_QUICK_RSS_JOBS,
+            S_QUICK_ADAPTER_CALLS, S_QUICK_ADAPTER_SAMPLES, S_QUICK_ADAPTER_FETCHES,
+            S_QUICK_RATE_CALLS);
 }
 
 static int
@@ -148,7 +206,7 @@ s_parse_scenarios(const char *text, unsigned *out)
     } names[] = {
         { "all", S_ALL },           { "throughput", S_THROUGHPUT }, { "latency", S_LATENCY },
         { "hop", S_HOP },           { "makespan", S_MAKESPAN },     { "rss", S_RSS },
-        { "durable", S_DURABLE },
+        { "durable", S_DURABLE },   { "adapter", S_ADAPTER },
     };
     unsigned bits = 0;
     const char *p = text;
@@ -180,6 +238,8 @@ s_parse(int argc, char **argv, s_options_t *opt)
     memset(opt, 0, sizeof *opt);
     opt->scenarios = S_ALL;
     bool set_runs = false, set_jobs = false, set_samples = false, set_rss = false;
+    bool set_ad_calls = false, set_ad_samples = false, set_ad_fetches = false;
+    bool set_rate = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -199,9 +259,13 @@ s_parse(int argc, char **argv, s_options_t *opt)
             continue;
         }
         /* Flags with a value: --name VALUE or --name=VALUE.                 */
-        static const char *const valued[] = { "--runs",     "--jobs",  "--window", "--samples",
-                                               "--rss-jobs", "--scenario", "--client", "--tap",
-                                               "--actor",    "--data-dir" };
+        static const char *const valued[] = { "--runs",          "--jobs",
+                                               "--window",        "--samples",
+                                               "--rss-jobs",      "--scenario",
+                                               "--client",        "--tap",
+                                               "--actor",         "--data-dir",
+                                               "--adapter-calls", "--adapter-samples",
+                                               "--adapter-fetches", "--rate-calls" };
         const char *value = NULL;
         size_t which = sizeof valued / sizeof *valued;
         for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
@@ -258,8 +322,25 @@ s_parse(int argc, char **argv, s_options_t *opt)
         case 8:
             opt->actor = value;
             break;
-        default:
+        case 9:
             opt->data_dir = value;
+            break;
+        case 10:
+            rc = pf_config_parse_u32(value, 1, S_MAX_JOBS, &opt->adapter_calls);
+            set_ad_calls = true;
+            break;
+        case 11:
+            rc = pf_config_parse_u32(value, 1, S_MAX_JOBS, &opt->adapter_samples);
+            set_ad_samples = true;
+            break;
+        case 12:
+            rc = pf_config_parse_u32(value, 1, S_MAX_JOBS, &opt->adapter_fetches);
+            set_ad_fetches = true;
+            break;
+        default:
+            /* At least two: the ratio divides by (calls - 1) intervals.   */
+            rc = pf_config_parse_u32(value, 2, S_MAX_JOBS, &opt->rate_calls);
+            set_rate = true;
             break;
         }
         if (rc != PF_OK) {
@@ -275,6 +356,14 @@ s_parse(int argc, char **argv, s_options_t *opt)
         opt->samples = opt->quick ? S_QUICK_SAMPLES : S_DEFAULT_SAMPLES;
     if (!set_rss)
         opt->rss_jobs = opt->quick ? S_QUICK_RSS_JOBS : S_DEFAULT_RSS_JOBS;
+    if (!set_ad_calls)
+        opt->adapter_calls = opt->quick ? S_QUICK_ADAPTER_CALLS : S_DEFAULT_ADAPTER_CALLS;
+    if (!set_ad_samples)
+        opt->adapter_samples = opt->quick ? S_QUICK_ADAPTER_SAMPLES : S_DEFAULT_ADAPTER_SAMPLES;
+    if (!set_ad_fetches)
+        opt->adapter_fetches = opt->quick ? S_QUICK_ADAPTER_FETCHES : S_DEFAULT_ADAPTER_FETCHES;
+    if (!set_rate)
+        opt->rate_calls = opt->quick ? S_QUICK_RATE_CALLS : S_DEFAULT_RATE_CALLS;
     if (!opt->window)
         opt->window = S_DEFAULT_WINDOW;
     return 0;
@@ -284,7 +373,7 @@ s_parse(int argc, char **argv, s_options_t *opt)
 
 /*  Pointers to every samples field of r, so they are made and freed in one
     place.  Returns the count written to out.                                */
-#define S_SAMPLE_FIELDS 32
+#define S_SAMPLE_FIELDS 50
 
 static size_t
 s_sample_fields(s_results_t *r, pf_samples_t **out[S_SAMPLE_FIELDS])
@@ -298,6 +387,11 @@ s_sample_fields(s_results_t *r, pf_samples_t **out[S_SAMPLE_FIELDS])
         &r->rss_hwm,       &r->rss_rss,         &r->rss_base,      &r->rss_ratio,
         &r->rss_per_job,   &r->rss_accept_rate, &r->rss_accepted,  &r->task_p50,
         &r->task_p99,      &r->dur_memory,      &r->dur_sqlite,    &r->dur_ratio,
+        &r->ad_base,       &r->ad_cached,       &r->ad_ratio,      &r->ad_base_p50,
+        &r->ad_base_p99,   &r->ad_cached_p50,   &r->ad_cached_p99, &r->ad_ratio_p50,
+        &r->ad_ratio_p99,  &r->ad_fetch,        &r->ad_fetch_ratio, &r->ad_fetch_p50,
+        &r->ad_fetch_p99,  &r->rate_elapsed,    &r->rate_ratio,    &r->rate_max_window,
+        &r->rate_window_ratio, &r->rate_requests,
     };
     memcpy(out, fields, sizeof fields);
     return S_SAMPLE_FIELDS;
@@ -519,6 +613,134 @@ s_run_durable(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r,
     return PF_OK;
 }
 
+/*  The emulator's limit in the rate runs: the adapter's rpm per second.    */
+static uint32_t
+s_rate_limit_per_window(void)
+{
+    return (uint32_t)(S_RATE_RPM * (S_RATE_WINDOW_MS / 1e3) / S_SECONDS_PER_MINUTE);
+}
+
+/*  The time the adapter's limit allows for calls requests: calls - 1
+    intervals of 60 s / rpm, stretched by its default rate margin.          */
+static double
+s_rate_allowed_s(uint32_t calls)
+{
+    double margin = 1.0 + PF_ADAPTER_DEFAULT_RATE_MARGIN_PERMILLE / 1000.0;
+    return (calls - 1) * S_SECONDS_PER_MINUTE / S_RATE_RPM * margin;
+}
+
+static int
+s_adapter_start(pf_bench_cluster_t *cl, pf_bench_caller_t *caller, const char *const *args)
+{
+    int rc = pf_bench_cluster_start_adapter(cl, PF_BENCH_ADAPTER_PROVIDER, args);
+    if (rc == PF_OK)
+        rc = pf_bench_caller_ready(caller);
+    return rc;
+}
+
+static int
+s_adapter_runs(pf_bench_cluster_t *cl, pf_bench_caller_t *caller, const s_options_t *opt,
+               s_results_t *r)
+{
+    char rpm[16], concurrency[16];
+    snprintf(rpm, sizeof rpm, "%d", S_FETCH_RPM);
+    snprintf(concurrency, sizeof concurrency, "%d", S_FETCH_CONCURRENCY);
+    const char *const fast[] = { "--rpm", rpm, "--concurrency", concurrency, NULL };
+    s_progress("adapter: %s adapter at %s/min, %s in flight", PF_BENCH_ADAPTER_PROVIDER, rpm,
+               concurrency);
+    int rc = s_adapter_start(cl, caller, fast);
+    for (uint32_t run = 1; run <= opt->runs && rc == PF_OK; run++) {
+        pf_bench_adapter_t a;
+        rc = pf_bench_adapter(caller, opt->adapter_calls, opt->adapter_samples,
+                              opt->adapter_fetches, S_ADAPTER_WINDOW, &a);
+        if (rc != PF_OK)
+            break;
+        pf_samples_add(r->ad_base, a.base_per_s);
+        pf_samples_add(r->ad_cached, a.cached_per_s);
+        pf_samples_add(r->ad_ratio, s_ratio(a.cached_per_s, a.base_per_s));
+        pf_samples_add(r->ad_base_p50, a.base_p50_ms);
+        pf_samples_add(r->ad_base_p99, a.base_p99_ms);
+        pf_samples_add(r->ad_cached_p50, a.cached_p50_ms);
+        pf_samples_add(r->ad_cached_p99, a.cached_p99_ms);
+        pf_samples_add(r->ad_ratio_p50, s_ratio(a.cached_p50_ms, a.base_p50_ms));
+        pf_samples_add(r->ad_ratio_p99, s_ratio(a.cached_p99_ms, a.base_p99_ms));
+        pf_samples_add(r->ad_fetch, a.fetch_per_s);
+        pf_samples_add(r->ad_fetch_ratio, s_ratio(a.fetch_per_s, a.cached_per_s));
+        pf_samples_add(r->ad_fetch_p50, a.fetch_p50_ms);
+        pf_samples_add(r->ad_fetch_p99, a.fetch_p99_ms);
+        r->ad_errors += a.errors;
+        s_progress("adapter run %u/%u: cached %.0f calls/s, p50 %.3f ms (unknown op %.0f/s, "
+                   "%.3f ms); fetch %.0f calls/s, p50 %.3f ms%s",
+                   run, opt->runs, a.cached_per_s, a.cached_p50_ms, a.base_per_s,
+                   a.base_p50_ms, a.fetch_per_s, a.fetch_p50_ms, a.errors ? ", with errors" : "");
+    }
+    if (rc != PF_OK)
+        return rc;
+    if (pf_bench_cluster_stop_adapter(cl) != PF_OK)
+        fprintf(stderr, "pf bench: warning: the adapter did not stop cleanly\n");
+
+    snprintf(rpm, sizeof rpm, "%d", S_RATE_RPM);
+    const char *const paced[] = { "--rpm", rpm, NULL };
+    uint32_t limit = s_rate_limit_per_window();
+    double send_per_s = S_RATE_SEND_FACTOR * S_RATE_RPM / S_SECONDS_PER_MINUTE;
+    r->rate_allowed_s = s_rate_allowed_s(opt->rate_calls);
+    s_progress("adapter: rate fidelity, adapter at %s/min, pf-fakeapi enforcing %u per %d ms, "
+               "calls sent at %.0f/s",
+               rpm, limit, S_RATE_WINDOW_MS, send_per_s);
+    rc = pf_bench_fakeapi_set_limit(cl, PF_BENCH_ADAPTER_PROVIDER, limit, S_RATE_WINDOW_MS);
+    if (rc == PF_OK)
+        rc = s_adapter_start(cl, caller, paced);
+    for (uint32_t run = 1; run <= opt->runs && rc == PF_OK; run++) {
+        pf_bench_rate_t t;
+        rc = pf_bench_rate(caller, opt->rate_calls, send_per_s, &t);
+        if (rc != PF_OK)
+            break;
+        double elapsed_s = t.elapsed_ms / 1e3;
+        pf_samples_add(r->rate_elapsed, elapsed_s);
+        pf_samples_add(r->rate_ratio, s_ratio(elapsed_s, r->rate_allowed_s));
+        pf_samples_add(r->rate_max_window, t.max_in_window);
+        pf_samples_add(r->rate_window_ratio, s_ratio(t.max_in_window, limit));
+        pf_samples_add(r->rate_requests, t.requests);
+        r->rate_limited += t.rate_limited;
+        r->rate_errors += t.errors;
+        if (t.requests < opt->rate_calls) {
+            fprintf(stderr, "pf bench: rate run %u: pf-fakeapi saw %u requests for %u calls\n",
+                    run, t.requests, opt->rate_calls);
+            r->rate_errors++;
+        }
+        s_progress("rate run %u/%u: %u calls in %.3f s, the limit allows %.3f s (%.3f x); "
+                   "pf-fakeapi: %u requests, %u refused, at most %u in one %d ms window",
+                   run, opt->runs, opt->rate_calls, elapsed_s, r->rate_allowed_s,
+                   elapsed_s / r->rate_allowed_s, t.requests, t.rate_limited, t.max_in_window,
+                   S_RATE_WINDOW_MS);
+    }
+    return rc;
+}
+
+/*  The adapter path: a coordinator without modules, pf-fakeapi, the
+    websearch adapter (restarted with another rate limit for the rate
+    runs), and a caller actor in this process.                               */
+static int
+s_run_adapter(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r)
+{
+    s_progress("adapter: a coordinator, pf-fakeapi and a caller actor");
+    int rc = pf_bench_cluster_start_coordinator(cl, 0);
+    if (rc == PF_OK)
+        rc = pf_bench_cluster_start_fakeapi(cl);
+    pf_bench_caller_t *caller = NULL;
+    if (rc == PF_OK) {
+        caller = pf_bench_caller_new(cl);
+        if (!caller)
+            rc = PF_EIO;
+    }
+    if (rc == PF_OK)
+        rc = s_adapter_runs(cl, caller, opt, r);
+    pf_bench_caller_destroy(&caller);
+    if (rc == PF_OK && pf_bench_cluster_stop_coordinator(cl) != PF_OK)
+        fprintf(stderr, "pf bench: warning: a process did not stop cleanly\n");
+    return rc;
+}
+
 /*  hop is read from the tap events of the latency runs.                    */
 #define S_LATENCY_RUNS (S_LATENCY | S_HOP)
 #define S_SIM0_RUNS (S_THROUGHPUT | S_LATENCY_RUNS)
@@ -563,6 +785,8 @@ s_run_all(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r)
         s_progress("durable: throughput with the sqlite store vs the memory store");
         rc = s_run_durable(cl, opt, r, max_queued);
     }
+    if (rc == PF_OK && (opt->scenarios & S_ADAPTER))
+        rc = s_run_adapter(cl, opt, r);
     return rc;
 }
 
@@ -635,6 +859,57 @@ s_jtarget(const char *metric, const char *op, double value, const char *unit, bo
 {
     return json_pack("{s:s, s:s, s:f, s:s, s:b, s:b}", "metric", metric, "op", op, "value", value,
                      "unit", unit, "met", met, "applies", applies);
+}
+
+/*  The adapter scenario: cached (baseline: unknown op), fetch (baseline:
+    cached), rate (baseline: the time the limit allows).                    */
+static json_t *
+s_json_adapter(const s_options_t *opt, s_results_t *r)
+{
+    json_t *cached = json_pack(
+        "{s:i, s:i, s:o, s:o, s:o, s:{s:s, s:o, s:o, s:o}, s:o, s:o, s:o}", "calls",
+        (json_int_t)opt->adapter_calls, "samples", (json_int_t)opt->adapter_samples, "per_s",
+        s_jstat(r->ad_cached), "p50_ms", s_jstat(r->ad_cached_p50), "p99_ms",
+        s_jstat(r->ad_cached_p99), "baseline", "what",
+        "the same caller's calls of an unknown operation: answered by the adapter at once, "
+        "no cache, no HTTP",
+        "per_s", s_jstat(r->ad_base), "p50_ms", s_jstat(r->ad_base_p50), "p99_ms",
+        s_jstat(r->ad_base_p99), "ratio_per_s", s_jstat(r->ad_ratio), "ratio_p50",
+        s_jstat(r->ad_ratio_p50), "ratio_p99", s_jstat(r->ad_ratio_p99));
+    json_t *fetch = json_pack(
+        "{s:i, s:i, s:i, s:i, s:o, s:o, s:o, s:{s:s, s:o}, s:o}", "calls",
+        (json_int_t)opt->adapter_fetches, "samples", (json_int_t)opt->adapter_samples,
+        "adapter_rpm", (json_int_t)S_FETCH_RPM, "adapter_concurrency",
+        (json_int_t)S_FETCH_CONCURRENCY,
+        "per_s", s_jstat(r->ad_fetch), "p50_ms", s_jstat(r->ad_fetch_p50), "p99_ms",
+        s_jstat(r->ad_fetch_p99), "baseline", "what", "the cached calls/s of the same run",
+        "per_s", s_jstat(r->ad_cached), "ratio_per_s", s_jstat(r->ad_fetch_ratio));
+    uint32_t limit = s_rate_limit_per_window();
+    double ratio = s_median(r->rate_ratio);
+    double max_window = NAN;
+    pf_samples_max(r->rate_max_window, &max_window);
+    json_t *targets = json_pack(
+        "[o, o, o]",
+        s_jtarget("ratio median", "<=", S_TARGET_RATE_RATIO, "x allowed",
+                  ratio <= S_TARGET_RATE_RATIO, true),
+        s_jtarget("rate_limited total", "==", 0, "requests", r->rate_limited == 0, true),
+        s_jtarget("max_in_window max", "<=", limit, "requests", max_window <= limit, true));
+    json_t *rate = json_pack(
+        "{s:i, s:i, s:f, s:{s:i, s:i}, s:o, s:{s:s, s:f}, s:o, s:o, s:o, s:o, s:i, s:i, s:o}",
+        "calls", (json_int_t)opt->rate_calls, "adapter_rpm", (json_int_t)S_RATE_RPM,
+        "send_per_s", S_RATE_SEND_FACTOR * S_RATE_RPM / S_SECONDS_PER_MINUTE, "emulator_limit",
+        "limit", (json_int_t)limit, "window_ms", (json_int_t)S_RATE_WINDOW_MS, "elapsed_s",
+        s_jstat(r->rate_elapsed), "baseline", "what",
+        "the time the limit allows: (calls - 1) x 60 s / rpm x 1.01 (the adapter's rate margin)",
+        "allowed_s", r->rate_allowed_s, "ratio", s_jstat(r->rate_ratio), "max_in_window",
+        s_jstat(r->rate_max_window), "max_in_window_ratio", s_jstat(r->rate_window_ratio),
+        "requests", s_jstat(r->rate_requests), "rate_limited", (json_int_t)r->rate_limited,
+        "errors", (json_int_t)r->rate_errors, "targets", targets);
+    return json_pack("{s:i, s:s, s:s, s:i, s:o, s:o, s:o, s:i}", "runs",
+                     (json_int_t)pf_samples_count(r->ad_cached), "provider",
+                     PF_BENCH_ADAPTER_PROVIDER, "caller", PF_BENCH_CALLER_SERVICE, "window",
+                     (json_int_t)S_ADAPTER_WINDOW, "cached", cached, "fetch", fetch, "rate", rate,
+                     "errors", (json_int_t)r->ad_errors);
 }
 
 static json_t *
@@ -727,14 +1002,19 @@ s_json(const s_options_t *opt, const s_machine_t *m, s_results_t *r, bool ok, do
                       s_jtarget("ratio median", ">=", S_TARGET_DURABLE_RATIO, "x memory",
                                 ratio >= S_TARGET_DURABLE_RATIO, true)));
     }
-    return json_pack("{s:s, s:b, s:f, s:{s:i, s:s, s:s}, s:{s:i, s:i, s:i, s:i, s:i, s:f, s:b}, "
-                     "s:o}",
+    if (pf_samples_count(r->ad_cached))
+        json_object_set_new(scenarios, "adapter", s_json_adapter(opt, r));
+    return json_pack("{s:s, s:b, s:f, s:{s:i, s:s, s:s}, s:{s:i, s:i, s:i, s:i, s:i, s:f, s:b, "
+                     "s:i, s:i, s:i, s:i}, s:o}",
                      "tool", "pf bench", "ok", ok, "elapsed_s", elapsed_s, "machine", "nproc",
                      (json_int_t)m->nproc, "cpu_model", m->cpu, "kernel", m->kernel, "config",
                      "runs", (json_int_t)opt->runs, "jobs", (json_int_t)opt->jobs, "window",
                      (json_int_t)opt->window, "samples", (json_int_t)opt->samples, "rss_jobs",
                      (json_int_t)opt->rss_jobs, "makespan_scale", S_MAKESPAN_SCALE, "quick",
-                     opt->quick, "scenarios", scenarios);
+                     opt->quick, "adapter_calls", (json_int_t)opt->adapter_calls,
+                     "adapter_samples", (json_int_t)opt->adapter_samples, "adapter_fetches",
+                     (json_int_t)opt->adapter_fetches, "rate_calls", (json_int_t)opt->rate_calls,
+                     "scenarios", scenarios);
 }
 
 /* ------------------------------------------------------------------ table */
@@ -847,6 +1127,39 @@ s_table(const s_options_t *opt, const s_machine_t *m, s_results_t *r, double ela
         printf("%-11s %u jobs per run, %u in flight, fresh processes per run, %u error(s)\n", "",
                opt->jobs, opt->window, r->dur_errors);
     }
+    if (pf_samples_count(r->ad_cached)) {
+        snprintf(base, sizeof base, "unknown op %.0f/s", s_median(r->ad_base));
+        s_row("adapter", "cached calls/s", r->ad_cached, 0, base, r->ad_ratio, NULL);
+        snprintf(base, sizeof base, "unknown op p50 %.3f ms", s_median(r->ad_base_p50));
+        s_row("", "cached call p50 (ms)", r->ad_cached_p50, 3, base, r->ad_ratio_p50, NULL);
+        snprintf(base, sizeof base, "unknown op p99 %.3f ms", s_median(r->ad_base_p99));
+        s_row("", "cached call p99 (ms)", r->ad_cached_p99, 3, base, r->ad_ratio_p99, NULL);
+        snprintf(base, sizeof base, "cached %.0f/s", s_median(r->ad_cached));
+        s_row("", "fetch calls/s (HTTP)", r->ad_fetch, 0, base, r->ad_fetch_ratio, NULL);
+        s_row("", "fetch call p50 (ms)", r->ad_fetch_p50, 3, NULL, NULL, NULL);
+        s_row("", "fetch call p99 (ms)", r->ad_fetch_p99, 3, NULL, NULL, NULL);
+        printf("%-11s %s adapter, caller actor %s; %u calls per run (%u fetched), %d in "
+               "flight; %u one at a time; %u error(s)\n",
+               "", PF_BENCH_ADAPTER_PROVIDER, PF_BENCH_CALLER_SERVICE, opt->adapter_calls,
+               opt->adapter_fetches, S_ADAPTER_WINDOW, opt->adapter_samples, r->ad_errors);
+    }
+    if (pf_samples_count(r->rate_elapsed)) {
+        uint32_t limit = s_rate_limit_per_window();
+        double max_window = NAN;
+        pf_samples_max(r->rate_max_window, &max_window);
+        snprintf(base, sizeof base, "limit allows %.3f s", r->rate_allowed_s);
+        s_row("rate", "elapsed, first send-last (s)", r->rate_elapsed, 3, base, r->rate_ratio,
+              s_verdict(verdict, sizeof verdict, "<= 1.05 x",
+                        s_median(r->rate_ratio) <= S_TARGET_RATE_RATIO, true));
+        snprintf(base, sizeof base, "limit %u per %d ms", limit, S_RATE_WINDOW_MS);
+        s_row("", "most requests in a window", r->rate_max_window, 0, base, r->rate_window_ratio,
+              s_verdict(verdict, sizeof verdict, "<= limit", max_window <= limit, true));
+        printf("%-11s %u calls sent at %.0f/s to an adapter at %d/min; pf-fakeapi refused %u "
+               "(429: %s); %u error(s)\n",
+               "", opt->rate_calls, S_RATE_SEND_FACTOR * S_RATE_RPM / S_SECONDS_PER_MINUTE,
+               S_RATE_RPM, r->rate_limited, r->rate_limited == 0 ? "MET" : "MISSED",
+               r->rate_errors);
+    }
 }
 
 /* ------------------------------------------------------------------- main */
@@ -875,7 +1188,7 @@ pf_cmd_bench(int argc, char **argv)
     pf_bench_cluster_t *cl = pf_bench_cluster_new(opt.data_dir, opt.client, opt.tap, opt.actor);
     int rc = cl ? s_run_all(cl, &opt, &results) : PF_EIO;
     bool errors = results.tp_errors || results.lat_errors || results.rss_errors
-                  || results.dur_errors;
+                  || results.dur_errors || results.ad_errors || results.rate_errors;
     bool ok = rc == PF_OK && !errors;
     bool interrupted = pf_bench_interrupted();
     if (interrupted)

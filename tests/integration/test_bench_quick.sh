@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # test_bench_quick.sh — `pf bench --quick --json` runs every scenario end to
 # end (it starts its own coordinator and module actors) and reports sane
-# numbers.  It checks that the tool works, not the performance targets:
-# those depend on the machine and are recorded in docs/BENCHMARKS.md.
+# numbers; then `pf bench --quick --scenario adapter --json` runs the opt-in
+# adapter scenario (pf-fakeapi, the websearch adapter, a caller actor).  It
+# checks that the tool works, not the performance targets: those depend on
+# the machine and are recorded in docs/BENCHMARKS.md.
 set -euo pipefail
 
 : "${PF_BIN:?PF_BIN must name the pf binary}"
@@ -28,31 +30,39 @@ set +e
 [[ $rc -eq 2 ]] || { echo "FAIL: --scenario nonsense gave status $rc, want 2"; exit 1; }
 "$PF_BIN" bench --help >/dev/null 2>&1; rc=$?
 [[ $rc -eq 0 ]] || { echo "FAIL: --help gave status $rc, want 0"; exit 1; }
+"$PF_BIN" bench --scenario adapter --rate-calls 1 >/dev/null 2>&1; rc=$?
+[[ $rc -eq 2 ]] || { echo "FAIL: --rate-calls 1 gave status $rc, want 2"; exit 1; }
 set -e
 
-# The run itself, in the background so the trap can stop it.
-"$PF_BIN" bench --quick --json --data-dir "$work" >"$work/out.json" 2>"$work/err.txt" &
-bench_pid=$!
-set +e
-wait "$bench_pid"; rc=$?
-set -e
-bench_pid=""
-if [[ $rc -ne 0 ]]; then
-    echo "FAIL: pf bench --quick --json exited with status $rc"
-    cat "$work/err.txt"
-    exit 1
-fi
+# One run of pf bench with the given arguments (plus --json and the working
+# directory), in the background so the trap can stop it: JSON to $1.
+run_bench() {
+    local out="$1"
+    shift
+    "$PF_BIN" bench "$@" --json --data-dir "$work" >"$out" 2>"$work/err.txt" &
+    bench_pid=$!
+    set +e
+    wait "$bench_pid"; rc=$?
+    set -e
+    bench_pid=""
+    if [[ $rc -ne 0 ]]; then
+        echo "FAIL: pf bench $* --json exited with status $rc"
+        cat "$work/err.txt"
+        exit 1
+    fi
+    # Teardown was orderly: nothing had to be SIGKILLed after ignoring SIGTERM.
+    if grep -q "ignored SIGTERM" "$work/err.txt"; then
+        echo "FAIL: a process had to be killed at teardown:"
+        grep "ignored SIGTERM" "$work/err.txt"
+        exit 1
+    fi
+    # The working directory was removed after the successful run.
+    leftover="$(find "$work" -mindepth 1 -maxdepth 1 -name 'pf-bench-*' | head -n 1)"
+    [[ -z "$leftover" ]] || { echo "FAIL: working directory $leftover was left behind"; exit 1; }
+}
 
-# Teardown was orderly: nothing had to be SIGKILLed after ignoring SIGTERM.
-if grep -q "ignored SIGTERM" "$work/err.txt"; then
-    echo "FAIL: a process had to be killed at teardown:"
-    grep "ignored SIGTERM" "$work/err.txt"
-    exit 1
-fi
-
-# The working directory was removed after the successful run.
-leftover="$(find "$work" -mindepth 1 -maxdepth 1 -name 'pf-bench-*' | head -n 1)"
-[[ -z "$leftover" ]] || { echo "FAIL: working directory $leftover was left behind"; exit 1; }
+run_bench "$work/out.json" --quick
+run_bench "$work/adapter.json" --quick --scenario adapter
 
 /usr/bin/python3 - "$work/out.json" <<'PY'
 import json
@@ -84,6 +94,7 @@ def stat(node, name):
     return node["median"]
 
 check(doc.get("ok") is True, "ok is not true")
+check("adapter" not in doc.get("scenarios", {}), "the adapter scenario ran without being asked for")
 config = doc.get("config", {})
 runs = config.get("runs")
 check(runs == 3 and config.get("quick") is True, f"quick preset not applied: {config}")
@@ -170,4 +181,85 @@ if problems:
         print("  -", p)
     sys.exit(1)
 print("ok: pf bench --quick reported every scenario")
+PY
+
+/usr/bin/python3 - "$work/adapter.json" <<'PY'
+import json
+import sys
+
+with open(sys.argv[1]) as f:
+    doc = json.load(f)
+
+problems = []
+
+def check(cond, what):
+    if not cond:
+        problems.append(what)
+
+def stat(node, name):
+    """A {median, min, max, values} block with finite, ordered numbers."""
+    ok = (isinstance(node, dict) and isinstance(node.get("values"), list) and node["values"]
+          and all(isinstance(v, (int, float)) for v in node["values"])
+          and all(isinstance(node.get(k), (int, float)) for k in ("median", "min", "max")))
+    check(ok, f"{name}: not a complete statistic: {node}")
+    if not ok:
+        return None
+    check(node["min"] <= node["median"] <= node["max"], f"{name}: min <= median <= max fails")
+    check(len(node["values"]) == runs, f"{name}: {len(node['values'])} values, want {runs}")
+    return node["median"]
+
+check(doc.get("ok") is True, "ok is not true")
+config = doc.get("config", {})
+runs = config.get("runs")
+check(runs == 3 and config.get("quick") is True, f"quick preset not applied: {config}")
+sc = doc.get("scenarios", {})
+check(list(sc) == ["adapter"], f"--scenario adapter ran {list(sc)}")
+a = sc.get("adapter", {})
+check(a.get("runs") == runs, f"adapter: runs != {runs}")
+check(a.get("provider") == "websearch" and a.get("window") == 64, "adapter: provider or window")
+check(a.get("errors") == 0, f"adapter: {a.get('errors')} errors")
+
+c = a.get("cached", {})
+check(c.get("calls") == config.get("adapter_calls") == 2000, "adapter: --quick calls != 2000")
+cached = stat(c.get("per_s"), "cached.per_s")
+c50 = stat(c.get("p50_ms"), "cached.p50_ms")
+c99 = stat(c.get("p99_ms"), "cached.p99_ms")
+base = stat(c.get("baseline", {}).get("per_s"), "cached.baseline.per_s")
+b50 = stat(c.get("baseline", {}).get("p50_ms"), "cached.baseline.p50_ms")
+ratio = stat(c.get("ratio_per_s"), "cached.ratio_per_s")
+check(cached is not None and cached > 0 and base is not None and base > 0, "adapter: no calls/s")
+check(c50 is not None and c50 > 0 and c99 is not None and c99 >= c50, "adapter: cached p50/p99")
+check(b50 is not None and b50 > 0, "adapter: unknown-op p50 not positive")
+check(ratio is not None and ratio > 0, "adapter: cached/baseline ratio not positive")
+
+fe = a.get("fetch", {})
+fetch = stat(fe.get("per_s"), "fetch.per_s")
+f50 = stat(fe.get("p50_ms"), "fetch.p50_ms")
+check(fetch is not None and fetch > 0, "adapter: no fetch calls/s")
+check(f50 is not None and f50 > 0, "adapter: fetch p50 not positive")
+check(stat(fe.get("ratio_per_s"), "fetch.ratio_per_s") is not None, "adapter: fetch ratio")
+
+r = a.get("rate", {})
+calls = r.get("calls")
+check(calls == config.get("rate_calls") == 100, "adapter: --quick rate calls != 100")
+check(r.get("emulator_limit") == {"limit": 100, "window_ms": 1000}, f"rate: {r.get('emulator_limit')}")
+allowed = r.get("baseline", {}).get("allowed_s")
+check(isinstance(allowed, float) and abs(allowed - (calls - 1) * 0.01 * 1.01) < 1e-9,
+      f"rate: allowed_s {allowed}")
+requests = r.get("requests", {}).get("values", [])
+check(requests and all(v == calls for v in requests), f"rate: requests {requests}, want {calls}")
+# The adapter keeps the provider's limit: nothing refused, never more than
+# the limit in one window, and it cannot finish before the limit allows.
+check(r.get("rate_limited") == 0, f"rate: pf-fakeapi refused {r.get('rate_limited')}")
+check(r.get("max_in_window", {}).get("max", 999) <= 100, f"rate: max_in_window {r.get('max_in_window')}")
+rr = stat(r.get("ratio"), "rate.ratio")
+check(rr is not None and 0.95 <= rr < 3, f"rate: elapsed / allowed = {rr}")
+check(r.get("errors") == 0, "rate: errors")
+
+if problems:
+    print("FAIL:")
+    for p in problems:
+        print("  -", p)
+    sys.exit(1)
+print("ok: pf bench --quick --scenario adapter reported cached, fetch and rate")
 PY
