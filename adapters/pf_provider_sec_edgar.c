@@ -739,25 +739,44 @@ s_submissions_filings(const json_t *recent, int64_t cik, pf_value_t *result)
     pf_map_set(result, "filings", &filings);
 }
 
+/*  The start both per-company parses share (submissions, company facts):
+    the status, the body as a JSON object, and its cik (a number in one
+    file, a zero-padded string in the other).  what names the file in the
+    error message.  Returns 0 with *root (the caller decrefs it) and
+    *result, a new map holding "cik" (the caller owns it), or the parse
+    error with err filled.                                                  */
+static int
+s_company_begin(long status, const char *body, size_t size, const char *what, json_t **root,
+                pf_value_t **result, pf_provider_error_t *err)
+{
+    int rc = pf_pj_check_status(status, body, size, err);
+    if (rc != PF_OK)
+        return rc;
+    json_t *loaded = NULL;
+    rc = pf_pj_load(body, size, true, &loaded, err);
+    if (rc != PF_OK)
+        return rc;
+    int64_t cik;
+    if (!s_json_cik(json_object_get(loaded, "cik"), &cik)) {
+        json_decref(loaded);
+        return pf_provider_fail(err, PF_EPROTO, "bad_response", "SEC %s: no cik", what);
+    }
+    *result = pf_value_map();
+    pf_map_set_int(*result, "cik", cik);
+    *root = loaded;
+    return PF_OK;
+}
+
 /*  Parses data.sec.gov/submissions/CIK##########.json.                     */
 static int
 s_submissions_parse(long status, const char *body, size_t size, pf_value_t **out,
                     pf_provider_error_t *err)
 {
-    int rc = pf_pj_check_status(status, body, size, err);
-    if (rc != PF_OK)
-        return rc;
     json_t *root = NULL;
-    rc = pf_pj_load(body, size, true, &root, err);
+    pf_value_t *result = NULL;
+    int rc = s_company_begin(status, body, size, "submissions", &root, &result, err);
     if (rc != PF_OK)
         return rc;
-    int64_t cik;
-    if (!s_json_cik(json_object_get(root, "cik"), &cik)) {
-        json_decref(root);
-        return pf_provider_fail(err, PF_EPROTO, "bad_response", "SEC submissions: no cik");
-    }
-    pf_value_t *result = pf_value_map();
-    pf_map_set_int(result, "cik", cik);
     pf_pj_set_str(result, "name", json_object_get(root, "name"), true);
     pf_value_t *list = pf_pj_str_array(json_object_get(root, "tickers"));
     pf_map_set(result, "tickers", &list);
@@ -792,8 +811,8 @@ s_submissions_parse(long status, const char *body, size_t size, pf_value_t **out
         pf_map_set(addresses, "business", &addr);
         pf_map_set(result, "addresses", &addresses);
     }
-    s_submissions_filings(json_object_get(json_object_get(root, "filings"), "recent"), cik,
-                          result);
+    s_submissions_filings(json_object_get(json_object_get(root, "filings"), "recent"),
+                          pf_map_get_int(result, "cik", 0), result);
     json_decref(root);
     *out = result;
     return PF_OK;
@@ -914,21 +933,12 @@ static int
 s_facts_parse(long status, const char *body, size_t size, pf_value_t **out,
               pf_provider_error_t *err)
 {
-    int rc = pf_pj_check_status(status, body, size, err);
-    if (rc != PF_OK)
-        return rc;
     json_t *root = NULL;
-    rc = pf_pj_load(body, size, true, &root, err);
+    pf_value_t *result = NULL;
+    int rc = s_company_begin(status, body, size, "company facts", &root, &result, err);
     if (rc != PF_OK)
         return rc;
-    int64_t cik;
-    if (!s_json_cik(json_object_get(root, "cik"), &cik)) {
-        json_decref(root);
-        return pf_provider_fail(err, PF_EPROTO, "bad_response", "SEC company facts: no cik");
-    }
     const json_t *gaap = json_object_get(json_object_get(root, "facts"), "us-gaap");
-    pf_value_t *result = pf_value_map();
-    pf_map_set_int(result, "cik", cik);
     pf_pj_set_str(result, "entity_name", json_object_get(root, "entityName"), true);
     const char *tag = NULL;
     pf_value_t *revenue = s_annual(gaap, s_revenue_tags,

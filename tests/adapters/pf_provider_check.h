@@ -3,12 +3,15 @@
     Fixture bodies live in tests/adapters/fixtures/<provider>/, found from
     this header's own path (the tests have no define for it).  Arguments
     are written as JSON text and turned into the pf_value map build()
-    takes; answers are read back by dotted paths ("technologies.0.name"). */
+    takes; answers are read back by dotted paths ("technologies.0.name").
+    Answers a parse must refuse are written as tables (pfpc_refusal_t), so
+    one list serves every operation of a provider.                         */
 #ifndef PF_PROVIDER_CHECK_H
 #define PF_PROVIDER_CHECK_H
 
 #include <check.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,9 @@
 #include "pf_error.h"
 #include "pf_provider.h"
 #include "pf_value.h"
+
+/*  The number of elements of an array (not a pointer).                     */
+#define PFPC_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /*  Reads fixtures/<provider>/<name> into a NUL-terminated buffer the caller
     free()s; *size its length.  Fails the test when it cannot.             */
@@ -84,15 +90,25 @@ pfpc_from_json(const json_t *j)
     }
 }
 
+/*  The pf_value written as JSON text (any JSON value: arguments that are
+    not a map are a case build() must refuse too).                          */
+static inline pf_value_t *
+pfpc_value(const char *json_text)
+{
+    json_error_t jerr;
+    json_t *j = json_loads(json_text, JSON_DECODE_ANY, &jerr);
+    ck_assert_msg(j != NULL, "bad test JSON %s: %s", json_text, jerr.text);
+    pf_value_t *v = pfpc_from_json(j);
+    json_decref(j);
+    return v;
+}
+
 /*  The argument map written as JSON text (an object).                      */
 static inline pf_value_t *
 pfpc_args(const char *json_text)
 {
-    json_error_t jerr;
-    json_t *j = json_loads(json_text, 0, &jerr);
-    ck_assert_msg(j && json_is_object(j), "bad test args %s: %s", json_text, jerr.text);
-    pf_value_t *v = pfpc_from_json(j);
-    json_decref(j);
+    pf_value_t *v = pfpc_value(json_text);
+    ck_assert_msg(pf_value_is(v, PF_MAP), "test args %s: not an object", json_text);
     return v;
 }
 
@@ -155,15 +171,15 @@ pfpc_bool(const pf_value_t *v, const char *path)
     return pf_value_as_bool(x, false);
 }
 
-/*  Builds op of provider with args (JSON text) and conf; returns the status
-    with req and err filled.                                                */
+/*  Builds op of provider with args (JSON text, normally an object) and
+    conf; returns the status with req and err filled.                       */
 static inline int
 pfpc_build(const pf_provider_t *provider, const char *op, const pf_provider_conf_t *conf,
            const char *args_json, pf_provider_request_t *req, pf_provider_error_t *err)
 {
     const pf_provider_op_t *o = pf_provider_op(provider, op);
     ck_assert_msg(o != NULL, "no op %s", op);
-    pf_value_t *args = pfpc_args(args_json);
+    pf_value_t *args = pfpc_value(args_json);
     memset(req, 0, sizeof *req);
     memset(err, 0, sizeof *err);
     int rc = o->build(conf, args, req, err);
@@ -171,17 +187,71 @@ pfpc_build(const pf_provider_t *provider, const char *op, const pf_provider_conf
     return rc;
 }
 
-/*  Expects build to refuse args with "invalid_args".                       */
+/*  Expects the build to succeed (req filled); fails the test with the
+    provider's message when it does not.                                    */
+static inline void
+pfpc_build_ok(const pf_provider_t *provider, const char *op, const pf_provider_conf_t *conf,
+              const char *args_json, pf_provider_request_t *req)
+{
+    pf_provider_error_t err;
+    int rc = pfpc_build(provider, op, conf, args_json, req, &err);
+    ck_assert_msg(rc == PF_OK, "%s %s: %d %s %s", op, args_json, rc, err.code, err.message);
+}
+
+/*  Builds op with args and expects the URL and the fetch key exactly, no
+    header, and — for providers that send their key in the query as
+    key_param=… — the key in the URL and neither the key nor key_param in
+    the fetch key (the cache must not hold secrets).                        */
+static inline void
+pfpc_expect_query_key(const pf_provider_t *provider, const char *op,
+                      const pf_provider_conf_t *conf, const char *args_json, const char *url,
+                      const char *fetch_key, const char *key_param)
+{
+    pf_provider_request_t req;
+    pfpc_build_ok(provider, op, conf, args_json, &req);
+    ck_assert_str_eq(req.url, url);
+    ck_assert_str_eq(req.fetch_key, fetch_key);
+    ck_assert_uint_eq(req.header_count, 0);
+    if (conf->key && *conf->key) {
+        char param[64];
+        snprintf(param, sizeof param, "%s=", key_param);
+        ck_assert_ptr_nonnull(strstr(req.url, param));
+        ck_assert_ptr_null(strstr(req.fetch_key, conf->key));
+        ck_assert_ptr_null(strstr(req.fetch_key, key_param));
+    }
+}
+
+/*  Expects build with conf to refuse args with "invalid_args" and to say
+    why.                                                                    */
+static inline void
+pfpc_build_refused_with(const pf_provider_t *provider, const char *op,
+                        const pf_provider_conf_t *conf, const char *args_json)
+{
+    pf_provider_request_t req;
+    pf_provider_error_t err;
+    ck_assert_msg(pfpc_build(provider, op, conf, args_json, &req, &err) == PF_EINVAL,
+                  "%s accepted %s", op, args_json);
+    ck_assert_str_eq(err.code, "invalid_args");
+    ck_assert_msg(err.message[0] != '\0', "no message for %s", args_json);
+}
+
+/*  The same with a conf holding a key and nothing else.                    */
 static inline void
 pfpc_build_refused(const pf_provider_t *provider, const char *op, const char *args_json)
 {
     pf_provider_conf_t conf = {.key = "k"};
-    pf_provider_request_t req;
-    pf_provider_error_t err;
-    ck_assert_msg(pfpc_build(provider, op, &conf, args_json, &req, &err) == PF_EINVAL,
-                  "%s accepted %s", op, args_json);
-    ck_assert_str_eq(err.code, "invalid_args");
-    ck_assert_msg(err.message[0] != '\0', "no message for %s", args_json);
+    pfpc_build_refused_with(provider, op, &conf, args_json);
+}
+
+/*  Expects build with conf (NULL: a key only) to refuse each of the n
+    argument texts.                                                         */
+static inline void
+pfpc_build_refused_all(const pf_provider_t *provider, const char *op,
+                       const pf_provider_conf_t *conf, const char *const *args_json, size_t n)
+{
+    pf_provider_conf_t key_only = {.key = "k"};
+    for (size_t i = 0; i < n; i++)
+        pfpc_build_refused_with(provider, op, conf ? conf : &key_only, args_json[i]);
 }
 
 /*  Parses body (NUL-terminated text) with op; returns the status with *out
@@ -213,6 +283,28 @@ pfpc_parse_fixture(const pf_provider_t *provider, const char *op, long status,
     return rc;
 }
 
+/*  Parses a 200 answer that must be accepted; returns the map (the caller
+    destroys it), failing the test with the provider's message otherwise.  */
+static inline pf_value_t *
+pfpc_ok(const pf_provider_t *provider, const char *op, const char *body)
+{
+    pf_value_t *out;
+    pf_provider_error_t err;
+    int rc = pfpc_parse(provider, op, 200, body, &out, &err);
+    ck_assert_msg(rc == PF_OK, "%s (%.60s): %d %s %s", op, body, rc, err.code, err.message);
+    return out;
+}
+
+/*  The same for a fixture file.                                            */
+static inline pf_value_t *
+pfpc_ok_fixture(const pf_provider_t *provider, const char *op, const char *fixture)
+{
+    char *body = pfpc_fixture(provider->name, fixture, NULL);
+    pf_value_t *out = pfpc_ok(provider, op, body);
+    free(body);
+    return out;
+}
+
 /*  Expects parse to fail with code (and status rc).                        */
 static inline void
 pfpc_parse_fails(const pf_provider_t *provider, const char *op, long status, const char *body,
@@ -227,19 +319,74 @@ pfpc_parse_fails(const pf_provider_t *provider, const char *op, long status, con
     ck_assert_msg(err.message[0] != '\0', "no message");
 }
 
-/*  The failures every parse shares: statuses, non-JSON, truncated, empty. */
+/*  Expects op to refuse each 200 answer of the NULL-terminated list as
+    "bad_response": JSON whose shape is not the provider's.                 */
+static inline void __attribute__((sentinel))
+pfpc_bad_shapes(const pf_provider_t *provider, const char *op, ...)
+{
+    va_list ap;
+    va_start(ap, op);
+    for (const char *body = va_arg(ap, const char *); body; body = va_arg(ap, const char *))
+        pfpc_parse_fails(provider, op, 200, body, PF_EPROTO, "bad_response");
+    va_end(ap);
+}
+
+/*  One answer a parse must refuse.                                         */
+typedef struct {
+    long status;            /* the HTTP status given to parse               */
+    const char *body;       /* the body, or with from_fixture its file name */
+    bool from_fixture;      /* body names a file of the provider's fixtures */
+    int rc;                 /* the status parse must return                 */
+    const char *code;       /* the error code it must set                   */
+} pfpc_refusal_t;
+
+/*  Table rows: an answer written in place, or read from a fixture file.    */
+#define PFPC_BODY(status, body, rc, code) {(status), (body), false, (rc), (code)}
+#define PFPC_FILE(status, file, rc, code) {(status), (file), true, (rc), (code)}
+
+/*  Expects op to refuse each of the n answers as the table says.          */
+static inline void
+pfpc_refusals(const pf_provider_t *provider, const char *op, const pfpc_refusal_t *table,
+              size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const pfpc_refusal_t *r = &table[i];
+        char *file = r->from_fixture ? pfpc_fixture(provider->name, r->body, NULL) : NULL;
+        pfpc_parse_fails(provider, op, r->status, file ? file : r->body, r->rc, r->code);
+        free(file);
+    }
+}
+
+/*  pfpc_refusals for every operation of provider: error answers that do
+    not depend on the operation.                                            */
+static inline void
+pfpc_refusals_every_op(const pf_provider_t *provider, const pfpc_refusal_t *table, size_t n)
+{
+    for (size_t i = 0; i < provider->op_count; i++)
+        pfpc_refusals(provider, provider->ops[i].name, table, n);
+}
+
+/*  The failures every parse shares: statuses (with and without a body),
+    non-JSON, JSON that is no object, truncated, empty.                    */
 static inline void
 pfpc_common_failures(const pf_provider_t *provider, const char *op, const char *good_body)
 {
-    pfpc_parse_fails(provider, op, 401, "{}", PF_EINVAL, "unauthorized");
-    pfpc_parse_fails(provider, op, 403, "<html>Forbidden</html>", PF_EINVAL, "unauthorized");
-    pfpc_parse_fails(provider, op, 404, "", PF_ENOTFOUND, "not_found");
-    pfpc_parse_fails(provider, op, 400, "bad request", PF_EINVAL, "provider_rejected");
-    pfpc_parse_fails(provider, op, 500, "oops", PF_EPROTO, "provider_error");
+    static const pfpc_refusal_t common[] = {
+        PFPC_BODY(401, "{}", PF_EINVAL, "unauthorized"),
+        PFPC_BODY(401, "", PF_EINVAL, "unauthorized"),
+        PFPC_BODY(403, "<html>Forbidden</html>", PF_EINVAL, "unauthorized"),
+        PFPC_BODY(403, "", PF_EINVAL, "unauthorized"),
+        PFPC_BODY(404, "", PF_ENOTFOUND, "not_found"),
+        PFPC_BODY(400, "bad request", PF_EINVAL, "provider_rejected"),
+        PFPC_BODY(400, "", PF_EINVAL, "provider_rejected"),
+        PFPC_BODY(500, "oops", PF_EPROTO, "provider_error"),
+        PFPC_BODY(500, "", PF_EPROTO, "provider_error"),
+        PFPC_BODY(502, "", PF_EPROTO, "provider_error"),
+    };
+    pfpc_refusals(provider, op, common, PFPC_COUNT(common));
     pfpc_parse_fails(provider, op, 503, good_body, PF_EPROTO, "provider_error");
-    pfpc_parse_fails(provider, op, 200, "<html>not json</html>", PF_EPROTO, "bad_response");
-    pfpc_parse_fails(provider, op, 200, "", PF_EPROTO, "bad_response");
-    pfpc_parse_fails(provider, op, 200, "null", PF_EPROTO, "bad_response");
+    pfpc_bad_shapes(provider, op, "<html>not json</html>", "", "null", "\"text\"", "not json",
+                    NULL);
     /*  Every proper prefix of a good answer is refused, never crashes.    */
     size_t len = strlen(good_body);
     char *cut = malloc(len + 1);
@@ -260,6 +407,18 @@ pfpc_common_failures(const pf_provider_t *provider, const char *op, const char *
         ck_assert_str_eq(err.code, "bad_response");
     }
     free(cut);
+}
+
+/*  pfpc_common_failures for each {op, fixture file of a good answer}.      */
+static inline void
+pfpc_common_failures_files(const pf_provider_t *provider, const char *const files[][2],
+                           size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *body = pfpc_fixture(provider->name, files[i][1], NULL);
+        pfpc_common_failures(provider, files[i][0], body);
+        free(body);
+    }
 }
 
 #endif

@@ -18,18 +18,7 @@ static void
 s_expect(const char *op, const pf_provider_conf_t *conf, const char *args, const char *url,
          const char *fetch_key)
 {
-    pf_provider_request_t req;
-    pf_provider_error_t err;
-    ck_assert_msg(pfpc_build(P, op, conf, args, &req, &err) == PF_OK, "%s %s: %s", op, args,
-                  err.message);
-    ck_assert_str_eq(req.url, url);
-    ck_assert_str_eq(req.fetch_key, fetch_key);
-    ck_assert_uint_eq(req.header_count, 0);
-    if (conf->key && *conf->key) {
-        ck_assert_ptr_nonnull(strstr(req.url, "KEY="));
-        ck_assert_ptr_null(strstr(req.fetch_key, conf->key));
-        ck_assert_ptr_null(strstr(req.fetch_key, "KEY="));
-    }
+    pfpc_expect_query_key(P, op, conf, args, url, fetch_key, "KEY");
 }
 
 START_TEST(test_table)
@@ -58,43 +47,36 @@ END_TEST
 
 START_TEST(test_build_urls)
 {
-    const char *k = "KEY=00000000-aaaa-bbbb-cccc-000000000001&";
-    char url[512];
-#define S_URL(path, rest) (snprintf(url, sizeof url, "https://api.builtwith.com%s?%s%s", path, k, rest), url)
-    s_expect("domain", &s_conf, "{\"domain\":\"Stripe.COM.\"}",
-             S_URL("/v22/api.json", "LOOKUP=stripe.com&HIDETEXT=yes&HIDEDL=yes&NOPII=yes"),
-             "https://api.builtwith.com/v22/api.json?LOOKUP=stripe.com&HIDETEXT=yes&HIDEDL=yes&"
-             "NOPII=yes");
-    s_expect("relationships", &s_conf, "{\"domain\":\"stripe.com\"}",
-             S_URL("/rv4/api.json", "LOOKUP=stripe.com"),
-             "https://api.builtwith.com/rv4/api.json?LOOKUP=stripe.com");
-    s_expect("relationships", &s_conf, "{\"domain\":\"stripe.com\",\"offset\":500}",
-             S_URL("/rv4/api.json", "LOOKUP=stripe.com&OFFSET=500"),
-             "https://api.builtwith.com/rv4/api.json?LOOKUP=stripe.com&OFFSET=500");
-    s_expect("recommendations", &s_conf, "{\"domain\":\"stripe.com\"}",
-             S_URL("/rec1/api.json", "LOOKUP=stripe.com"),
-             "https://api.builtwith.com/rec1/api.json?LOOKUP=stripe.com");
-    s_expect("keywords", &s_conf, "{\"domain\":\"stripe.com\"}",
-             S_URL("/kw2/api.json", "LOOKUP=stripe.com"),
-             "https://api.builtwith.com/kw2/api.json?LOOKUP=stripe.com");
-    s_expect("trust", &s_conf, "{\"domain\":\"stripe.com\"}",
-             S_URL("/trustv1/api.json", "LOOKUP=stripe.com"),
-             "https://api.builtwith.com/trustv1/api.json?LOOKUP=stripe.com");
-    s_expect("trust", &s_conf, "{\"domain\":\"stripe.com\",\"live\":true}",
-             S_URL("/trustv1/api.json", "LOOKUP=stripe.com&LIVE=yes"),
-             "https://api.builtwith.com/trustv1/api.json?LOOKUP=stripe.com&LIVE=yes");
-    s_expect("trust", &s_conf, "{\"domain\":\"stripe.com\",\"live\":false}",
-             S_URL("/trustv1/api.json", "LOOKUP=stripe.com"),
-             "https://api.builtwith.com/trustv1/api.json?LOOKUP=stripe.com");
-    s_expect("free", &s_conf, "{\"domain\":\"stripe.com\"}",
-             S_URL("/free1/api.json", "LOOKUP=stripe.com"),
-             "https://api.builtwith.com/free1/api.json?LOOKUP=stripe.com");
-#undef S_URL
-    /*  IDNA names go out as A-labels.                                      */
-    s_expect("keywords", &s_conf, "{\"domain\":\"bücher.de\"}",
-             "https://api.builtwith.com/kw2/api.json?KEY=00000000-aaaa-bbbb-cccc-000000000001&"
-             "LOOKUP=xn--bcher-kva.de",
-             "https://api.builtwith.com/kw2/api.json?LOOKUP=xn--bcher-kva.de");
+    /*  The URL is the fetch key with the key first in the query.          */
+    static const struct {
+        const char *op, *args, *path, *query;
+    } t[] = {
+        {"domain", "{\"domain\":\"Stripe.COM.\"}", "/v22/api.json",
+         "LOOKUP=stripe.com&HIDETEXT=yes&HIDEDL=yes&NOPII=yes"},
+        {"relationships", "{\"domain\":\"stripe.com\"}", "/rv4/api.json", "LOOKUP=stripe.com"},
+        {"relationships", "{\"domain\":\"stripe.com\",\"offset\":500}", "/rv4/api.json",
+         "LOOKUP=stripe.com&OFFSET=500"},
+        {"recommendations", "{\"domain\":\"stripe.com\"}", "/rec1/api.json",
+         "LOOKUP=stripe.com"},
+        {"keywords", "{\"domain\":\"stripe.com\"}", "/kw2/api.json", "LOOKUP=stripe.com"},
+        {"trust", "{\"domain\":\"stripe.com\"}", "/trustv1/api.json", "LOOKUP=stripe.com"},
+        {"trust", "{\"domain\":\"stripe.com\",\"live\":true}", "/trustv1/api.json",
+         "LOOKUP=stripe.com&LIVE=yes"},
+        {"trust", "{\"domain\":\"stripe.com\",\"live\":false}", "/trustv1/api.json",
+         "LOOKUP=stripe.com"},
+        {"free", "{\"domain\":\"stripe.com\"}", "/free1/api.json", "LOOKUP=stripe.com"},
+        /*  IDNA names go out as A-labels.                                  */
+        {"keywords", "{\"domain\":\"bücher.de\"}", "/kw2/api.json", "LOOKUP=xn--bcher-kva.de"},
+    };
+    for (size_t i = 0; i < PFPC_COUNT(t); i++) {
+        char url[512], fetch_key[512];
+        snprintf(url, sizeof url,
+                 "https://api.builtwith.com%s?KEY=00000000-aaaa-bbbb-cccc-000000000001&%s",
+                 t[i].path, t[i].query);
+        snprintf(fetch_key, sizeof fetch_key, "https://api.builtwith.com%s?%s", t[i].path,
+                 t[i].query);
+        s_expect(t[i].op, &s_conf, t[i].args, url, fetch_key);
+    }
 }
 END_TEST
 
@@ -134,31 +116,39 @@ END_TEST
 
 START_TEST(test_build_refuses_bad_args)
 {
-    static const char *const ops[] = {"domain", "relationships", "recommendations",
-                                      "keywords", "trust", "free"};
+    static const char *const bad_domain[] = {
+        "{}",
+        "{\"domain\":42}",
+        "{\"domain\":null}",
+        "{\"domain\":[\"stripe.com\"]}",
+        "{\"domain\":\"\"}",
+        "{\"domain\":\"localhost\"}",
+        "{\"domain\":\"127.0.0.1\"}",
+        "{\"domain\":\"stripe.com/x?y\"}",
+        "{\"domain\":\"stripe.com&KEY=x\"}",
+        "{\"domain\":\"printer.local\"}",
+        "\"stripe.com\"",
+    };
     char long_domain[400];
     memset(long_domain, 'a', sizeof long_domain);
     memcpy(long_domain, "{\"domain\":\"", 11);
     memcpy(long_domain + 300, ".com\"}", 7);
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        pfpc_build_refused(P, ops[i], "{}");
-        pfpc_build_refused(P, ops[i], "{\"domain\":42}");
-        pfpc_build_refused(P, ops[i], "{\"domain\":null}");
-        pfpc_build_refused(P, ops[i], "{\"domain\":[\"stripe.com\"]}");
-        pfpc_build_refused(P, ops[i], "{\"domain\":\"\"}");
-        pfpc_build_refused(P, ops[i], "{\"domain\":\"localhost\"}");
-        pfpc_build_refused(P, ops[i], "{\"domain\":\"127.0.0.1\"}");
-        pfpc_build_refused(P, ops[i], "{\"domain\":\"stripe.com/x?y\"}");
-        pfpc_build_refused(P, ops[i], "{\"domain\":\"stripe.com&KEY=x\"}");
-        pfpc_build_refused(P, ops[i], "{\"domain\":\"printer.local\"}");
-        pfpc_build_refused(P, ops[i], long_domain);
+    for (size_t i = 0; i < P->op_count; i++) {
+        pfpc_build_refused_all(P, P->ops[i].name, NULL, bad_domain, PFPC_COUNT(bad_domain));
+        pfpc_build_refused(P, P->ops[i].name, long_domain);
     }
-    pfpc_build_refused(P, "relationships", "{\"domain\":\"stripe.com\",\"offset\":-1}");
-    pfpc_build_refused(P, "relationships", "{\"domain\":\"stripe.com\",\"offset\":\"500\"}");
-    pfpc_build_refused(P, "relationships", "{\"domain\":\"stripe.com\",\"offset\":1.5}");
-    pfpc_build_refused(P, "relationships", "{\"domain\":\"stripe.com\",\"offset\":1000001}");
-    pfpc_build_refused(P, "trust", "{\"domain\":\"stripe.com\",\"live\":\"yes\"}");
-    pfpc_build_refused(P, "trust", "{\"domain\":\"stripe.com\",\"live\":1}");
+    static const char *const bad_offset[] = {
+        "{\"domain\":\"stripe.com\",\"offset\":-1}",
+        "{\"domain\":\"stripe.com\",\"offset\":\"500\"}",
+        "{\"domain\":\"stripe.com\",\"offset\":1.5}",
+        "{\"domain\":\"stripe.com\",\"offset\":1000001}",
+    };
+    pfpc_build_refused_all(P, "relationships", NULL, bad_offset, PFPC_COUNT(bad_offset));
+    static const char *const bad_live[] = {
+        "{\"domain\":\"stripe.com\",\"live\":\"yes\"}",
+        "{\"domain\":\"stripe.com\",\"live\":1}",
+    };
+    pfpc_build_refused_all(P, "trust", NULL, bad_live, PFPC_COUNT(bad_live));
 }
 END_TEST
 
@@ -168,19 +158,13 @@ START_TEST(test_build_url_too_long)
     memset(key, 'k', sizeof key - 1);
     key[sizeof key - 1] = '\0';
     pf_provider_conf_t conf = {.key = key};
-    pf_provider_request_t req;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_build(P, "domain", &conf, "{\"domain\":\"stripe.com\"}", &req, &err),
-                     PF_EINVAL);
-    ck_assert_str_eq(err.code, "invalid_args");
+    pfpc_build_refused_with(P, "domain", &conf, "{\"domain\":\"stripe.com\"}");
 }
 END_TEST
 
 START_TEST(test_parse_domain_full)
 {
-    pf_value_t *v;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_parse_fixture(P, "domain", 200, "domain.json", &v, &err), PF_OK);
+    pf_value_t *v = pfpc_ok_fixture(P, "domain", "domain.json");
     ck_assert_str_eq(pfpc_str(v, "domain"), "stripe.com");
     ck_assert(pfpc_bool(v, "is_db"));
     ck_assert_int_eq(pfpc_int(v, "spend"), 1700);
@@ -233,9 +217,7 @@ END_TEST
 
 START_TEST(test_parse_domain_sparse_and_wrong_types)
 {
-    pf_value_t *v;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_parse_fixture(P, "domain", 200, "domain_sparse.json", &v, &err), PF_OK);
+    pf_value_t *v = pfpc_ok_fixture(P, "domain", "domain_sparse.json");
     ck_assert(!pfpc_bool(v, "is_db"));
     ck_assert_ptr_null(pfpc_get(v, "domain"));
     ck_assert_ptr_null(pfpc_get(v, "spend"));
@@ -246,15 +228,12 @@ START_TEST(test_parse_domain_sparse_and_wrong_types)
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "technologies")), 0);
     pf_value_destroy(&v);
     /*  A bare result: an empty technology list, nothing invented.         */
-    ck_assert_int_eq(pfpc_parse(P, "domain", 200, "{\"Results\":[{}]}", &v, &err), PF_OK);
+    v = pfpc_ok(P, "domain", "{\"Results\":[{}]}");
     ck_assert_uint_eq(pf_map_size(v), 1);
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "technologies")), 0);
     pf_value_destroy(&v);
     /*  Where the shape itself is wrong, the answer is refused.            */
-    pfpc_parse_fails(P, "domain", 200, "{}", PF_EPROTO, "bad_response");
-    pfpc_parse_fails(P, "domain", 200, "{\"Results\":{}}", PF_EPROTO, "bad_response");
-    pfpc_parse_fails(P, "domain", 200, "{\"Results\":[\"x\"]}", PF_EPROTO, "bad_response");
-    pfpc_parse_fails(P, "domain", 200, "[]", PF_EPROTO, "bad_response");
+    pfpc_bad_shapes(P, "domain", "{}", "{\"Results\":{}}", "{\"Results\":[\"x\"]}", "[]", NULL);
     pfpc_parse_fails(P, "domain", 200, "{\"Results\":[],\"Errors\":[]}", PF_ENOTFOUND,
                      "not_found");
 }
@@ -262,35 +241,27 @@ END_TEST
 
 START_TEST(test_parse_errors_with_200)
 {
+    static const pfpc_refusal_t with_200[] = {
+        PFPC_FILE(200, "error_not_in_db.json", PF_ENOTFOUND, "not_found"),
+        PFPC_FILE(200, "error_key.json", PF_EINVAL, "unauthorized"),
+        PFPC_FILE(200, "error_credits.json", PF_EPROTO, "provider_error"),
+        PFPC_BODY(200, "{\"Errors\":[{}]}", PF_EPROTO, "provider_error"),
+        PFPC_BODY(200, "{\"Errors\":[\"boom\"]}", PF_EPROTO, "provider_error"),
+    };
     static const char *const ops[] = {"domain", "relationships", "keywords", "trust", "free"};
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        char *body = pfpc_fixture("builtwith", "error_not_in_db.json", NULL);
-        pfpc_parse_fails(P, ops[i], 200, body, PF_ENOTFOUND, "not_found");
-        free(body);
-        body = pfpc_fixture("builtwith", "error_key.json", NULL);
-        pfpc_parse_fails(P, ops[i], 200, body, PF_EINVAL, "unauthorized");
-        free(body);
-        body = pfpc_fixture("builtwith", "error_credits.json", NULL);
-        pfpc_parse_fails(P, ops[i], 200, body, PF_EPROTO, "provider_error");
-        free(body);
-        pfpc_parse_fails(P, ops[i], 200, "{\"Errors\":[{}]}", PF_EPROTO, "provider_error");
-        pfpc_parse_fails(P, ops[i], 200, "{\"Errors\":[\"boom\"]}", PF_EPROTO,
-                         "provider_error");
-    }
+    for (size_t i = 0; i < PFPC_COUNT(ops); i++)
+        pfpc_refusals(P, ops[i], with_200, PFPC_COUNT(with_200));
     /*  recommendations answers an error object instead of its array.      */
-    char *body = pfpc_fixture("builtwith", "error_not_in_db.json", NULL);
-    pfpc_parse_fails(P, "recommendations", 200, body, PF_ENOTFOUND, "not_found");
-    free(body);
+    pfpc_refusals(P, "recommendations", with_200, 1);
     /*  A 4xx that explains itself is classified by its explanation; 5xx
         and 429 stay what the status says.                                  */
-    body = pfpc_fixture("builtwith", "error_key.json", NULL);
-    pfpc_parse_fails(P, "domain", 400, body, PF_EINVAL, "unauthorized");
-    pfpc_parse_fails(P, "domain", 500, body, PF_EPROTO, "provider_error");
-    pfpc_parse_fails(P, "domain", 429, body, PF_EINVAL, "provider_rejected");
-    free(body);
-    body = pfpc_fixture("builtwith", "error_not_in_db.json", NULL);
-    pfpc_parse_fails(P, "domain", 403, body, PF_ENOTFOUND, "not_found");
-    free(body);
+    static const pfpc_refusal_t by_status[] = {
+        PFPC_FILE(400, "error_key.json", PF_EINVAL, "unauthorized"),
+        PFPC_FILE(500, "error_key.json", PF_EPROTO, "provider_error"),
+        PFPC_FILE(429, "error_key.json", PF_EINVAL, "provider_rejected"),
+        PFPC_FILE(403, "error_not_in_db.json", PF_ENOTFOUND, "not_found"),
+    };
+    pfpc_refusals(P, "domain", by_status, PFPC_COUNT(by_status));
 }
 END_TEST
 
@@ -301,20 +272,13 @@ START_TEST(test_parse_common_failures)
         {"recommendations", "recommendations.json"}, {"keywords", "keywords.json"},
         {"trust", "trust.json"},          {"free", "free.json"},
     };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *body = pfpc_fixture("builtwith", files[i][1], NULL);
-        pfpc_common_failures(P, files[i][0], body);
-        free(body);
-    }
+    pfpc_common_failures_files(P, files, PFPC_COUNT(files));
 }
 END_TEST
 
 START_TEST(test_parse_relationships)
 {
-    pf_value_t *v;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_parse_fixture(P, "relationships", 200, "relationships.json", &v, &err),
-                     PF_OK);
+    pf_value_t *v = pfpc_ok_fixture(P, "relationships", "relationships.json");
     ck_assert_str_eq(pfpc_str(v, "domain"), "stripe.com");
     ck_assert_int_eq(pfpc_int(v, "total"), 24);
     ck_assert(pfpc_bool(v, "more_results"));
@@ -338,28 +302,21 @@ START_TEST(test_parse_relationships)
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "identifiers.1.matches")), 0);
     pf_value_destroy(&v);
     /*  The last page: no next_offset.                                     */
-    ck_assert_int_eq(pfpc_parse(P, "relationships", 200,
-                                "{\"Relationships\":[],\"results\":\"x\",\"more_results\":false,"
-                                "\"next_skip\":500}",
-                                &v, &err),
-                     PF_OK);
+    v = pfpc_ok(P, "relationships",
+                "{\"Relationships\":[],\"results\":\"x\",\"more_results\":false,"
+                "\"next_skip\":500}");
     ck_assert(!pfpc_bool(v, "more_results"));
     ck_assert_ptr_null(pfpc_get(v, "next_offset"));
     ck_assert_ptr_null(pfpc_get(v, "total"));
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "identifiers")), 0);
     pf_value_destroy(&v);
-    pfpc_parse_fails(P, "relationships", 200, "{\"Relationships\":{}}", PF_EPROTO,
-                     "bad_response");
-    pfpc_parse_fails(P, "relationships", 200, "{}", PF_EPROTO, "bad_response");
+    pfpc_bad_shapes(P, "relationships", "{\"Relationships\":{}}", "{}", NULL);
 }
 END_TEST
 
 START_TEST(test_parse_recommendations)
 {
-    pf_value_t *v;
-    pf_provider_error_t err;
-    ck_assert_int_eq(
-        pfpc_parse_fixture(P, "recommendations", 200, "recommendations.json", &v, &err), PF_OK);
+    pf_value_t *v = pfpc_ok_fixture(P, "recommendations", "recommendations.json");
     ck_assert_str_eq(pfpc_str(v, "domain"), "stripe.com");
     ck_assert_str_eq(pfpc_str(v, "compiled"), "2026-01-13T13:52:29Z");
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "recommendations")), 2);
@@ -373,26 +330,23 @@ START_TEST(test_parse_recommendations)
     ck_assert_ptr_null(pfpc_get(v, "recommendations.1.stars"));    /* "4" */
     ck_assert_int_eq(pfpc_int(v, "recommendations.1.match"), 1);
     pf_value_destroy(&v);
-    ck_assert_int_eq(pfpc_parse(P, "recommendations", 200, "[]", &v, &err), PF_OK);
+    v = pfpc_ok(P, "recommendations", "[]");
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "recommendations")), 0);
     ck_assert_ptr_null(pfpc_get(v, "domain"));
     pf_value_destroy(&v);
-    pfpc_parse_fails(P, "recommendations", 200, "{}", PF_EPROTO, "bad_response");
-    pfpc_parse_fails(P, "recommendations", 200, "\"text\"", PF_EPROTO, "bad_response");
+    pfpc_bad_shapes(P, "recommendations", "{}", "\"text\"", NULL);
 }
 END_TEST
 
 START_TEST(test_parse_keywords)
 {
-    pf_value_t *v;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_parse_fixture(P, "keywords", 200, "keywords.json", &v, &err), PF_OK);
+    pf_value_t *v = pfpc_ok_fixture(P, "keywords", "keywords.json");
     ck_assert_str_eq(pfpc_str(v, "domain"), "stripe.com");
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "keywords")), 3);
     ck_assert_str_eq(pfpc_str(v, "keywords.0"), "payments");
     ck_assert_str_eq(pfpc_str(v, "keywords.2"), "checkout");
     pf_value_destroy(&v);
-    ck_assert_int_eq(pfpc_parse(P, "keywords", 200, "{\"Keywords\":[]}", &v, &err), PF_OK);
+    v = pfpc_ok(P, "keywords", "{\"Keywords\":[]}");
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "keywords")), 0);
     pf_value_destroy(&v);
     pfpc_parse_fails(P, "keywords", 200, "{\"Keywords\":\"payments\"}", PF_EPROTO,
@@ -402,9 +356,7 @@ END_TEST
 
 START_TEST(test_parse_trust)
 {
-    pf_value_t *v;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_parse_fixture(P, "trust", 200, "trust.json", &v, &err), PF_OK);
+    pf_value_t *v = pfpc_ok_fixture(P, "trust", "trust.json");
     ck_assert_str_eq(pfpc_str(v, "domain"), "stripe.com");
     ck_assert_int_eq(pfpc_int(v, "status"), 0);
     ck_assert(!pfpc_bool(v, "needs_live"));
@@ -417,7 +369,7 @@ START_TEST(test_parse_trust)
     ck_assert(pfpc_bool(v, "db.established"));
     ck_assert_ptr_null(pfpc_get(v, "live"));
     pf_value_destroy(&v);
-    ck_assert_int_eq(pfpc_parse_fixture(P, "trust", 200, "trust_live.json", &v, &err), PF_OK);
+    v = pfpc_ok_fixture(P, "trust", "trust_live.json");
     ck_assert_str_eq(pfpc_str(v, "domain"), "newco.io");
     ck_assert_int_eq(pfpc_int(v, "status"), 2);
     ck_assert(pfpc_bool(v, "needs_live"));
@@ -432,9 +384,7 @@ END_TEST
 
 START_TEST(test_parse_free_seconds_become_ms)
 {
-    pf_value_t *v;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_parse_fixture(P, "free", 200, "free.json", &v, &err), PF_OK);
+    pf_value_t *v = pfpc_ok_fixture(P, "free", "free.json");
     ck_assert_str_eq(pfpc_str(v, "domain"), "stripe.com");
     ck_assert_int_eq(pfpc_int(v, "first_indexed"), 1294059600000LL);
     ck_assert_int_eq(pfpc_int(v, "last_indexed"), 1714521600000LL);
@@ -451,10 +401,7 @@ START_TEST(test_parse_free_seconds_become_ms)
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "groups.1.categories")), 0);
     pf_value_destroy(&v);
     /*  A time too large to scale is left out, not wrapped.                */
-    ck_assert_int_eq(pfpc_parse(P, "free", 200,
-                                "{\"first\":9223372036854775807,\"last\":0,\"groups\":[]}", &v,
-                                &err),
-                     PF_OK);
+    v = pfpc_ok(P, "free", "{\"first\":9223372036854775807,\"last\":0,\"groups\":[]}");
     ck_assert_ptr_null(pfpc_get(v, "first_indexed"));
     ck_assert_ptr_null(pfpc_get(v, "last_indexed"));
     pf_value_destroy(&v);

@@ -5,157 +5,45 @@
     table), submissions and company facts normalised from fixtures
     (tests/adapters/fixtures/sec_edgar) field by field, and error answers. */
 #include <check.h>
-#include <libgen.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pf_check.h"
-#include "pf_error.h"
-#include "pf_provider.h"
+#include "pf_provider_check.h"
+#include "pf_provider_internal.h"
+
+#define P (&pf_provider_sec_edgar)
 
 #define S_BASE "http://127.0.0.1:8700/sec_edgar"
 #define S_UA "PartnerForge Test test@example.com"
-/*  Larger than any fixture.                                                */
-#define S_FIXTURE_MAX (1 << 20)
 /*  Rows of the generated ticker table (about the size of SEC's).           */
 #define S_BIG_ROWS 12000
 
-static const pf_provider_t *
-s_provider(void)
-{
-    const pf_provider_t *p = pf_provider_find("sec_edgar");
-    ck_assert_ptr_nonnull(p);
-    return p;
-}
-
-static const pf_provider_op_t *
-s_op(const char *name)
-{
-    const pf_provider_op_t *op = pf_provider_op(s_provider(), name);
-    ck_assert_ptr_nonnull(op);
-    return op;
-}
-
-/*  Reads fixtures/sec_edgar/<name> next to this source file into a new
-    NUL-terminated buffer (caller frees); *size its length.                 */
-static char *
-s_fixture(const char *name, size_t *size)
-{
-    char here[] = __FILE__;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/fixtures/sec_edgar/%s", dirname(here), name);
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    char *buf = malloc(S_FIXTURE_MAX);
-    ck_assert_ptr_nonnull(buf);
-    size_t n = fread(buf, 1, S_FIXTURE_MAX - 1, f);
-    ck_assert(feof(f));
-    fclose(f);
-    buf[n] = '\0';
-    *size = n;
-    return buf;
-}
-
-static pf_value_t *
-s_parse_fixture_ok(const char *op, const char *name)
-{
-    size_t size;
-    char *body = s_fixture(name, &size);
-    pf_value_t *out = NULL;
-    pf_provider_error_t err;
-    int rc = s_op(op)->parse(200, body, size, &out, &err);
-    free(body);
-    ck_assert_msg(rc == 0, "parse %s: %s %s", name, err.code, err.message);
-    return out;
-}
-
-static pf_value_t *
-s_parse_text_ok(const char *op, const char *body)
-{
-    pf_value_t *out = NULL;
-    pf_provider_error_t err;
-    int rc = s_op(op)->parse(200, body, strlen(body), &out, &err);
-    ck_assert_msg(rc == 0, "parse: %s %s", err.code, err.message);
-    return out;
-}
-
-static void
-s_expect_error(const char *op, long status, const char *body, int rc, const char *code)
-{
-    pf_value_t *out = NULL;
-    pf_provider_error_t err;
-    memset(&err, 0, sizeof err);
-    ck_assert_int_eq(s_op(op)->parse(status, body, strlen(body), &out, &err), rc);
-    ck_assert_str_eq(err.code, code);
-    ck_assert_ptr_null(out);
-}
-
-/*  A map of string arguments from NULL-terminated name/value pairs.        */
-static pf_value_t *
-s_args(const char *name, ...)
-{
-    pf_value_t *args = pf_value_map();
-    va_list ap;
-    va_start(ap, name);
-    for (const char *k = name; k; k = va_arg(ap, const char *))
-        pf_map_set_str(args, k, va_arg(ap, const char *));
-    va_end(ap);
-    return args;
-}
-
-static pf_value_t *
-s_int_args(const char *name, int64_t value)
-{
-    pf_value_t *args = pf_value_map();
-    pf_map_set_int(args, name, value);
-    return args;
-}
-
-static int
-s_build(const char *op, const pf_provider_conf_t *conf, const pf_value_t *args,
-        pf_provider_request_t *req, pf_provider_error_t *err)
-{
-    memset(req, 0, sizeof *req);
-    memset(err, 0, sizeof *err);
-    return s_op(op)->build(conf, args, req, err);
-}
-
-/*  Builds op and expects invalid_args; destroys args.                      */
-static void
-s_expect_invalid(const char *op, pf_value_t *args)
-{
-    pf_provider_conf_t conf = {.user_agent = S_UA};
-    pf_provider_request_t req;
-    pf_provider_error_t err;
-    ck_assert_int_eq(s_build(op, &conf, args, &req, &err), PF_EINVAL);
-    ck_assert_str_eq(err.code, "invalid_args");
-    pf_value_destroy(&args);
-}
+/*  SEC refuses requests without a User-Agent, so every build needs one.   */
+static const pf_provider_conf_t s_conf = {.user_agent = S_UA};
 
 /*  Builds op with args and expects url (fetch_key the same) and the two
-    headers; destroys args.                                                 */
+    headers.                                                                */
 static void
-s_expect_url(const char *op, const char *base, pf_value_t *args, const char *url)
+s_expect_url(const char *op, const char *base, const char *args, const char *url)
 {
     pf_provider_conf_t conf = {.user_agent = S_UA, .base = base};
     pf_provider_request_t req;
-    pf_provider_error_t err;
-    ck_assert_int_eq(s_build(op, &conf, args, &req, &err), 0);
+    pfpc_build_ok(P, op, &conf, args, &req);
     ck_assert_str_eq(req.url, url);
     ck_assert_str_eq(req.fetch_key, url);
     ck_assert_uint_eq(req.header_count, 2);
     ck_assert_str_eq(req.headers[0], "User-Agent: " S_UA);
     ck_assert_str_eq(req.headers[1], "Accept: application/json");
-    pf_value_destroy(&args);
 }
 
 /*  ---- table ------------------------------------------------------------ */
 
 START_TEST(test_table)
 {
-    const pf_provider_t *p = s_provider();
+    const pf_provider_t *p = P;
+    ck_assert_ptr_eq(pf_provider_find("sec_edgar"), P);
     ck_assert_str_eq(p->name, "sec_edgar");
     ck_assert_ptr_null(p->key_env);
     ck_assert(!p->key_required);
@@ -167,9 +55,9 @@ START_TEST(test_table)
     ck_assert_uint_eq(p->limits.breaker_recovery_s, 120);
     ck_assert_ptr_null(p->session_cookie_path);
     ck_assert_uint_eq(p->op_count, 3);
-    ck_assert_ptr_nonnull(s_op("cik")->select);
-    ck_assert_ptr_null(s_op("submissions")->select);
-    ck_assert_ptr_null(s_op("company_facts")->select);
+    ck_assert_ptr_nonnull(pf_provider_op(P, "cik")->select);
+    ck_assert_ptr_null(pf_provider_op(P, "submissions")->select);
+    ck_assert_ptr_null(pf_provider_op(P, "company_facts")->select);
     for (size_t i = 0; i < p->op_count; i++) {
         ck_assert_uint_eq(p->ops[i].ttl_s, 86400);
         ck_assert(!p->ops[i].needs_session);
@@ -181,113 +69,123 @@ END_TEST
 
 START_TEST(test_cik_build)
 {
-    s_expect_url("cik", NULL, s_args("ticker", "AAPL", NULL),
+    s_expect_url("cik", NULL, "{\"ticker\":\"AAPL\"}",
                  "https://www.sec.gov/files/company_tickers.json");
-    s_expect_url("cik", NULL, s_args("name", "Apple Inc.", NULL),
+    s_expect_url("cik", NULL, "{\"name\":\"Apple Inc.\"}",
                  "https://www.sec.gov/files/company_tickers.json");
-    s_expect_url("cik", S_BASE, s_args("ticker", "brk.b", "name", "Berkshire", NULL),
+    s_expect_url("cik", S_BASE, "{\"ticker\":\"brk.b\",\"name\":\"Berkshire\"}",
                  S_BASE "/files/company_tickers.json");
 }
 END_TEST
 
 START_TEST(test_user_agent_required)
 {
-    static const char *const ops[] = {"cik", "submissions", "company_facts"};
-    for (size_t i = 0; i < 3; i++) {
-        pf_value_t *args = s_args("ticker", "AAPL", "cik", "320193", NULL);
+    static const char *const args = "{\"ticker\":\"AAPL\",\"cik\":\"320193\"}";
+    for (size_t i = 0; i < P->op_count; i++) {
         pf_provider_conf_t conf = {.user_agent = NULL};
         pf_provider_request_t req;
         pf_provider_error_t err;
-        ck_assert_int_eq(s_build(ops[i], &conf, args, &req, &err), PF_EINVAL);
+        ck_assert_int_eq(pfpc_build(P, P->ops[i].name, &conf, args, &req, &err), PF_EINVAL);
         ck_assert_str_eq(err.code, "user_agent_required");
         conf.user_agent = "";
-        ck_assert_int_eq(s_build(ops[i], &conf, args, &req, &err), PF_EINVAL);
+        ck_assert_int_eq(pfpc_build(P, P->ops[i].name, &conf, args, &req, &err), PF_EINVAL);
         ck_assert_str_eq(err.code, "user_agent_required");
-        pf_value_destroy(&args);
     }
 }
 END_TEST
 
 START_TEST(test_cik_build_invalid)
 {
-    s_expect_invalid("cik", pf_value_map());
-    s_expect_invalid("cik", s_args("ticker", "", NULL));
-    s_expect_invalid("cik", s_args("ticker", "AA PL", NULL));
-    s_expect_invalid("cik", s_args("ticker", "A/B", NULL));
-    s_expect_invalid("cik", s_args("ticker", "ABCDEFGHIJKLMNOPQ", NULL));
-    s_expect_invalid("cik", s_args("name", "", NULL));
-    s_expect_invalid("cik", s_args("name", "!!! ...", NULL));
-    s_expect_invalid("cik", s_args("name", "tab\there", NULL));
-    char long_name[256];
-    memset(long_name, 'n', sizeof long_name - 1);
-    long_name[sizeof long_name - 1] = '\0';
-    s_expect_invalid("cik", s_args("name", long_name, NULL));
-    s_expect_invalid("cik", s_int_args("ticker", 5));
-    s_expect_invalid("cik", s_int_args("name", 5));
-    /*  A good ticker does not excuse a bad name.                           */
-    pf_value_t *args = s_args("ticker", "AAPL", NULL);
-    pf_map_set_int(args, "name", 1);
-    s_expect_invalid("cik", args);
-    s_expect_invalid("cik", pf_value_str("AAPL"));
+    static const char *const bad[] = {
+        "{}",
+        "{\"ticker\":\"\"}",
+        "{\"ticker\":\"AA PL\"}",
+        "{\"ticker\":\"A/B\"}",
+        "{\"ticker\":\"ABCDEFGHIJKLMNOPQ\"}",
+        "{\"name\":\"\"}",
+        "{\"name\":\"!!! ...\"}",
+        "{\"name\":\"tab\\there\"}",
+        "{\"ticker\":5}",
+        "{\"name\":5}",
+        /*  A good ticker does not excuse a bad name.                       */
+        "{\"ticker\":\"AAPL\",\"name\":1}",
+        "\"AAPL\"",
+    };
+    pfpc_build_refused_all(P, "cik", &s_conf, bad, PFPC_COUNT(bad));
+    char long_name[300];
+    snprintf(long_name, sizeof long_name, "{\"name\":\"%0255d\"}", 0);
+    pfpc_build_refused_with(P, "cik", &s_conf, long_name);
 }
 END_TEST
 
 START_TEST(test_cik_arg_builds)
 {
-    s_expect_url("submissions", NULL, s_int_args("cik", 320193),
+    s_expect_url("submissions", NULL, "{\"cik\":320193}",
                  "https://data.sec.gov/submissions/CIK0000320193.json");
-    s_expect_url("submissions", NULL, s_args("cik", "0000320193", NULL),
+    s_expect_url("submissions", NULL, "{\"cik\":\"0000320193\"}",
                  "https://data.sec.gov/submissions/CIK0000320193.json");
-    s_expect_url("submissions", NULL, s_args("cik", "CIK320193", NULL),
+    s_expect_url("submissions", NULL, "{\"cik\":\"CIK320193\"}",
                  "https://data.sec.gov/submissions/CIK0000320193.json");
-    s_expect_url("submissions", NULL, s_int_args("cik", 1),
+    s_expect_url("submissions", NULL, "{\"cik\":1}",
                  "https://data.sec.gov/submissions/CIK0000000001.json");
-    s_expect_url("submissions", S_BASE, s_int_args("cik", INT64_C(9999999999)),
+    s_expect_url("submissions", S_BASE, "{\"cik\":9999999999}",
                  S_BASE "/submissions/CIK9999999999.json");
-    s_expect_url("company_facts", NULL, s_int_args("cik", 1652044),
+    s_expect_url("company_facts", NULL, "{\"cik\":1652044}",
                  "https://data.sec.gov/api/xbrl/companyfacts/CIK0001652044.json");
-    s_expect_url("company_facts", S_BASE, s_args("cik", "cik0001652044", NULL),
+    s_expect_url("company_facts", S_BASE, "{\"cik\":\"cik0001652044\"}",
                  S_BASE "/api/xbrl/companyfacts/CIK0001652044.json");
 }
 END_TEST
 
 START_TEST(test_cik_arg_invalid)
 {
-    static const char *const ops[] = {"submissions", "company_facts"};
-    for (size_t i = 0; i < 2; i++) {
-        s_expect_invalid(ops[i], pf_value_map());
-        s_expect_invalid(ops[i], s_int_args("cik", 0));
-        s_expect_invalid(ops[i], s_int_args("cik", -320193));
-        s_expect_invalid(ops[i], s_int_args("cik", INT64_C(10000000000)));
-        s_expect_invalid(ops[i], s_args("cik", "", NULL));
-        s_expect_invalid(ops[i], s_args("cik", "0", NULL));
-        s_expect_invalid(ops[i], s_args("cik", "0000000000", NULL));
-        s_expect_invalid(ops[i], s_args("cik", "32019a", NULL));
-        s_expect_invalid(ops[i], s_args("cik", "00000320193", NULL)); /* 11 digits */
-        s_expect_invalid(ops[i], s_args("cik", "CIK", NULL));
-        s_expect_invalid(ops[i], s_args("cik", "-320193", NULL));
-        s_expect_invalid(ops[i], s_args("cik", "320193/../x", NULL));
-        pf_value_t *args = pf_value_map();
-        pf_map_set_float(args, "cik", 320193.0);
-        s_expect_invalid(ops[i], args);
-        args = pf_value_map();
-        pf_map_set_bool(args, "cik", true);
-        s_expect_invalid(ops[i], args);
-    }
+    static const char *const bad[] = {
+        "{}",
+        "{\"cik\":0}",
+        "{\"cik\":-320193}",
+        "{\"cik\":10000000000}",
+        "{\"cik\":\"\"}",
+        "{\"cik\":\"0\"}",
+        "{\"cik\":\"0000000000\"}",
+        "{\"cik\":\"32019a\"}",
+        "{\"cik\":\"00000320193\"}", /* 11 digits */
+        "{\"cik\":\"CIK\"}",
+        "{\"cik\":\"-320193\"}",
+        "{\"cik\":\"320193/../x\"}",
+        "{\"cik\":320193.0}",
+        "{\"cik\":true}",
+        "320193",
+    };
+    pfpc_build_refused_all(P, "submissions", &s_conf, bad, PFPC_COUNT(bad));
+    pfpc_build_refused_all(P, "company_facts", &s_conf, bad, PFPC_COUNT(bad));
 }
 END_TEST
 
 /*  ---- cik: parse and select ------------------------------------------- */
 
-/*  Selects args (destroyed) from parsed; expects ticker, cik and match.    */
+/*  Selects args (JSON text) from parsed; returns the status with *out
+    (the caller destroys it) or err filled.                                 */
+static int
+s_select(const pf_value_t *parsed, const char *args_json, pf_value_t **out,
+         pf_provider_error_t *err)
+{
+    pf_value_t *args = pfpc_args(args_json);
+    *out = NULL;
+    memset(err, 0, sizeof *err);
+    int rc = pf_provider_op(P, "cik")->select(parsed, args, out, err);
+    pf_value_destroy(&args);
+    return rc;
+}
+
+/*  Selects args from parsed; expects ticker, cik and match.                */
 static void
-s_expect_company(const pf_value_t *parsed, pf_value_t *args, const char *ticker, int64_t cik,
+s_expect_company(const pf_value_t *parsed, const char *args, const char *ticker, int64_t cik,
                  const char *match)
 {
-    pf_value_t *out = NULL;
+    pf_value_t *out;
     pf_provider_error_t err;
-    int rc = s_op("cik")->select(parsed, args, &out, &err);
-    ck_assert_msg(rc == 0, "select: %s %s", err.code, err.message);
+    int rc = s_select(parsed, args, &out, &err);
+    ck_assert_msg(rc == 0, "select %s: %s %s", args, err.code, err.message);
     ck_assert_str_eq(pf_map_get_str(out, "ticker"), ticker);
     ck_assert_int_eq(pf_map_get_int(out, "cik", 0), cik);
     char cik10[16];
@@ -297,23 +195,23 @@ s_expect_company(const pf_value_t *parsed, pf_value_t *args, const char *ticker,
     ck_assert_ptr_nonnull(pf_map_get_str(out, "title"));
     ck_assert_uint_eq(pf_map_size(out), 5);
     pf_value_destroy(&out);
-    pf_value_destroy(&args);
 }
 
+/*  Selects args from parsed; expects the status rc with code.              */
 static void
-s_expect_no_company(const pf_value_t *parsed, pf_value_t *args, int rc, const char *code)
+s_expect_no_company(const pf_value_t *parsed, const char *args, int rc, const char *code)
 {
-    pf_value_t *out = NULL;
+    pf_value_t *out;
     pf_provider_error_t err;
-    ck_assert_int_eq(s_op("cik")->select(parsed, args, &out, &err), rc);
+    ck_assert_int_eq(s_select(parsed, args, &out, &err), rc);
     ck_assert_str_eq(err.code, code);
+    ck_assert_msg(err.message[0] != '\0', "no message for %s", args);
     ck_assert_ptr_null(out);
-    pf_value_destroy(&args);
 }
 
 START_TEST(test_cik_parse_shape)
 {
-    pf_value_t *parsed = s_parse_fixture_ok("cik", "company_tickers.json");
+    pf_value_t *parsed = pfpc_ok_fixture(P, "cik", "company_tickers.json");
     /*  25 entries, 5 unusable (bad cik, ticker, title, not an object, 0).  */
     ck_assert_uint_eq(pf_array_size(pf_map_get(parsed, "tickers")), 20);
     ck_assert_uint_eq(pf_array_size(pf_map_get(parsed, "ciks")), 20);
@@ -339,69 +237,60 @@ END_TEST
 
 START_TEST(test_cik_select_ticker)
 {
-    pf_value_t *parsed = s_parse_fixture_ok("cik", "company_tickers.json");
-    s_expect_company(parsed, s_args("ticker", "AAPL", NULL), "AAPL", 320193, "ticker");
-    s_expect_company(parsed, s_args("ticker", "aapl", NULL), "AAPL", 320193, "ticker");
-    s_expect_company(parsed, s_args("ticker", "brk.b", NULL), "BRK-B", 1067983, "ticker");
-    s_expect_company(parsed, s_args("ticker", "BRK-A", NULL), "BRK-A", 1067983, "ticker");
-    s_expect_company(parsed, s_args("ticker", "A", NULL), "A", 1090872, "ticker");
-    s_expect_company(parsed, s_args("ticker", "T", NULL), "T", 732717, "ticker");
-    s_expect_company(parsed, s_args("ticker", "GOOG", NULL), "GOOG", 1652044, "ticker");
-    s_expect_company(parsed, s_args("ticker", "nvda", NULL), "NVDA", 1045810, "ticker");
-    s_expect_no_company(parsed, s_args("ticker", "ZZZZ", NULL), PF_ENOTFOUND, "not_found");
-    s_expect_no_company(parsed, s_args("ticker", "AAP", NULL), PF_ENOTFOUND, "not_found");
-    s_expect_no_company(parsed, s_args("ticker", "BAD1", NULL), PF_ENOTFOUND, "not_found");
-    s_expect_no_company(parsed, s_args("ticker", "ZERO", NULL), PF_ENOTFOUND, "not_found");
+    pf_value_t *parsed = pfpc_ok_fixture(P, "cik", "company_tickers.json");
+    s_expect_company(parsed, "{\"ticker\":\"AAPL\"}", "AAPL", 320193, "ticker");
+    s_expect_company(parsed, "{\"ticker\":\"aapl\"}", "AAPL", 320193, "ticker");
+    s_expect_company(parsed, "{\"ticker\":\"brk.b\"}", "BRK-B", 1067983, "ticker");
+    s_expect_company(parsed, "{\"ticker\":\"BRK-A\"}", "BRK-A", 1067983, "ticker");
+    s_expect_company(parsed, "{\"ticker\":\"A\"}", "A", 1090872, "ticker");
+    s_expect_company(parsed, "{\"ticker\":\"T\"}", "T", 732717, "ticker");
+    s_expect_company(parsed, "{\"ticker\":\"GOOG\"}", "GOOG", 1652044, "ticker");
+    s_expect_company(parsed, "{\"ticker\":\"nvda\"}", "NVDA", 1045810, "ticker");
+    s_expect_no_company(parsed, "{\"ticker\":\"ZZZZ\"}", PF_ENOTFOUND, "not_found");
+    s_expect_no_company(parsed, "{\"ticker\":\"AAP\"}", PF_ENOTFOUND, "not_found");
+    s_expect_no_company(parsed, "{\"ticker\":\"BAD1\"}", PF_ENOTFOUND, "not_found");
+    s_expect_no_company(parsed, "{\"ticker\":\"ZERO\"}", PF_ENOTFOUND, "not_found");
     /*  An unknown ticker falls back to the name.                           */
-    s_expect_company(parsed, s_args("ticker", "ZZZZ", "name", "Apple", NULL), "AAPL", 320193,
-                     "name");
-    pf_value_t *out = NULL;
+    s_expect_company(parsed, "{\"ticker\":\"ZZZZ\",\"name\":\"Apple\"}", "AAPL", 320193, "name");
+    pf_value_t *out;
     pf_provider_error_t err;
-    pf_value_t *args = s_args("ticker", "MSFT", NULL);
-    ck_assert_int_eq(s_op("cik")->select(parsed, args, &out, &err), 0);
+    ck_assert_int_eq(s_select(parsed, "{\"ticker\":\"MSFT\"}", &out, &err), 0);
     ck_assert_str_eq(pf_map_get_str(out, "title"), "MICROSOFT CORP");
     ck_assert_str_eq(pf_map_get_str(out, "cik10"), "0000789019");
     pf_value_destroy(&out);
-    pf_value_destroy(&args);
     pf_value_destroy(&parsed);
 }
 END_TEST
 
 START_TEST(test_cik_select_name)
 {
-    pf_value_t *parsed = s_parse_fixture_ok("cik", "company_tickers.json");
-    s_expect_company(parsed, s_args("name", "Apple", NULL), "AAPL", 320193, "name");
-    s_expect_company(parsed, s_args("name", "APPLE INC.", NULL), "AAPL", 320193, "name");
-    s_expect_company(parsed, s_args("name", "apple, inc", NULL), "AAPL", 320193, "name");
-    s_expect_company(parsed, s_args("name", "Microsoft Corporation", NULL), "MSFT", 789019,
-                     "name");
+    pf_value_t *parsed = pfpc_ok_fixture(P, "cik", "company_tickers.json");
+    s_expect_company(parsed, "{\"name\":\"Apple\"}", "AAPL", 320193, "name");
+    s_expect_company(parsed, "{\"name\":\"APPLE INC.\"}", "AAPL", 320193, "name");
+    s_expect_company(parsed, "{\"name\":\"apple, inc\"}", "AAPL", 320193, "name");
+    s_expect_company(parsed, "{\"name\":\"Microsoft Corporation\"}", "MSFT", 789019, "name");
     /*  Two tickers, one name: the first in SEC's file.                     */
-    s_expect_company(parsed, s_args("name", "Alphabet", NULL), "GOOGL", 1652044, "name");
-    s_expect_company(parsed, s_args("name", "Berkshire Hathaway Inc", NULL), "BRK-B", 1067983,
-                     "name");
-    s_expect_company(parsed, s_args("name", "The Coca-Cola Company", NULL), "KO", 21344, "name");
-    s_expect_company(parsed, s_args("name", "AT&T", NULL), "T", 732717, "name");
-    s_expect_company(parsed, s_args("name", "NXP Semiconductors NV", NULL), "NXPI", 1413447,
-                     "name");
-    s_expect_company(parsed, s_args("name", "Nicholas Financial", NULL), "NICK", 1000045,
-                     "name");
-    s_expect_company(parsed, s_args("name", "Agilent Technologies", NULL), "A", 1090872, "name");
+    s_expect_company(parsed, "{\"name\":\"Alphabet\"}", "GOOGL", 1652044, "name");
+    s_expect_company(parsed, "{\"name\":\"Berkshire Hathaway Inc\"}", "BRK-B", 1067983, "name");
+    s_expect_company(parsed, "{\"name\":\"The Coca-Cola Company\"}", "KO", 21344, "name");
+    s_expect_company(parsed, "{\"name\":\"AT&T\"}", "T", 732717, "name");
+    s_expect_company(parsed, "{\"name\":\"NXP Semiconductors NV\"}", "NXPI", 1413447, "name");
+    s_expect_company(parsed, "{\"name\":\"Nicholas Financial\"}", "NICK", 1000045, "name");
+    s_expect_company(parsed, "{\"name\":\"Agilent Technologies\"}", "A", 1090872, "name");
     /*  "Meta Platforms Holdings" and "Meta Platforms, Inc." normalise
         alike: the first row wins.                                          */
-    s_expect_company(parsed, s_args("name", "Meta Platforms Holdings", NULL), "META", 1326801,
-                     "name");
+    s_expect_company(parsed, "{\"name\":\"Meta Platforms Holdings\"}", "META", 1326801, "name");
     /*  No exact match: the first company whose name starts with the words. */
-    s_expect_company(parsed, s_args("name", "Meta", NULL), "META", 1326801, "name_prefix");
-    s_expect_company(parsed, s_args("name", "Amazon", NULL), "AMZN", 1018724, "name_prefix");
-    s_expect_company(parsed, s_args("name", "General", NULL), "GM", 1467858, "name_prefix");
-    s_expect_company(parsed, s_args("name", "general electric", NULL), "GE", 40545, "name");
+    s_expect_company(parsed, "{\"name\":\"Meta\"}", "META", 1326801, "name_prefix");
+    s_expect_company(parsed, "{\"name\":\"Amazon\"}", "AMZN", 1018724, "name_prefix");
+    s_expect_company(parsed, "{\"name\":\"General\"}", "GM", 1467858, "name_prefix");
+    s_expect_company(parsed, "{\"name\":\"general electric\"}", "GE", 40545, "name");
     /*  A word prefix is not a word: "nvid" is not "nvidia".                */
-    s_expect_no_company(parsed, s_args("name", "Nvid", NULL), PF_ENOTFOUND, "not_found");
-    s_expect_no_company(parsed, s_args("name", "Unknown Widgets Inc", NULL), PF_ENOTFOUND,
-                        "not_found");
-    s_expect_no_company(parsed, s_args("name", "Inc", NULL), PF_ENOTFOUND, "not_found");
-    s_expect_no_company(parsed, s_args("name", "...", NULL), PF_EINVAL, "invalid_args");
-    s_expect_no_company(parsed, pf_value_map(), PF_EINVAL, "invalid_args");
+    s_expect_no_company(parsed, "{\"name\":\"Nvid\"}", PF_ENOTFOUND, "not_found");
+    s_expect_no_company(parsed, "{\"name\":\"Unknown Widgets Inc\"}", PF_ENOTFOUND, "not_found");
+    s_expect_no_company(parsed, "{\"name\":\"Inc\"}", PF_ENOTFOUND, "not_found");
+    s_expect_no_company(parsed, "{\"name\":\"...\"}", PF_EINVAL, "invalid_args");
+    s_expect_no_company(parsed, "{}", PF_EINVAL, "invalid_args");
     pf_value_destroy(&parsed);
 }
 END_TEST
@@ -410,16 +299,16 @@ START_TEST(test_cik_select_bad_parsed)
 {
     /*  select() over a value that is not what parse() makes: an error.     */
     pf_value_t *bad = pf_value_map();
-    s_expect_no_company(bad, s_args("ticker", "AAPL", NULL), PF_EPROTO, "bad_response");
+    s_expect_no_company(bad, "{\"ticker\":\"AAPL\"}", PF_EPROTO, "bad_response");
     pf_value_destroy(&bad);
     /*  Indexes pointing past the rows are not followed.                    */
     pf_value_t *parsed =
-        s_parse_text_ok("cik", "{\"0\":{\"cik_str\":1,\"ticker\":\"A\",\"title\":\"A Co\"}}");
+        pfpc_ok(P, "cik", "{\"0\":{\"cik_str\":1,\"ticker\":\"A\",\"title\":\"A Co\"}}");
     pf_value_t *big = pf_value_int(7);
     pf_value_t *by_ticker = pf_value_array();
     pf_array_push(by_ticker, &big);
     pf_map_set(parsed, "by_ticker", &by_ticker);
-    s_expect_no_company(parsed, s_args("ticker", "A", NULL), PF_ENOTFOUND, "not_found");
+    s_expect_no_company(parsed, "{\"ticker\":\"A\"}", PF_ENOTFOUND, "not_found");
     pf_value_destroy(&parsed);
 }
 END_TEST
@@ -439,39 +328,29 @@ START_TEST(test_cik_big_table)
                               i ? "," : "", i, 100000 + i, (i * 7919) % S_BIG_ROWS, i);
     n += (size_t)snprintf(body + n, cap - n, "}");
     ck_assert_uint_lt(n, cap);
-    pf_value_t *parsed = s_parse_text_ok("cik", body);
+    pf_value_t *parsed = pfpc_ok(P, "cik", body);
     free(body);
     ck_assert_uint_eq(pf_array_size(pf_map_get(parsed, "tickers")), S_BIG_ROWS);
     for (int i = 0; i < S_BIG_ROWS; i++) {
-        char query[32], ticker[32], name[64];
-        snprintf(query, sizeof query, "t%dx", (i * 7919) % S_BIG_ROWS);
+        char by_ticker[64], ticker[32], by_name[64];
+        snprintf(by_ticker, sizeof by_ticker, "{\"ticker\":\"t%dx\"}", (i * 7919) % S_BIG_ROWS);
         snprintf(ticker, sizeof ticker, "T%dX", (i * 7919) % S_BIG_ROWS);
-        snprintf(name, sizeof name, "Company %d", i);
-        s_expect_company(parsed, s_args("ticker", query, NULL), ticker, 100000 + i, "ticker");
-        s_expect_company(parsed, s_args("name", name, NULL), ticker, 100000 + i, "name");
+        snprintf(by_name, sizeof by_name, "{\"name\":\"Company %d\"}", i);
+        s_expect_company(parsed, by_ticker, ticker, 100000 + i, "ticker");
+        s_expect_company(parsed, by_name, ticker, 100000 + i, "name");
     }
-    s_expect_no_company(parsed, s_args("ticker", "T12000X", NULL), PF_ENOTFOUND, "not_found");
-    s_expect_no_company(parsed, s_args("name", "Company 12000", NULL), PF_ENOTFOUND,
-                        "not_found");
+    s_expect_no_company(parsed, "{\"ticker\":\"T12000X\"}", PF_ENOTFOUND, "not_found");
+    s_expect_no_company(parsed, "{\"name\":\"Company 12000\"}", PF_ENOTFOUND, "not_found");
     pf_value_destroy(&parsed);
 }
 END_TEST
 
 START_TEST(test_cik_errors)
 {
-    s_expect_error("cik", 200, "", PF_EPROTO, "bad_response");
-    s_expect_error("cik", 200, "<html>blocked</html>", PF_EPROTO, "bad_response");
-    s_expect_error("cik", 200, "{\"0\":{\"cik_str\":320193,", PF_EPROTO, "bad_response");
-    s_expect_error("cik", 200, "[]", PF_EPROTO, "bad_response");
-    s_expect_error("cik", 200, "{}", PF_EPROTO, "bad_response");
-    s_expect_error("cik", 200, "{\"0\":{\"cik_str\":\"x\",\"ticker\":\"A\",\"title\":\"A\"}}",
-                   PF_EPROTO, "bad_response");
-    s_expect_error("cik", 403, "Your Request Originates from an Undeclared Automated Tool",
-                   PF_EINVAL, "unauthorized");
-    s_expect_error("cik", 401, "", PF_EINVAL, "unauthorized");
-    s_expect_error("cik", 404, "", PF_ENOTFOUND, "not_found");
-    s_expect_error("cik", 400, "", PF_EINVAL, "provider_rejected");
-    s_expect_error("cik", 500, "", PF_EPROTO, "provider_error");
+    pfpc_bad_shapes(P, "cik", "<html>blocked</html>", "{\"0\":{\"cik_str\":320193,", "[]", "{}",
+                    "{\"0\":{\"cik_str\":\"x\",\"ticker\":\"A\",\"title\":\"A\"}}", NULL);
+    pfpc_parse_fails(P, "cik", 403, "Your Request Originates from an Undeclared Automated Tool",
+                     PF_EINVAL, "unauthorized");
 }
 END_TEST
 
@@ -487,7 +366,7 @@ s_expect_filing(const pf_value_t *f, const char *form, const char *filed, const 
 
 START_TEST(test_submissions_parse)
 {
-    pf_value_t *out = s_parse_fixture_ok("submissions", "submissions.json");
+    pf_value_t *out = pfpc_ok_fixture(P, "submissions", "submissions.json");
     ck_assert_int_eq(pf_map_get_int(out, "cik", 0), 320193);
     ck_assert_str_eq(pf_map_get_str(out, "name"), "Apple Inc.");
     ck_assert_uint_eq(pf_array_size(pf_map_get(out, "tickers")), 1);
@@ -542,8 +421,8 @@ START_TEST(test_submissions_odd_columns)
 {
     /*  Columns of different lengths: only the common rows; unsorted dates
         sorted; a missing optional column leaves its fields out.           */
-    pf_value_t *out = s_parse_text_ok(
-        "submissions",
+    pf_value_t *out = pfpc_ok(
+        P, "submissions",
         "{\"cik\":789019,\"filings\":{\"recent\":{"
         "\"accessionNumber\":[\"0000789019-23-000001\",\"0000789019-24-000002\","
         "\"0000789019-24-000003\"],"
@@ -574,8 +453,8 @@ START_TEST(test_submissions_odd_columns)
         "\"accessionNumber\":[\"0000789019-23-000001\"],\"filingDate\":[\"Jan 5, 2023\"]}}}",
         "{\"cik\":789019,\"filings\":[],\"tickers\":\"MSFT\",\"sic\":[],\"addresses\":5}",
     };
-    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
-        out = s_parse_text_ok("submissions", bodies[i]);
+    for (size_t i = 0; i < PFPC_COUNT(bodies); i++) {
+        out = pfpc_ok(P, "submissions", bodies[i]);
         ck_assert_int_eq(pf_map_get_int(out, "cik", 0), 789019);
         ck_assert_uint_eq(pf_array_size(pf_map_get(out, "filings")), 0);
         ck_assert(pf_value_is(pf_map_get(out, "latest_10k"), PF_NIL));
@@ -584,7 +463,7 @@ START_TEST(test_submissions_odd_columns)
         pf_value_destroy(&out);
     }
     /*  An integer sic is kept as text.                                     */
-    out = s_parse_text_ok("submissions", "{\"cik\":1,\"sic\":7372}");
+    out = pfpc_ok(P, "submissions", "{\"cik\":1,\"sic\":7372}");
     ck_assert_str_eq(pf_map_get_str(out, "sic"), "7372");
     pf_value_destroy(&out);
 }
@@ -612,7 +491,7 @@ START_TEST(test_submissions_at_most_40)
     }
     n += (size_t)snprintf(body + n, sizeof body - n, "}}}");
     ck_assert_uint_lt(n, sizeof body);
-    pf_value_t *out = s_parse_text_ok("submissions", body);
+    pf_value_t *out = pfpc_ok(P, "submissions", body);
     const pf_value_t *fl = pf_map_get(out, "filings");
     ck_assert_uint_eq(pf_array_size(fl), 40);
     s_expect_filing(pf_array_at(fl, 0), "10-Q", "2024-04-15", "0000000005-59-000059");
@@ -624,21 +503,13 @@ END_TEST
 
 START_TEST(test_submissions_errors)
 {
-    s_expect_error("submissions", 200, "", PF_EPROTO, "bad_response");
-    s_expect_error("submissions", 200, "<?xml version=\"1.0\"?><Error>NoSuchKey</Error>",
-                   PF_EPROTO, "bad_response");
-    s_expect_error("submissions", 200, "{\"cik\":\"0000320193\",\"name\":\"Ap", PF_EPROTO,
-                   "bad_response");
-    s_expect_error("submissions", 200, "{\"name\":\"Apple Inc.\"}", PF_EPROTO, "bad_response");
-    s_expect_error("submissions", 200, "{\"cik\":\"Apple\"}", PF_EPROTO, "bad_response");
-    s_expect_error("submissions", 200, "{\"cik\":[320193]}", PF_EPROTO, "bad_response");
-    s_expect_error("submissions", 200, "[{\"cik\":1}]", PF_EPROTO, "bad_response");
-    s_expect_error("submissions", 404, "<?xml version=\"1.0\"?><Error>NoSuchKey</Error>",
-                   PF_ENOTFOUND, "not_found");
-    s_expect_error("submissions", 403, "Undeclared Automated Tool", PF_EINVAL, "unauthorized");
-    s_expect_error("submissions", 401, "", PF_EINVAL, "unauthorized");
-    s_expect_error("submissions", 400, "", PF_EINVAL, "provider_rejected");
-    s_expect_error("submissions", 500, "", PF_EPROTO, "provider_error");
+    pfpc_bad_shapes(P, "submissions", "<?xml version=\"1.0\"?><Error>NoSuchKey</Error>",
+                    "{\"cik\":\"0000320193\",\"name\":\"Ap", "{\"name\":\"Apple Inc.\"}",
+                    "{\"cik\":\"Apple\"}", "{\"cik\":[320193]}", "[{\"cik\":1}]", NULL);
+    pfpc_parse_fails(P, "submissions", 404, "<?xml version=\"1.0\"?><Error>NoSuchKey</Error>",
+                     PF_ENOTFOUND, "not_found");
+    pfpc_parse_fails(P, "submissions", 403, "Undeclared Automated Tool", PF_EINVAL,
+                     "unauthorized");
 }
 END_TEST
 
@@ -656,7 +527,7 @@ s_expect_annual(const pf_value_t *row, const char *end, int64_t val, const char 
 
 START_TEST(test_facts_parse)
 {
-    pf_value_t *out = s_parse_fixture_ok("company_facts", "companyfacts.json");
+    pf_value_t *out = pfpc_ok_fixture(P, "company_facts", "companyfacts.json");
     ck_assert_int_eq(pf_map_get_int(out, "cik", 0), 320193);
     ck_assert_str_eq(pf_map_get_str(out, "entity_name"), "Apple Inc.");
     ck_assert_str_eq(pf_map_get_str(out, "revenue_tag"), "Revenues");
@@ -715,8 +586,8 @@ START_TEST(test_facts_missing_and_wrong)
         "{\"start\":2023,\"end\":\"2023-12-31\",\"val\":5},"
         "{\"start\":\"2023-01-01\",\"end\":\"2023-12-31\",\"val\":null}]}}}}}",
     };
-    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
-        pf_value_t *out = s_parse_text_ok("company_facts", bodies[i]);
+    for (size_t i = 0; i < PFPC_COUNT(bodies); i++) {
+        pf_value_t *out = pfpc_ok(P, "company_facts", bodies[i]);
         ck_assert_int_eq(pf_map_get_int(out, "cik", 0), 320193);
         ck_assert(!pf_map_has(out, "entity_name"));
         ck_assert(pf_value_is(pf_map_get(out, "revenue_tag"), PF_NIL));
@@ -726,8 +597,8 @@ START_TEST(test_facts_missing_and_wrong)
         pf_value_destroy(&out);
     }
     /*  350 and 380 days are full years; optional fields may be missing.   */
-    pf_value_t *out = s_parse_text_ok(
-        "company_facts",
+    pf_value_t *out = pfpc_ok(
+        P, "company_facts",
         "{\"cik\":\"0000000042\",\"facts\":{\"us-gaap\":{\"Revenues\":{\"units\":{\"USD\":["
         "{\"start\":\"2023-01-01\",\"end\":\"2023-12-17\",\"val\":1.5},"
         "{\"start\":\"2022-01-01\",\"end\":\"2023-01-16\",\"val\":7}]}}}}}");
@@ -754,7 +625,7 @@ START_TEST(test_facts_at_most_20)
                               y > 1990 ? "," : "", y, y, y);
     n += (size_t)snprintf(body + n, sizeof body - n, "]}}}}}");
     ck_assert_uint_lt(n, sizeof body);
-    pf_value_t *out = s_parse_text_ok("company_facts", body);
+    pf_value_t *out = pfpc_ok(P, "company_facts", body);
     const pf_value_t *ni = pf_map_get(out, "annual_net_income");
     ck_assert_uint_eq(pf_array_size(ni), 20);
     ck_assert_int_eq(pf_map_get_int(pf_array_at(ni, 0), "val", 0), 2019);
@@ -765,19 +636,19 @@ END_TEST
 
 START_TEST(test_facts_errors)
 {
-    s_expect_error("company_facts", 200, "", PF_EPROTO, "bad_response");
-    s_expect_error("company_facts", 200, "nope", PF_EPROTO, "bad_response");
-    s_expect_error("company_facts", 200, "{\"cik\":320193,\"facts\":{\"us-gaap\":{", PF_EPROTO,
-                   "bad_response");
-    s_expect_error("company_facts", 200, "{\"entityName\":\"Apple\"}", PF_EPROTO,
-                   "bad_response");
-    s_expect_error("company_facts", 200, "{\"cik\":-5}", PF_EPROTO, "bad_response");
-    s_expect_error("company_facts", 200, "42", PF_EPROTO, "bad_response");
-    s_expect_error("company_facts", 404, "", PF_ENOTFOUND, "not_found");
-    s_expect_error("company_facts", 403, "", PF_EINVAL, "unauthorized");
-    s_expect_error("company_facts", 401, "", PF_EINVAL, "unauthorized");
-    s_expect_error("company_facts", 400, "", PF_EINVAL, "provider_rejected");
-    s_expect_error("company_facts", 500, "", PF_EPROTO, "provider_error");
+    pfpc_bad_shapes(P, "company_facts", "nope", "{\"cik\":320193,\"facts\":{\"us-gaap\":{",
+                    "{\"entityName\":\"Apple\"}", "{\"cik\":-5}", "42", NULL);
+}
+END_TEST
+
+START_TEST(test_common_failures)
+{
+    static const char *const files[][2] = {
+        {"cik", "company_tickers.json"},
+        {"submissions", "submissions.json"},
+        {"company_facts", "companyfacts.json"},
+    };
+    pfpc_common_failures_files(P, files, PFPC_COUNT(files));
 }
 END_TEST
 
@@ -806,6 +677,7 @@ s_suite(void)
     tcase_add_test(tc, test_facts_missing_and_wrong);
     tcase_add_test(tc, test_facts_at_most_20);
     tcase_add_test(tc, test_facts_errors);
+    tcase_add_test(tc, test_common_failures);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -15,22 +15,12 @@
 
 static const pf_provider_conf_t s_conf = {.key = "sw-key-123"};
 
+/*  Builds op with args and checks the URL and the fetch key exactly.      */
 static void
 s_expect(const char *op, const pf_provider_conf_t *conf, const char *args, const char *url,
          const char *fetch_key)
 {
-    pf_provider_request_t req;
-    pf_provider_error_t err;
-    ck_assert_msg(pfpc_build(P, op, conf, args, &req, &err) == PF_OK, "%s %s: %s", op, args,
-                  err.message);
-    ck_assert_str_eq(req.url, url);
-    ck_assert_str_eq(req.fetch_key, fetch_key);
-    ck_assert_uint_eq(req.header_count, 0);
-    if (conf->key && *conf->key) {
-        ck_assert_ptr_nonnull(strstr(req.url, "api_key="));
-        ck_assert_ptr_null(strstr(req.fetch_key, "api_key"));
-        ck_assert_ptr_null(strstr(req.fetch_key, conf->key));
-    }
+    pfpc_expect_query_key(P, op, conf, args, url, fetch_key, "api_key");
 }
 
 static bool
@@ -67,7 +57,7 @@ START_TEST(test_build_series_urls)
         {"traffic_sources", "traffic-sources/overview-share"},
     };
     char url[1024], key[1024];
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+    for (size_t i = 0; i < PFPC_COUNT(ops); i++) {
         /*  No window: no dates sent, SimilarWeb's default applies.         */
         snprintf(url, sizeof url,
                  "https://api.similarweb.com/v1/website/stripe.com/%s?api_key=sw-key-123&"
@@ -139,17 +129,19 @@ END_TEST
 
 START_TEST(test_build_refuses_bad_args)
 {
-    for (size_t i = 0; i < P->op_count; i++) {
-        const char *op = P->ops[i].name;
-        pfpc_build_refused(P, op, "{}");
-        pfpc_build_refused(P, op, "{\"domain\":7}");
-        pfpc_build_refused(P, op, "{\"domain\":\"\"}");
-        pfpc_build_refused(P, op, "{\"domain\":\"intranet\"}");
-        pfpc_build_refused(P, op, "{\"domain\":\"192.168.1.1\"}");
-        pfpc_build_refused(P, op, "{\"domain\":\"stripe.com/../x\"}");
-        pfpc_build_refused(P, op, "{\"domain\":\"a.test\"}");
-    }
-    static const char *const bad[] = {
+    static const char *const bad_domain[] = {
+        "{}",
+        "{\"domain\":7}",
+        "{\"domain\":\"\"}",
+        "{\"domain\":\"intranet\"}",
+        "{\"domain\":\"192.168.1.1\"}",
+        "{\"domain\":\"stripe.com/../x\"}",
+        "{\"domain\":\"a.test\"}",
+        "[\"stripe.com\"]",
+    };
+    for (size_t i = 0; i < P->op_count; i++)
+        pfpc_build_refused_all(P, P->ops[i].name, NULL, bad_domain, PFPC_COUNT(bad_domain));
+    static const char *const bad_window[] = {
         "{\"domain\":\"stripe.com\",\"start\":\"2024-1\"}",
         "{\"domain\":\"stripe.com\",\"start\":\"2024-13\"}",
         "{\"domain\":\"stripe.com\",\"start\":\"2024-00\"}",
@@ -163,24 +155,24 @@ START_TEST(test_build_refuses_bad_args)
         "{\"domain\":\"stripe.com\",\"end\":\"2024-0a\"}",
         "{\"domain\":\"stripe.com\",\"start\":\"2024-05\",\"end\":\"2024-04\"}",
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        pfpc_build_refused(P, "visits", bad[i]);
-        pfpc_build_refused(P, "geo", bad[i]);
-    }
-    pfpc_build_refused(P, "visits", "{\"domain\":\"stripe.com\",\"country\":\"usa\"}");
-    pfpc_build_refused(P, "visits", "{\"domain\":\"stripe.com\",\"country\":\"u1\"}");
-    pfpc_build_refused(P, "visits", "{\"domain\":\"stripe.com\",\"country\":\"\"}");
-    pfpc_build_refused(P, "visits", "{\"domain\":\"stripe.com\",\"country\":840}");
-    pfpc_build_refused(P, "traffic_sources", "{\"domain\":\"stripe.com\",\"country\":\"worlds\"}");
-    pfpc_build_refused(P, "traffic_sources", "{\"domain\":\"stripe.com\",\"country\":\"u\\n\"}");
+    pfpc_build_refused_all(P, "visits", NULL, bad_window, PFPC_COUNT(bad_window));
+    pfpc_build_refused_all(P, "geo", NULL, bad_window, PFPC_COUNT(bad_window));
+    static const char *const bad_country[] = {
+        "{\"domain\":\"stripe.com\",\"country\":\"usa\"}",
+        "{\"domain\":\"stripe.com\",\"country\":\"u1\"}",
+        "{\"domain\":\"stripe.com\",\"country\":\"\"}",
+        "{\"domain\":\"stripe.com\",\"country\":840}",
+        "{\"domain\":\"stripe.com\",\"country\":\"worlds\"}",
+        "{\"domain\":\"stripe.com\",\"country\":\"u\\n\"}",
+    };
+    pfpc_build_refused_all(P, "visits", NULL, bad_country, PFPC_COUNT(bad_country));
+    pfpc_build_refused_all(P, "traffic_sources", NULL, bad_country, PFPC_COUNT(bad_country));
 }
 END_TEST
 
 START_TEST(test_parse_series)
 {
-    pf_value_t *v;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_parse_fixture(P, "visits", 200, "visits.json", &v, &err), PF_OK);
+    pf_value_t *v = pfpc_ok_fixture(P, "visits", "visits.json");
     ck_assert_str_eq(pfpc_str(v, "last_updated"), "2024-04-30");
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "series")), 2);
     ck_assert_str_eq(pfpc_str(v, "series.0.date"), "2024-01-01");
@@ -194,8 +186,8 @@ START_TEST(test_parse_series)
         {"pages_per_visit", "pages_per_visit.json", "4.25"},
         {"average_visit_duration", "average_visit_duration.json", "134.7"},
     };
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        ck_assert_int_eq(pfpc_parse_fixture(P, ops[i][0], 200, ops[i][1], &v, &err), PF_OK);
+    for (size_t i = 0; i < PFPC_COUNT(ops); i++) {
+        v = pfpc_ok_fixture(P, ops[i][0], ops[i][1]);
         ck_assert_str_eq(pfpc_str(v, "series.0.date"), "2024-01-01");
         ck_assert(s_close(pfpc_num(v, "series.0.value"), atof(ops[i][2])));
         ck_assert_str_eq(pfpc_str(v, "last_updated"), "2024-04-30");
@@ -204,22 +196,17 @@ START_TEST(test_parse_series)
         pfpc_parse_fails(P, ops[i][0], 200, "{\"visits\":[]}", PF_EPROTO, "bad_response");
     }
     /*  An empty series without meta is an answer.                          */
-    ck_assert_int_eq(pfpc_parse(P, "visits", 200, "{\"visits\":[]}", &v, &err), PF_OK);
+    v = pfpc_ok(P, "visits", "{\"visits\":[]}");
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "series")), 0);
     ck_assert_ptr_null(pfpc_get(v, "last_updated"));
     pf_value_destroy(&v);
-    pfpc_parse_fails(P, "visits", 200, "{\"visits\":{}}", PF_EPROTO, "bad_response");
-    pfpc_parse_fails(P, "visits", 200, "{\"visits\":\"123\"}", PF_EPROTO, "bad_response");
-    pfpc_parse_fails(P, "visits", 200, "[]", PF_EPROTO, "bad_response");
+    pfpc_bad_shapes(P, "visits", "{\"visits\":{}}", "{\"visits\":\"123\"}", "[]", NULL);
 }
 END_TEST
 
 START_TEST(test_parse_traffic_sources)
 {
-    pf_value_t *v;
-    pf_provider_error_t err;
-    ck_assert_int_eq(
-        pfpc_parse_fixture(P, "traffic_sources", 200, "traffic_sources.json", &v, &err), PF_OK);
+    pf_value_t *v = pfpc_ok_fixture(P, "traffic_sources", "traffic_sources.json");
     ck_assert_str_eq(pfpc_str(v, "last_updated"), "2024-04-30");
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "sources")), 3);
     ck_assert_str_eq(pfpc_str(v, "sources.0.source_type"), "search");
@@ -237,18 +224,14 @@ START_TEST(test_parse_traffic_sources)
     ck_assert_ptr_null(pfpc_get(v, "sources.2.share"));
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "sources.2.series")), 0);
     pf_value_destroy(&v);
-    pfpc_parse_fails(P, "traffic_sources", 200, "{\"visits\":[]}", PF_EPROTO, "bad_response");
-    pfpc_parse_fails(P, "traffic_sources", 200, "{\"visits\":{\"stripe.com\":7}}", PF_EPROTO,
-                     "bad_response");
-    pfpc_parse_fails(P, "traffic_sources", 200, "{}", PF_EPROTO, "bad_response");
+    pfpc_bad_shapes(P, "traffic_sources", "{\"visits\":[]}", "{\"visits\":{\"stripe.com\":7}}",
+                    "{}", NULL);
 }
 END_TEST
 
 START_TEST(test_parse_geo)
 {
-    pf_value_t *v;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_parse_fixture(P, "geo", 200, "geo.json", &v, &err), PF_OK);
+    pf_value_t *v = pfpc_ok_fixture(P, "geo", "geo.json");
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "countries")), 4);
     ck_assert_int_eq(pfpc_int(v, "countries.0.country"), 840);
     ck_assert_str_eq(pfpc_str(v, "countries.0.country_code"), "US");
@@ -289,12 +272,10 @@ START_TEST(test_country_table)
              {364, "IR"}, {368, "IQ"}, {300, "GR"}, {398, "KZ"}, {634, "QA"}, {12, "DZ"},
              {348, "HU"}, {414, "KW"}, {231, "ET"}, {504, "MA"}, {703, "SK"}, {218, "EC"},
              {404, "KE"}, {804, "UA"}, {4, "AF"},   {894, "ZM"}};
-    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+    for (size_t i = 0; i < PFPC_COUNT(c); i++) {
         char body[128];
         snprintf(body, sizeof body, "{\"records\":[{\"country\":%d}]}", c[i].n);
-        pf_value_t *v;
-        pf_provider_error_t err;
-        ck_assert_int_eq(pfpc_parse(P, "geo", 200, body, &v, &err), PF_OK);
+        pf_value_t *v = pfpc_ok(P, "geo", body);
         ck_assert_str_eq(pfpc_str(v, "countries.0.country_code"), c[i].code);
         pf_value_destroy(&v);
     }
@@ -303,10 +284,7 @@ END_TEST
 
 START_TEST(test_parse_similar_sites)
 {
-    pf_value_t *v;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_parse_fixture(P, "similar_sites", 200, "similar_sites.json", &v, &err),
-                     PF_OK);
+    pf_value_t *v = pfpc_ok_fixture(P, "similar_sites", "similar_sites.json");
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "sites")), 3);
     ck_assert_str_eq(pfpc_str(v, "sites.0.domain"), "adyen.com");
     ck_assert(s_close(pfpc_num(v, "sites.0.score"), 0.9));
@@ -321,29 +299,20 @@ END_TEST
 
 START_TEST(test_parse_provider_errors)
 {
-    for (size_t i = 0; i < P->op_count; i++) {
-        const char *op = P->ops[i].name;
-        char *body = pfpc_fixture("similarweb", "error_not_found.json", NULL);
+    static const pfpc_refusal_t errors[] = {
         /*  "Data not found" comes as error_code 401, with 200 or 401.     */
-        pfpc_parse_fails(P, op, 200, body, PF_ENOTFOUND, "not_found");
-        pfpc_parse_fails(P, op, 401, body, PF_ENOTFOUND, "not_found");
+        PFPC_FILE(200, "error_not_found.json", PF_ENOTFOUND, "not_found"),
+        PFPC_FILE(401, "error_not_found.json", PF_ENOTFOUND, "not_found"),
         /*  5xx and 429 stay what the status says.                         */
-        pfpc_parse_fails(P, op, 500, body, PF_EPROTO, "provider_error");
-        free(body);
-        body = pfpc_fixture("similarweb", "error_key.json", NULL);
-        pfpc_parse_fails(P, op, 200, body, PF_EINVAL, "unauthorized");
-        pfpc_parse_fails(P, op, 403, body, PF_EINVAL, "unauthorized");
-        free(body);
-        body = pfpc_fixture("similarweb", "error_bad_param.json", NULL);
-        pfpc_parse_fails(P, op, 200, body, PF_EINVAL, "provider_rejected");
-        pfpc_parse_fails(P, op, 400, body, PF_EINVAL, "provider_rejected");
-        free(body);
-        body = pfpc_fixture("similarweb", "error_other.json", NULL);
-        pfpc_parse_fails(P, op, 200, body, PF_EPROTO, "provider_error");
-        free(body);
-        pfpc_parse_fails(P, op, 200, "{\"meta\":{\"status\":\"Error\"}}", PF_EPROTO,
-                         "provider_error");
-    }
+        PFPC_FILE(500, "error_not_found.json", PF_EPROTO, "provider_error"),
+        PFPC_FILE(200, "error_key.json", PF_EINVAL, "unauthorized"),
+        PFPC_FILE(403, "error_key.json", PF_EINVAL, "unauthorized"),
+        PFPC_FILE(200, "error_bad_param.json", PF_EINVAL, "provider_rejected"),
+        PFPC_FILE(400, "error_bad_param.json", PF_EINVAL, "provider_rejected"),
+        PFPC_FILE(200, "error_other.json", PF_EPROTO, "provider_error"),
+        PFPC_BODY(200, "{\"meta\":{\"status\":\"Error\"}}", PF_EPROTO, "provider_error"),
+    };
+    pfpc_refusals_every_op(P, errors, PFPC_COUNT(errors));
 }
 END_TEST
 
@@ -358,11 +327,7 @@ START_TEST(test_parse_common_failures)
         {"geo", "geo.json"},
         {"similar_sites", "similar_sites.json"},
     };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *body = pfpc_fixture("similarweb", files[i][1], NULL);
-        pfpc_common_failures(P, files[i][0], body);
-        free(body);
-    }
+    pfpc_common_failures_files(P, files, PFPC_COUNT(files));
 }
 END_TEST
 

@@ -20,9 +20,7 @@ static void
 s_expect(const char *op, const pf_provider_conf_t *conf, const char *args, const char *url)
 {
     pf_provider_request_t req;
-    pf_provider_error_t err;
-    ck_assert_msg(pfpc_build(P, op, conf, args, &req, &err) == PF_OK, "%s %s: %s", op, args,
-                  err.message);
+    pfpc_build_ok(P, op, conf, args, &req);
     ck_assert_str_eq(req.url, url);
     ck_assert_str_eq(req.fetch_key, url);
     ck_assert_str_eq(req.headers[0], "Accept: application/json");
@@ -91,10 +89,7 @@ START_TEST(test_build_jobs)
              "result_filter=web&text_decorations=false&extra_snippets=true");
     pf_provider_conf_t base = {.base = "http://127.0.0.1:8700/websearch"};
     pf_provider_request_t req;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_build(P, "jobs", &base, "{\"company\":\"AT&T\",\"domain\":\"att.com\"}",
-                                &req, &err),
-                     PF_OK);
+    pfpc_build_ok(P, "jobs", &base, "{\"company\":\"AT&T\",\"domain\":\"att.com\"}", &req);
     ck_assert_ptr_nonnull(strstr(req.url, "http://127.0.0.1:8700/websearch/res/v1/web/search?q="
                                           "%22AT%26T%22%20jobs"));
     ck_assert_ptr_nonnull(strstr(req.url, "site%3Aatt.com%29"));
@@ -103,41 +98,47 @@ END_TEST
 
 START_TEST(test_build_refuses_bad_args)
 {
-    static const char *const ops[] = {"web", "news"};
+    static const char *const bad_search[] = {
+        "{}",
+        "{\"query\":\"\"}",
+        "{\"query\":\"   \"}",
+        "{\"query\":5}",
+        "{\"query\":\"a\\nb\"}",
+        "{\"query\":\"a\",\"count\":0}",
+        "{\"query\":\"a\",\"count\":21}",
+        "{\"query\":\"a\",\"count\":\"5\"}",
+        "{\"query\":\"a\",\"offset\":10}",
+        "{\"query\":\"a\",\"offset\":-1}",
+        "{\"query\":\"a\",\"freshness\":\"py2\"}",
+        "{\"query\":\"a\",\"freshness\":\"px\"}",
+        "{\"query\":\"a\",\"freshness\":true}",
+        "{\"query\":\"a\",\"country\":\"usa\"}",
+        "{\"query\":\"a\",\"country\":\"1a\"}",
+        "{\"query\":\"a\",\"country\":\"\"}",
+        "\"a\"",
+    };
     char long_query[512];
     snprintf(long_query, sizeof long_query, "{\"query\":\"%0401d\"}", 0);
     char many_words[512] = "{\"query\":\"";
     for (int i = 0; i < 51; i++)
         strcat(many_words, "w ");
     strcat(many_words, "\"}");
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        const char *op = ops[i];
-        pfpc_build_refused(P, op, "{}");
-        pfpc_build_refused(P, op, "{\"query\":\"\"}");
-        pfpc_build_refused(P, op, "{\"query\":\"   \"}");
-        pfpc_build_refused(P, op, "{\"query\":5}");
-        pfpc_build_refused(P, op, "{\"query\":\"a\\nb\"}");
-        pfpc_build_refused(P, op, long_query);
-        pfpc_build_refused(P, op, many_words);
-        pfpc_build_refused(P, op, "{\"query\":\"a\",\"count\":0}");
-        pfpc_build_refused(P, op, "{\"query\":\"a\",\"count\":21}");
-        pfpc_build_refused(P, op, "{\"query\":\"a\",\"count\":\"5\"}");
-        pfpc_build_refused(P, op, "{\"query\":\"a\",\"offset\":10}");
-        pfpc_build_refused(P, op, "{\"query\":\"a\",\"offset\":-1}");
-        pfpc_build_refused(P, op, "{\"query\":\"a\",\"freshness\":\"py2\"}");
-        pfpc_build_refused(P, op, "{\"query\":\"a\",\"freshness\":\"px\"}");
-        pfpc_build_refused(P, op, "{\"query\":\"a\",\"freshness\":true}");
-        pfpc_build_refused(P, op, "{\"query\":\"a\",\"country\":\"usa\"}");
-        pfpc_build_refused(P, op, "{\"query\":\"a\",\"country\":\"1a\"}");
-        pfpc_build_refused(P, op, "{\"query\":\"a\",\"country\":\"\"}");
+    static const char *const ops[] = {"web", "news"};
+    for (size_t i = 0; i < PFPC_COUNT(ops); i++) {
+        pfpc_build_refused_all(P, ops[i], NULL, bad_search, PFPC_COUNT(bad_search));
+        pfpc_build_refused(P, ops[i], long_query);
+        pfpc_build_refused(P, ops[i], many_words);
     }
-    pfpc_build_refused(P, "jobs", "{\"domain\":\"stripe.com\"}");
-    pfpc_build_refused(P, "jobs", "{\"company\":\"Stripe\"}");
-    pfpc_build_refused(P, "jobs", "{\"company\":\"Stripe\",\"domain\":\"localhost\"}");
-    pfpc_build_refused(P, "jobs", "{\"company\":\"Stripe\",\"domain\":5}");
-    pfpc_build_refused(P, "jobs", "{\"company\":\"St\\\"ripe\",\"domain\":\"stripe.com\"}");
-    pfpc_build_refused(P, "jobs", "{\"company\":\"\",\"domain\":\"stripe.com\"}");
-    pfpc_build_refused(P, "jobs", "{\"company\":7,\"domain\":\"stripe.com\"}");
+    static const char *const bad_jobs[] = {
+        "{\"domain\":\"stripe.com\"}",
+        "{\"company\":\"Stripe\"}",
+        "{\"company\":\"Stripe\",\"domain\":\"localhost\"}",
+        "{\"company\":\"Stripe\",\"domain\":5}",
+        "{\"company\":\"St\\\"ripe\",\"domain\":\"stripe.com\"}",
+        "{\"company\":\"\",\"domain\":\"stripe.com\"}",
+        "{\"company\":7,\"domain\":\"stripe.com\"}",
+    };
+    pfpc_build_refused_all(P, "jobs", NULL, bad_jobs, PFPC_COUNT(bad_jobs));
     /*  A long company plus a long domain overrun Brave's 400 bytes.      */
     char long_both[1024];
     snprintf(long_both, sizeof long_both,
@@ -148,18 +149,13 @@ START_TEST(test_build_refuses_bad_args)
     pfpc_build_refused(P, "jobs", long_both);
     /*  A token that would split the header is refused.                    */
     pf_provider_conf_t bad = {.key = "tok\r\nX-Evil: 1"};
-    pf_provider_request_t req;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_build(P, "web", &bad, "{\"query\":\"a\"}", &req, &err), PF_EINVAL);
-    ck_assert_str_eq(err.code, "invalid_args");
+    pfpc_build_refused_with(P, "web", &bad, "{\"query\":\"a\"}");
 }
 END_TEST
 
 START_TEST(test_parse_web)
 {
-    pf_value_t *v;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_parse_fixture(P, "web", 200, "web.json", &v, &err), PF_OK);
+    pf_value_t *v = pfpc_ok_fixture(P, "web", "web.json");
     ck_assert_str_eq(pfpc_str(v, "query"), "stripe payments api");
     ck_assert(pfpc_bool(v, "more_results"));
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "results")), 2);
@@ -181,22 +177,18 @@ START_TEST(test_parse_web)
     ck_assert_ptr_null(pfpc_get(v, "results.1.extra_snippets"));
     pf_value_destroy(&v);
     /*  Nothing matched: Brave leaves "web" out.                           */
-    ck_assert_int_eq(pfpc_parse_fixture(P, "web", 200, "web_empty.json", &v, &err), PF_OK);
+    v = pfpc_ok_fixture(P, "web", "web_empty.json");
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "results")), 0);
     ck_assert_ptr_null(pfpc_get(v, "more_results"));
     pf_value_destroy(&v);
-    pfpc_parse_fails(P, "web", 200, "{\"web\":{\"results\":{}}}", PF_EPROTO, "bad_response");
-    pfpc_parse_fails(P, "web", 200, "{\"web\":{}}", PF_EPROTO, "bad_response");
-    pfpc_parse_fails(P, "web", 200, "{\"web\":[]}", PF_EPROTO, "bad_response");
-    pfpc_parse_fails(P, "web", 200, "[]", PF_EPROTO, "bad_response");
+    pfpc_bad_shapes(P, "web", "{\"web\":{\"results\":{}}}", "{\"web\":{}}", "{\"web\":[]}", "[]",
+                    NULL);
 }
 END_TEST
 
 START_TEST(test_parse_news)
 {
-    pf_value_t *v;
-    pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_parse_fixture(P, "news", 200, "news.json", &v, &err), PF_OK);
+    pf_value_t *v = pfpc_ok_fixture(P, "news", "news.json");
     ck_assert_str_eq(pfpc_str(v, "query"), "stripe");
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "results")), 2);
     ck_assert_str_eq(pfpc_str(v, "results.0.title"), "Stripe launches new billing tools");
@@ -206,19 +198,17 @@ START_TEST(test_parse_news)
     ck_assert_str_eq(pfpc_str(v, "results.1.url"), "https://www.reuters.com/stripe");
     ck_assert_ptr_null(pfpc_get(v, "results.1.age"));
     pf_value_destroy(&v);
-    ck_assert_int_eq(pfpc_parse(P, "news", 200, "{\"type\":\"news\"}", &v, &err), PF_OK);
+    v = pfpc_ok(P, "news", "{\"type\":\"news\"}");
     ck_assert_uint_eq(pf_array_size(pfpc_get(v, "results")), 0);
     pf_value_destroy(&v);
-    pfpc_parse_fails(P, "news", 200, "{\"results\":{}}", PF_EPROTO, "bad_response");
-    pfpc_parse_fails(P, "news", 200, "{\"results\":\"x\"}", PF_EPROTO, "bad_response");
+    pfpc_bad_shapes(P, "news", "{\"results\":{}}", "{\"results\":\"x\"}", NULL);
 }
 END_TEST
 
 START_TEST(test_parse_and_select_jobs)
 {
-    pf_value_t *parsed;
+    pf_value_t *parsed = pfpc_ok_fixture(P, "jobs", "jobs.json");
     pf_provider_error_t err;
-    ck_assert_int_eq(pfpc_parse_fixture(P, "jobs", 200, "jobs.json", &parsed, &err), PF_OK);
     ck_assert_uint_eq(pf_array_size(pfpc_get(parsed, "results")), 11);
     ck_assert_str_eq(pfpc_str(parsed, "results.0.ats"), "greenhouse");
     ck_assert_str_eq(pfpc_str(parsed, "results.1.ats"), "lever");
@@ -260,30 +250,21 @@ END_TEST
 
 START_TEST(test_parse_provider_errors)
 {
-    for (size_t i = 0; i < P->op_count; i++) {
-        const char *op = P->ops[i].name;
-        char *body = pfpc_fixture("websearch", "error_token.json", NULL);
+    static const pfpc_refusal_t errors[] = {
         /*  Brave's bad token is a 422: classified by its code.            */
-        pfpc_parse_fails(P, op, 422, body, PF_EINVAL, "unauthorized");
-        pfpc_parse_fails(P, op, 401, body, PF_EINVAL, "unauthorized");
-        pfpc_parse_fails(P, op, 200, body, PF_EINVAL, "unauthorized");
-        free(body);
-        body = pfpc_fixture("websearch", "error_validation.json", NULL);
-        pfpc_parse_fails(P, op, 422, body, PF_EINVAL, "provider_rejected");
-        pfpc_parse_fails(P, op, 200, body, PF_EINVAL, "provider_rejected");
-        free(body);
-        body = pfpc_fixture("websearch", "error_rate.json", NULL);
-        pfpc_parse_fails(P, op, 200, body, PF_EPROTO, "provider_error");
-        pfpc_parse_fails(P, op, 502, body, PF_EPROTO, "provider_error");
-        free(body);
-        body = pfpc_fixture("websearch", "error_list.json", NULL);
-        pfpc_parse_fails(P, op, 404, body, PF_EINVAL, "unauthorized");
-        free(body);
-        pfpc_parse_fails(P, op, 200, "{\"type\":\"ErrorResponse\"}", PF_EPROTO,
-                         "provider_error");
-        pfpc_parse_fails(P, op, 200, "{\"error\":{\"status\":404,\"code\":\"NOT_FOUND\"}}",
-                         PF_ENOTFOUND, "not_found");
-    }
+        PFPC_FILE(422, "error_token.json", PF_EINVAL, "unauthorized"),
+        PFPC_FILE(401, "error_token.json", PF_EINVAL, "unauthorized"),
+        PFPC_FILE(200, "error_token.json", PF_EINVAL, "unauthorized"),
+        PFPC_FILE(422, "error_validation.json", PF_EINVAL, "provider_rejected"),
+        PFPC_FILE(200, "error_validation.json", PF_EINVAL, "provider_rejected"),
+        PFPC_FILE(200, "error_rate.json", PF_EPROTO, "provider_error"),
+        PFPC_FILE(502, "error_rate.json", PF_EPROTO, "provider_error"),
+        PFPC_FILE(404, "error_list.json", PF_EINVAL, "unauthorized"),
+        PFPC_BODY(200, "{\"type\":\"ErrorResponse\"}", PF_EPROTO, "provider_error"),
+        PFPC_BODY(200, "{\"error\":{\"status\":404,\"code\":\"NOT_FOUND\"}}", PF_ENOTFOUND,
+                  "not_found"),
+    };
+    pfpc_refusals_every_op(P, errors, PFPC_COUNT(errors));
 }
 END_TEST
 
@@ -291,11 +272,7 @@ START_TEST(test_parse_common_failures)
 {
     static const char *const files[][2] = {
         {"web", "web.json"}, {"news", "news.json"}, {"jobs", "jobs.json"}};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char *body = pfpc_fixture("websearch", files[i][1], NULL);
-        pfpc_common_failures(P, files[i][0], body);
-        free(body);
-    }
+    pfpc_common_failures_files(P, files, PFPC_COUNT(files));
 }
 END_TEST
 

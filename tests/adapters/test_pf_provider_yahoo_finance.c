@@ -4,130 +4,31 @@
     of fixture answers (tests/adapters/fixtures/yahoo_finance) field by
     field, the error answers, and the crumb parser.                         */
 #include <check.h>
-#include <libgen.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pf_check.h"
-#include "pf_error.h"
-#include "pf_provider.h"
+#include "pf_provider_check.h"
+#include "pf_provider_internal.h"
 #include "pf_provider_yahoo.h"
+
+#define P (&pf_provider_yahoo_finance)
 
 /*  The fake API's base for this provider in the tests.                     */
 #define S_BASE "http://127.0.0.1:8700/yahoo_finance"
 #define S_UA "Mozilla/5.0 (X11; Linux x86_64) PartnerForgeTest/1.0"
 #define S_CRUMB "Ab1/cD.2eF"
-/*  Larger than any fixture.                                                */
-#define S_FIXTURE_MAX (1 << 20)
 
-static const pf_provider_t *
-s_provider(void)
-{
-    const pf_provider_t *p = pf_provider_find("yahoo_finance");
-    ck_assert_ptr_nonnull(p);
-    return p;
-}
-
-static const pf_provider_op_t *
-s_op(const char *name)
-{
-    const pf_provider_op_t *op = pf_provider_op(s_provider(), name);
-    ck_assert_ptr_nonnull(op);
-    return op;
-}
-
-/*  Reads fixtures/yahoo_finance/<name> next to this source file into a new
-    NUL-terminated buffer (caller frees); *size its length.                 */
-static char *
-s_fixture(const char *name, size_t *size)
-{
-    char here[] = __FILE__;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/fixtures/yahoo_finance/%s", dirname(here), name);
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    char *buf = malloc(S_FIXTURE_MAX);
-    ck_assert_ptr_nonnull(buf);
-    size_t n = fread(buf, 1, S_FIXTURE_MAX - 1, f);
-    ck_assert(feof(f));
-    fclose(f);
-    buf[n] = '\0';
-    *size = n;
-    return buf;
-}
-
-/*  Parses a fixture with op; returns the status, *out on success.          */
-static int
-s_parse_fixture(const char *op, long status, const char *name, pf_value_t **out,
-                pf_provider_error_t *err)
-{
-    size_t size;
-    char *body = s_fixture(name, &size);
-    int rc = s_op(op)->parse(status, body, size, out, err);
-    free(body);
-    return rc;
-}
-
-static int
-s_parse_text(const char *op, long status, const char *body, pf_value_t **out,
-             pf_provider_error_t *err)
-{
-    return s_op(op)->parse(status, body, strlen(body), out, err);
-}
-
-/*  A map of string arguments from NULL-terminated name/value pairs.         */
-static pf_value_t *
-s_args(const char *name, ...)
-{
-    pf_value_t *args = pf_value_map();
-    va_list ap;
-    va_start(ap, name);
-    for (const char *k = name; k; k = va_arg(ap, const char *))
-        pf_map_set_str(args, k, va_arg(ap, const char *));
-    va_end(ap);
-    return args;
-}
-
-static int
-s_build(const char *op, const pf_provider_conf_t *conf, const pf_value_t *args,
-        pf_provider_request_t *req, pf_provider_error_t *err)
-{
-    memset(req, 0, sizeof *req);
-    memset(err, 0, sizeof *err);
-    return s_op(op)->build(conf, args, req, err);
-}
-
-/*  Builds op with args and expects invalid_args.                           */
-static void
-s_expect_invalid(const char *op, pf_value_t *args)
-{
-    pf_provider_conf_t conf = {.crumb = S_CRUMB};
-    pf_provider_request_t req;
-    pf_provider_error_t err;
-    ck_assert_int_eq(s_build(op, &conf, args, &req, &err), PF_EINVAL);
-    ck_assert_str_eq(err.code, "invalid_args");
-    pf_value_destroy(&args);
-}
-
-/*  Expects parse to fail with code (and status rc).                        */
-static void
-s_expect_error(const char *op, long status, const char *body, int rc, const char *code)
-{
-    pf_value_t *out = NULL;
-    pf_provider_error_t err;
-    memset(&err, 0, sizeof err);
-    ck_assert_int_eq(s_parse_text(op, status, body, &out, &err), rc);
-    ck_assert_str_eq(err.code, code);
-    ck_assert_ptr_null(out);
-}
+/*  A session's crumb: what quote_summary needs before it looks at its
+    arguments, so refusals are about the arguments alone.                   */
+static const pf_provider_conf_t s_session = {.crumb = S_CRUMB};
 
 /*  ---- table ------------------------------------------------------------ */
 
 START_TEST(test_table)
 {
-    const pf_provider_t *p = s_provider();
+    const pf_provider_t *p = P;
+    ck_assert_ptr_eq(pf_provider_find("yahoo_finance"), P);
     ck_assert_str_eq(p->name, "yahoo_finance");
     ck_assert_ptr_null(p->key_env);
     ck_assert(!p->key_required);
@@ -140,13 +41,13 @@ START_TEST(test_table)
     ck_assert_str_eq(p->session_cookie_path, "/");
     ck_assert_str_eq(p->session_crumb_path, "/v1/test/getcrumb");
     ck_assert_uint_eq(p->op_count, 3);
-    ck_assert(!s_op("search")->needs_session);
-    ck_assert(s_op("quote_summary")->needs_session);
-    ck_assert(!s_op("chart")->needs_session);
-    ck_assert_uint_eq(s_op("search")->ttl_s, 86400);
-    ck_assert_uint_eq(s_op("quote_summary")->ttl_s, 86400);
-    ck_assert_uint_eq(s_op("chart")->ttl_s, 3600);
-    ck_assert_ptr_null(s_op("chart")->select);
+    ck_assert(!pf_provider_op(P, "search")->needs_session);
+    ck_assert(pf_provider_op(P, "quote_summary")->needs_session);
+    ck_assert(!pf_provider_op(P, "chart")->needs_session);
+    ck_assert_uint_eq(pf_provider_op(P, "search")->ttl_s, 86400);
+    ck_assert_uint_eq(pf_provider_op(P, "quote_summary")->ttl_s, 86400);
+    ck_assert_uint_eq(pf_provider_op(P, "chart")->ttl_s, 3600);
+    ck_assert_ptr_null(pf_provider_op(P, "chart")->select);
 }
 END_TEST
 
@@ -154,11 +55,10 @@ END_TEST
 
 START_TEST(test_search_build)
 {
+    static const char *const args = "{\"query\":\"AT&T Inc/ü\"}";
     pf_provider_conf_t conf = {.user_agent = S_UA};
-    pf_value_t *args = s_args("query", "AT&T Inc/ü", NULL);
     pf_provider_request_t req;
-    pf_provider_error_t err;
-    ck_assert_int_eq(s_build("search", &conf, args, &req, &err), 0);
+    pfpc_build_ok(P, "search", &conf, args, &req);
     ck_assert_str_eq(req.url, "https://query1.finance.yahoo.com/v1/finance/search"
                               "?q=AT%26T%20Inc%2F%C3%BC&quotesCount=5&newsCount=5");
     ck_assert_str_eq(req.fetch_key, req.url);
@@ -167,40 +67,34 @@ START_TEST(test_search_build)
     ck_assert_str_eq(req.headers[1], "Accept: application/json");
     /*  No user agent: only the Accept header.                              */
     conf.user_agent = NULL;
-    ck_assert_int_eq(s_build("search", &conf, args, &req, &err), 0);
+    pfpc_build_ok(P, "search", &conf, args, &req);
     ck_assert_uint_eq(req.header_count, 1);
     ck_assert_str_eq(req.headers[0], "Accept: application/json");
     /*  A crumb is never sent where no session is needed.                   */
     conf.crumb = S_CRUMB;
     conf.base = S_BASE;
-    ck_assert_int_eq(s_build("search", &conf, args, &req, &err), 0);
+    pfpc_build_ok(P, "search", &conf, args, &req);
     ck_assert_str_eq(req.url, S_BASE "/v1/finance/search"
                               "?q=AT%26T%20Inc%2F%C3%BC&quotesCount=5&newsCount=5");
     ck_assert_ptr_null(strstr(req.url, "crumb"));
-    pf_value_destroy(&args);
 }
 END_TEST
 
 START_TEST(test_search_invalid)
 {
-    s_expect_invalid("search", pf_value_map());
-    s_expect_invalid("search", s_args("query", "", NULL));
-    s_expect_invalid("search", s_args("query", "line\nbreak", NULL));
-    char long_query[256];
-    memset(long_query, 'a', sizeof long_query - 1);
-    long_query[sizeof long_query - 1] = '\0';
-    s_expect_invalid("search", s_args("query", long_query, NULL));
-    pf_value_t *args = pf_value_map();
-    pf_map_set_int(args, "query", 5);
-    s_expect_invalid("search", args);
+    static const char *const bad[] = {
+        "{}", "{\"query\":\"\"}", "{\"query\":\"line\\nbreak\"}", "{\"query\":5}",
+    };
+    pfpc_build_refused_all(P, "search", &s_session, bad, PFPC_COUNT(bad));
+    char long_query[300];
+    snprintf(long_query, sizeof long_query, "{\"query\":\"%0255d\"}", 0);
+    pfpc_build_refused_with(P, "search", &s_session, long_query);
 }
 END_TEST
 
 START_TEST(test_search_parse)
 {
-    pf_value_t *out = NULL;
-    pf_provider_error_t err;
-    ck_assert_int_eq(s_parse_fixture("search", 200, "search.json", &out, &err), 0);
+    pf_value_t *out = pfpc_ok_fixture(P, "search", "search.json");
     const pf_value_t *quotes = pf_map_get(out, "quotes");
     ck_assert_uint_eq(pf_array_size(quotes), 3);
     const pf_value_t *q = pf_array_at(quotes, 0);
@@ -243,26 +137,22 @@ END_TEST
 
 START_TEST(test_search_missing_and_wrong)
 {
-    pf_value_t *out = NULL;
-    pf_provider_error_t err;
+    pf_value_t *out;
     /*  No lists at all: two empty lists.                                   */
-    ck_assert_int_eq(s_parse_text("search", 200, "{\"count\":0}", &out, &err), 0);
+    out = pfpc_ok(P, "search", "{\"count\":0}");
     ck_assert(pf_value_is(pf_map_get(out, "quotes"), PF_ARRAY));
     ck_assert_uint_eq(pf_array_size(pf_map_get(out, "quotes")), 0);
     ck_assert_uint_eq(pf_array_size(pf_map_get(out, "news")), 0);
     pf_value_destroy(&out);
     /*  Lists of the wrong type: also empty.                                */
-    ck_assert_int_eq(s_parse_text("search", 200, "{\"quotes\":\"x\",\"news\":{}}", &out, &err),
-                     0);
+    out = pfpc_ok(P, "search", "{\"quotes\":\"x\",\"news\":{}}");
     ck_assert_uint_eq(pf_array_size(pf_map_get(out, "quotes")), 0);
     ck_assert_uint_eq(pf_array_size(pf_map_get(out, "news")), 0);
     pf_value_destroy(&out);
     /*  Fields of the wrong type are omitted.                               */
-    ck_assert_int_eq(s_parse_text("search", 200,
-                                  "{\"quotes\":[{\"symbol\":\"X\",\"longname\":7,"
-                                  "\"exchange\":[],\"quoteType\":null}]}",
-                                  &out, &err),
-                     0);
+    out = pfpc_ok(P, "search",
+                "{\"quotes\":[{\"symbol\":\"X\",\"longname\":7,"
+                "\"exchange\":[],\"quoteType\":null}]}");
     const pf_value_t *q = pf_array_at(pf_map_get(out, "quotes"), 0);
     ck_assert_uint_eq(pf_map_size(q), 1);
     ck_assert_str_eq(pf_map_get_str(q, "symbol"), "X");
@@ -272,24 +162,22 @@ END_TEST
 
 START_TEST(test_search_errors)
 {
-    s_expect_error("search", 200, "", PF_EPROTO, "bad_response");
-    s_expect_error("search", 200, "<html>Will be right back</html>", PF_EPROTO,
-                   "bad_response");
-    s_expect_error("search", 200, "{\"quotes\":[{\"symbol\":", PF_EPROTO, "bad_response");
-    s_expect_error("search", 200, "[1,2]", PF_EPROTO, "bad_response");
-    s_expect_error("search", 401, "Unauthorized", PF_EINVAL, "unauthorized");
-    s_expect_error("search", 403, "", PF_EINVAL, "unauthorized");
-    s_expect_error("search", 404, "", PF_ENOTFOUND, "not_found");
-    s_expect_error("search", 400,
-                   "{\"finance\":{\"result\":null,\"error\":{\"code\":\"Bad Request\","
-                   "\"description\":\"Missing value for the \\\"q\\\" argument\"}}}",
-                   PF_EINVAL, "provider_rejected");
-    s_expect_error("search", 500, "Internal error", PF_EPROTO, "provider_error");
-    /*  An error object in a 200 answer.                                    */
-    s_expect_error("search", 200,
-                   "{\"finance\":{\"result\":null,\"error\":{\"code\":\"Internal Server "
-                   "Error\",\"description\":\"boom\"}}}",
-                   PF_EPROTO, "provider_error");
+    static const pfpc_refusal_t errors[] = {
+        PFPC_BODY(200, "<html>Will be right back</html>", PF_EPROTO, "bad_response"),
+        PFPC_BODY(200, "{\"quotes\":[{\"symbol\":", PF_EPROTO, "bad_response"),
+        PFPC_BODY(200, "[1,2]", PF_EPROTO, "bad_response"),
+        PFPC_BODY(401, "Unauthorized", PF_EINVAL, "unauthorized"),
+        PFPC_BODY(400,
+                  "{\"finance\":{\"result\":null,\"error\":{\"code\":\"Bad Request\","
+                  "\"description\":\"Missing value for the \\\"q\\\" argument\"}}}",
+                  PF_EINVAL, "provider_rejected"),
+        /*  An error object in a 200 answer.                                */
+        PFPC_BODY(200,
+                  "{\"finance\":{\"result\":null,\"error\":{\"code\":\"Internal Server "
+                  "Error\",\"description\":\"boom\"}}}",
+                  PF_EPROTO, "provider_error"),
+    };
+    pfpc_refusals(P, "search", errors, PFPC_COUNT(errors));
 }
 END_TEST
 
@@ -298,10 +186,8 @@ END_TEST
 START_TEST(test_summary_build)
 {
     pf_provider_conf_t conf = {.user_agent = S_UA, .crumb = S_CRUMB};
-    pf_value_t *args = s_args("symbol", "brk-b", NULL);
     pf_provider_request_t req;
-    pf_provider_error_t err;
-    ck_assert_int_eq(s_build("quote_summary", &conf, args, &req, &err), 0);
+    pfpc_build_ok(P, "quote_summary", &conf, "{\"symbol\":\"brk-b\"}", &req);
     ck_assert_str_eq(req.url, "https://query1.finance.yahoo.com/v10/finance/quoteSummary/BRK-B"
                               "?modules=assetProfile%2CfinancialData%2CsummaryDetail%2C"
                               "incomeStatementHistory&crumb=Ab1%2FcD.2eF");
@@ -312,68 +198,56 @@ START_TEST(test_summary_build)
     ck_assert_ptr_null(strstr(req.fetch_key, "crumb"));
     ck_assert_uint_eq(req.header_count, 2);
     ck_assert_str_eq(req.headers[0], "User-Agent: " S_UA);
-    pf_value_destroy(&args);
     /*  Index symbols are percent-encoded in the path; base override.       */
     conf.base = S_BASE "/";
-    args = s_args("symbol", "^gspc", NULL);
-    ck_assert_int_eq(s_build("quote_summary", &conf, args, &req, &err), 0);
+    pfpc_build_ok(P, "quote_summary", &conf, "{\"symbol\":\"^gspc\"}", &req);
     ck_assert_str_eq(req.url, S_BASE "/v10/finance/quoteSummary/%5EGSPC"
                                      "?modules=assetProfile%2CfinancialData%2CsummaryDetail%2C"
                                      "incomeStatementHistory&crumb=Ab1%2FcD.2eF");
     ck_assert_str_eq(req.fetch_key, S_BASE "/v10/finance/quoteSummary/%5EGSPC"
                                            "?modules=assetProfile%2CfinancialData%2C"
                                            "summaryDetail%2CincomeStatementHistory");
-    pf_value_destroy(&args);
 }
 END_TEST
 
 START_TEST(test_summary_session_required)
 {
-    pf_value_t *args = s_args("symbol", "AAPL", NULL);
     pf_provider_conf_t conf = {.user_agent = S_UA};
     pf_provider_request_t req;
     pf_provider_error_t err;
-    ck_assert_int_eq(s_build("quote_summary", &conf, args, &req, &err), PF_EINVAL);
+    ck_assert_int_eq(pfpc_build(P, "quote_summary", &conf, "{\"symbol\":\"AAPL\"}", &req, &err),
+                     PF_EINVAL);
     ck_assert_str_eq(err.code, "session_required");
     conf.crumb = "";
-    ck_assert_int_eq(s_build("quote_summary", &conf, args, &req, &err), PF_EINVAL);
+    ck_assert_int_eq(pfpc_build(P, "quote_summary", &conf, "{\"symbol\":\"AAPL\"}", &req, &err),
+                     PF_EINVAL);
     ck_assert_str_eq(err.code, "session_required");
-    pf_value_destroy(&args);
 }
 END_TEST
 
 START_TEST(test_symbol_invalid)
 {
-    static const char *const ops[] = {"quote_summary", "chart"};
-    for (size_t i = 0; i < 2; i++) {
-        s_expect_invalid(ops[i], pf_value_map());
-        s_expect_invalid(ops[i], s_args("symbol", "", NULL));
-        s_expect_invalid(ops[i], s_args("symbol", "AAPL US", NULL));
-        s_expect_invalid(ops[i], s_args("symbol", "../etc", NULL));
-        s_expect_invalid(ops[i], s_args("symbol", "A?B", NULL));
-        s_expect_invalid(ops[i], s_args("symbol", "ABCDEFGHIJKLMNOPQ", NULL)); /* 17 */
-        pf_value_t *args = pf_value_map();
-        pf_map_set_int(args, "symbol", 1);
-        s_expect_invalid(ops[i], args);
-    }
+    static const char *const bad[] = {
+        "{}",
+        "{\"symbol\":\"\"}",
+        "{\"symbol\":\"AAPL US\"}",
+        "{\"symbol\":\"../etc\"}",
+        "{\"symbol\":\"A?B\"}",
+        "{\"symbol\":\"ABCDEFGHIJKLMNOPQ\"}", /* 17 */
+        "{\"symbol\":1}",
+        "\"AAPL\"", /* arguments that are not a map */
+    };
+    pfpc_build_refused_all(P, "quote_summary", &s_session, bad, PFPC_COUNT(bad));
+    pfpc_build_refused_all(P, "chart", &s_session, bad, PFPC_COUNT(bad));
     /*  16 characters is fine.                                              */
-    pf_provider_conf_t conf = {.crumb = S_CRUMB};
-    pf_value_t *args = s_args("symbol", "ABCDEFGHIJKLMNOP", NULL);
     pf_provider_request_t req;
-    pf_provider_error_t err;
-    ck_assert_int_eq(s_build("chart", &conf, args, &req, &err), 0);
-    pf_value_destroy(&args);
-    /*  Arguments that are not a map.                                       */
-    pf_value_t *not_map = pf_value_str("AAPL");
-    s_expect_invalid("chart", not_map);
+    pfpc_build_ok(P, "chart", &s_session, "{\"symbol\":\"ABCDEFGHIJKLMNOP\"}", &req);
 }
 END_TEST
 
 START_TEST(test_summary_parse)
 {
-    pf_value_t *out = NULL;
-    pf_provider_error_t err;
-    ck_assert_int_eq(s_parse_fixture("quote_summary", 200, "quote_summary.json", &out, &err), 0);
+    pf_value_t *out = pfpc_ok_fixture(P, "quote_summary", "quote_summary.json");
     const pf_value_t *p = pf_map_get(out, "profile");
     ck_assert_str_eq(pf_map_get_str(p, "website"), "https://www.apple.com");
     ck_assert_str_eq(pf_map_get_str(p, "industry"), "Consumer Electronics");
@@ -436,26 +310,19 @@ END_TEST
 
 START_TEST(test_summary_missing_and_wrong)
 {
-    pf_value_t *out = NULL;
-    pf_provider_error_t err;
+    pf_value_t *out;
     /*  A result with no modules: an empty map.                             */
-    ck_assert_int_eq(s_parse_text("quote_summary", 200,
-                                  "{\"quoteSummary\":{\"result\":[{}],\"error\":null}}", &out,
-                                  &err),
-                     0);
+    out = pfpc_ok(P, "quote_summary", "{\"quoteSummary\":{\"result\":[{}],\"error\":null}}");
     ck_assert_uint_eq(pf_map_size(out), 0);
     pf_value_destroy(&out);
     /*  Modules of the wrong type are skipped; numbers as strings or {}
         omitted; bare numbers (unformatted answers) accepted.               */
-    ck_assert_int_eq(
-        s_parse_text("quote_summary", 200,
-                     "{\"quoteSummary\":{\"result\":[{\"assetProfile\":\"x\","
-                     "\"financialData\":{\"totalRevenue\":\"1B\",\"ebitda\":{},"
-                     "\"grossMargins\":0.5,\"financialCurrency\":7},"
-                     "\"summaryDetail\":{\"marketCap\":123456789},"
-                     "\"incomeStatementHistory\":{\"incomeStatementHistory\":\"none\"}}]}}",
-                     &out, &err),
-        0);
+    out = pfpc_ok(P, "quote_summary",
+                "{\"quoteSummary\":{\"result\":[{\"assetProfile\":\"x\","
+                "\"financialData\":{\"totalRevenue\":\"1B\",\"ebitda\":{},"
+                "\"grossMargins\":0.5,\"financialCurrency\":7},"
+                "\"summaryDetail\":{\"marketCap\":123456789},"
+                "\"incomeStatementHistory\":{\"incomeStatementHistory\":\"none\"}}]}}");
     ck_assert(!pf_map_has(out, "profile"));
     const pf_value_t *f = pf_map_get(out, "financials");
     ck_assert_uint_eq(pf_map_size(f), 1);
@@ -464,41 +331,31 @@ START_TEST(test_summary_missing_and_wrong)
     ck_assert_uint_eq(pf_array_size(pf_map_get(out, "income_statements")), 0);
     pf_value_destroy(&out);
     /*  No result, or a result that is not an object: bad_response.         */
-    s_expect_error("quote_summary", 200, "{\"quoteSummary\":{\"result\":[],\"error\":null}}",
-                   PF_EPROTO, "bad_response");
-    s_expect_error("quote_summary", 200, "{\"quoteSummary\":{\"result\":[1]}}", PF_EPROTO,
-                   "bad_response");
-    s_expect_error("quote_summary", 200, "{}", PF_EPROTO, "bad_response");
-    s_expect_error("quote_summary", 200, "{\"quoteSummary\":[]}", PF_EPROTO, "bad_response");
+    pfpc_bad_shapes(P, "quote_summary", "{\"quoteSummary\":{\"result\":[],\"error\":null}}",
+                    "{\"quoteSummary\":{\"result\":[1]}}", "{}", "{\"quoteSummary\":[]}", NULL);
 }
 END_TEST
 
 START_TEST(test_summary_errors)
 {
-    size_t size;
-    char *crumb = s_fixture("invalid_crumb.json", &size);
-    s_expect_error("quote_summary", 401, crumb, PF_EINVAL, "session_expired");
-    free(crumb);
-    char *nf = s_fixture("quote_summary_not_found.json", &size);
-    s_expect_error("quote_summary", 404, nf, PF_ENOTFOUND, "not_found");
-    /*  The same error object in a 200 answer.                              */
-    s_expect_error("quote_summary", 200, nf, PF_ENOTFOUND, "not_found");
-    free(nf);
-    /*  A plain-text crumb refusal.                                         */
-    s_expect_error("quote_summary", 401, "Invalid Crumb", PF_EINVAL, "session_expired");
-    /*  Other 401s stay "unauthorized".                                     */
-    s_expect_error("quote_summary", 401,
-                   "{\"finance\":{\"result\":null,\"error\":{\"code\":\"Unauthorized\","
-                   "\"description\":\"User is unable to access this feature\"}}}",
-                   PF_EINVAL, "unauthorized");
-    s_expect_error("quote_summary", 403, "", PF_EINVAL, "unauthorized");
-    s_expect_error("quote_summary", 400, "bad", PF_EINVAL, "provider_rejected");
-    s_expect_error("quote_summary", 500, "{\"quoteSummary\":{}}", PF_EPROTO, "provider_error");
-    s_expect_error("quote_summary", 502, "", PF_EPROTO, "provider_error");
-    s_expect_error("quote_summary", 200, "", PF_EPROTO, "bad_response");
-    s_expect_error("quote_summary", 200, "not json", PF_EPROTO, "bad_response");
-    s_expect_error("quote_summary", 200, "{\"quoteSummary\":{\"result\":[{\"assetProfile\":{",
-                   PF_EPROTO, "bad_response");
+    static const pfpc_refusal_t errors[] = {
+        PFPC_FILE(401, "invalid_crumb.json", PF_EINVAL, "session_expired"),
+        PFPC_FILE(404, "quote_summary_not_found.json", PF_ENOTFOUND, "not_found"),
+        /*  The same error object in a 200 answer.                          */
+        PFPC_FILE(200, "quote_summary_not_found.json", PF_ENOTFOUND, "not_found"),
+        /*  A plain-text crumb refusal.                                     */
+        PFPC_BODY(401, "Invalid Crumb", PF_EINVAL, "session_expired"),
+        /*  Other 401s stay "unauthorized".                                 */
+        PFPC_BODY(401,
+                  "{\"finance\":{\"result\":null,\"error\":{\"code\":\"Unauthorized\","
+                  "\"description\":\"User is unable to access this feature\"}}}",
+                  PF_EINVAL, "unauthorized"),
+        PFPC_BODY(400, "bad", PF_EINVAL, "provider_rejected"),
+        PFPC_BODY(500, "{\"quoteSummary\":{}}", PF_EPROTO, "provider_error"),
+        PFPC_BODY(200, "{\"quoteSummary\":{\"result\":[{\"assetProfile\":{", PF_EPROTO,
+                  "bad_response"),
+    };
+    pfpc_refusals(P, "quote_summary", errors, PFPC_COUNT(errors));
 }
 END_TEST
 
@@ -507,42 +364,37 @@ END_TEST
 START_TEST(test_chart_build)
 {
     pf_provider_conf_t conf = {.user_agent = S_UA, .crumb = S_CRUMB};
-    pf_value_t *args = s_args("symbol", "eurusd=x", NULL);
     pf_provider_request_t req;
-    pf_provider_error_t err;
     /*  Defaults: one year, weekly; no crumb even when there is one.        */
-    ck_assert_int_eq(s_build("chart", &conf, args, &req, &err), 0);
+    pfpc_build_ok(P, "chart", &conf, "{\"symbol\":\"eurusd=x\"}", &req);
     ck_assert_str_eq(req.url, "https://query1.finance.yahoo.com/v8/finance/chart/EURUSD%3DX"
                               "?range=1y&interval=1wk");
     ck_assert_str_eq(req.fetch_key, req.url);
     ck_assert_uint_eq(req.header_count, 2);
-    pf_value_destroy(&args);
     conf.base = S_BASE;
-    args = s_args("symbol", "MSFT", "range", "5y", "interval", "1mo", NULL);
-    ck_assert_int_eq(s_build("chart", &conf, args, &req, &err), 0);
+    pfpc_build_ok(P, "chart", &conf,
+                  "{\"symbol\":\"MSFT\",\"range\":\"5y\",\"interval\":\"1mo\"}", &req);
     ck_assert_str_eq(req.url, S_BASE "/v8/finance/chart/MSFT?range=5y&interval=1mo");
     ck_assert_str_eq(req.fetch_key, req.url);
-    pf_value_destroy(&args);
 }
 END_TEST
 
 START_TEST(test_chart_invalid)
 {
-    s_expect_invalid("chart", s_args("symbol", "MSFT", "range", "10y", NULL));
-    s_expect_invalid("chart", s_args("symbol", "MSFT", "range", "", NULL));
-    s_expect_invalid("chart", s_args("symbol", "MSFT", "interval", "1h", NULL));
-    s_expect_invalid("chart", s_args("symbol", "MSFT", "interval", "1wk1wk1wk", NULL));
-    pf_value_t *args = s_args("symbol", "MSFT", NULL);
-    pf_map_set_int(args, "range", 1);
-    s_expect_invalid("chart", args);
+    static const char *const bad[] = {
+        "{\"symbol\":\"MSFT\",\"range\":\"10y\"}",
+        "{\"symbol\":\"MSFT\",\"range\":\"\"}",
+        "{\"symbol\":\"MSFT\",\"interval\":\"1h\"}",
+        "{\"symbol\":\"MSFT\",\"interval\":\"1wk1wk1wk\"}",
+        "{\"symbol\":\"MSFT\",\"range\":1}",
+    };
+    pfpc_build_refused_all(P, "chart", &s_session, bad, PFPC_COUNT(bad));
 }
 END_TEST
 
 START_TEST(test_chart_parse)
 {
-    pf_value_t *out = NULL;
-    pf_provider_error_t err;
-    ck_assert_int_eq(s_parse_fixture("chart", 200, "chart.json", &out, &err), 0);
+    pf_value_t *out = pfpc_ok_fixture(P, "chart", "chart.json");
     ck_assert_str_eq(pf_map_get_str(out, "currency"), "USD");
     ck_assert_str_eq(pf_map_get_str(out, "symbol"), "AAPL");
     ck_assert_double_eq_tol(pf_map_get_float(out, "last_price", 0), 194.35, 1e-9);
@@ -559,17 +411,13 @@ END_TEST
 
 START_TEST(test_chart_missing_and_wrong)
 {
-    pf_value_t *out = NULL;
-    pf_provider_error_t err;
+    pf_value_t *out;
     /*  Columns of different lengths: the common length; a bad timestamp is
         skipped; no regularMarketPrice: the last close.                     */
-    ck_assert_int_eq(
-        s_parse_text("chart", 200,
-                     "{\"chart\":{\"result\":[{\"meta\":{\"currency\":\"EUR\"},"
-                     "\"timestamp\":[100,\"200\",300,400,500],"
-                     "\"indicators\":{\"quote\":[{\"close\":[1.5,2.5,3,4.25]}]}}]}}",
-                     &out, &err),
-        0);
+    out = pfpc_ok(P, "chart",
+                "{\"chart\":{\"result\":[{\"meta\":{\"currency\":\"EUR\"},"
+                "\"timestamp\":[100,\"200\",300,400,500],"
+                "\"indicators\":{\"quote\":[{\"close\":[1.5,2.5,3,4.25]}]}}]}}");
     const pf_value_t *points = pf_map_get(out, "points");
     ck_assert_uint_eq(pf_array_size(points), 3);
     ck_assert_int_eq(pf_map_get_int(pf_array_at(points, 1), "t", 0), 300000);
@@ -578,37 +426,44 @@ START_TEST(test_chart_missing_and_wrong)
     ck_assert_str_eq(pf_map_get_str(out, "currency"), "EUR");
     pf_value_destroy(&out);
     /*  No data at all: no points, no price.                                */
-    ck_assert_int_eq(s_parse_text("chart", 200, "{\"chart\":{\"result\":[{\"meta\":5}]}}",
-                                  &out, &err),
-                     0);
+    out = pfpc_ok(P, "chart", "{\"chart\":{\"result\":[{\"meta\":5}]}}");
     ck_assert_uint_eq(pf_array_size(pf_map_get(out, "points")), 0);
     ck_assert(!pf_map_has(out, "last_price"));
     ck_assert(!pf_map_has(out, "currency"));
     pf_value_destroy(&out);
-    s_expect_error("chart", 200, "{\"chart\":{\"result\":null}}", PF_EPROTO, "bad_response");
+    pfpc_parse_fails(P, "chart", 200, "{\"chart\":{\"result\":null}}", PF_EPROTO,
+                     "bad_response");
 }
 END_TEST
 
 START_TEST(test_chart_errors)
 {
-    size_t size;
-    char *nf = s_fixture("chart_not_found.json", &size);
-    s_expect_error("chart", 404, nf, PF_ENOTFOUND, "not_found");
-    s_expect_error("chart", 200, nf, PF_ENOTFOUND, "not_found");
-    free(nf);
-    s_expect_error("chart", 422,
-                   "{\"chart\":{\"result\":null,\"error\":{\"code\":\"Unprocessable Entity\","
-                   "\"description\":\"Invalid input\"}}}",
-                   PF_EPROTO, "provider_error");
-    s_expect_error("chart", 400, "{\"chart\":{\"result\":null,\"error\":{\"code\":\"Bad Request\","
-                                 "\"description\":\"Invalid interval\"}}}",
-                   PF_EINVAL, "provider_rejected");
-    s_expect_error("chart", 401, "", PF_EINVAL, "unauthorized");
-    s_expect_error("chart", 403, "Forbidden", PF_EINVAL, "unauthorized");
-    s_expect_error("chart", 500, "", PF_EPROTO, "provider_error");
-    s_expect_error("chart", 200, "", PF_EPROTO, "bad_response");
-    s_expect_error("chart", 200, "{\"chart\":", PF_EPROTO, "bad_response");
-    s_expect_error("chart", 200, "\"chart\"", PF_EPROTO, "bad_response");
+    static const pfpc_refusal_t errors[] = {
+        PFPC_FILE(404, "chart_not_found.json", PF_ENOTFOUND, "not_found"),
+        PFPC_FILE(200, "chart_not_found.json", PF_ENOTFOUND, "not_found"),
+        PFPC_BODY(422,
+                  "{\"chart\":{\"result\":null,\"error\":{\"code\":\"Unprocessable Entity\","
+                  "\"description\":\"Invalid input\"}}}",
+                  PF_EPROTO, "provider_error"),
+        PFPC_BODY(400,
+                  "{\"chart\":{\"result\":null,\"error\":{\"code\":\"Bad Request\","
+                  "\"description\":\"Invalid interval\"}}}",
+                  PF_EINVAL, "provider_rejected"),
+        PFPC_BODY(403, "Forbidden", PF_EINVAL, "unauthorized"),
+        PFPC_BODY(200, "{\"chart\":", PF_EPROTO, "bad_response"),
+    };
+    pfpc_refusals(P, "chart", errors, PFPC_COUNT(errors));
+}
+END_TEST
+
+START_TEST(test_common_failures)
+{
+    static const char *const files[][2] = {
+        {"search", "search.json"},
+        {"quote_summary", "quote_summary.json"},
+        {"chart", "chart.json"},
+    };
+    pfpc_common_failures_files(P, files, PFPC_COUNT(files));
 }
 END_TEST
 
@@ -687,6 +542,7 @@ s_suite(void)
     tcase_add_test(tc, test_chart_parse);
     tcase_add_test(tc, test_chart_missing_and_wrong);
     tcase_add_test(tc, test_chart_errors);
+    tcase_add_test(tc, test_common_failures);
     tcase_add_test(tc, test_crumb);
     tcase_add_test(tc, test_crumb_bad);
     suite_add_tcase(s, tc);

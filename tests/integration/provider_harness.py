@@ -5,24 +5,22 @@ actors) plus
   - FakeApi: one pf-fakeapi on a free loopback port (it picks the port and
     prints it), with its control endpoint (faults, limits, stats);
   - start_adapter(): one `pf adapter NAME` pointed at the emulator;
-  - Caller: a Python actor speaking PFA/1 (docs/PROTOCOL-INTERNAL.md) that
-    sends CALLs to adapters through the coordinator and records each REPLY
-    with its send and receive times.
+  - Caller: a Python actor speaking PFA/1 (pfa_actor.PfaActor) that sends
+    CALLs to adapters through the coordinator and records each REPLY with
+    its send and receive times.
 Every process is stopped by the Constellation, even when a test fails.
 """
 
 import itertools
 import json
 import os
-import queue
 import re
 import threading
 import time
 import urllib.error
 import urllib.request
 
-import zmq
-
+import pfa_actor as pa
 import pfp_harness as h
 
 FAKEAPI_BIN = os.path.join(os.path.dirname(h.PF_BIN), "pf-fakeapi") if h.PF_BIN else ""
@@ -30,7 +28,9 @@ PROVIDERS = ["builtwith", "similarweb", "yahoo_finance", "sec_edgar", "websearch
 KEYED = {"builtwith": "PF_BUILTWITH_KEY", "similarweb": "PF_SIMILARWEB_KEY",
          "websearch": "PF_WEBSEARCH_KEY"}
 SEC_AGENT = "PartnerForge integration tests ops@example.com"
-PFA = b"PFA/1"
+# How long the caller waits for a message before sending what call()
+# queued: short, since send times are measured (rate tests).
+CALLER_POLL_MS = 2
 # How long pf-fakeapi may take to print its port.
 FAKEAPI_START_S = 20.0
 LISTEN_RE = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
@@ -110,13 +110,6 @@ def start_adapter(c, provider, fake, args=(), env=None, instance=None):
     return proc
 
 
-def pfa(command, header=None, payload=None):
-    frames = [PFA, command.encode(), h.pack(header or {})]
-    if payload is not None:
-        frames.append(h.pack(payload))
-    return frames
-
-
 class Reply:
     """One REPLY: ok, error_code, error_message, payload, sent/received (monotonic s)."""
 
@@ -142,72 +135,35 @@ class Reply:
         return "<Reply %s: %s>" % (self.error_code, self.error_message)
 
 
-class Caller:
+class Caller(pa.PfaActor):
     """A PFA/1 actor (service py_caller) on its own thread that makes CALLs."""
 
     def __init__(self, ctx, endpoint, service="py_caller"):
-        self.ctx = ctx
-        self.endpoint = endpoint
-        self.service = service
         self._ids = itertools.count(1)
-        self._outbox = queue.Queue()
         self._sent = {}
         self.replies = {}
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
-        self._stop = threading.Event()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        if not self._ready.wait(h.READY_TIMEOUT_S):
-            raise TimeoutError("python caller got no WELCOME")
+        super().__init__(ctx, endpoint, service, "%s-%d" % (service, os.getpid()),
+                         poll_ms=CALLER_POLL_MS)
 
-    def _run(self):
-        sock = self.ctx.socket(zmq.DEALER)
-        sock.setsockopt(zmq.LINGER, 0)
-        sock.connect(self.endpoint)
-        sock.send_multipart(pfa("READY", {"service": self.service,
-                                          "instance": "%s-%d" % (self.service, os.getpid()),
-                                          "capacity": 1, "pid": os.getpid(),
-                                          "host": "python"}))
-        beat_s, next_beat = 1.0, time.monotonic() + 1.0
-        try:
-            while not self._stop.is_set():
-                while True:
-                    try:
-                        call_id, frames = self._outbox.get_nowait()
-                    except queue.Empty:
-                        break
-                    with self._lock:
-                        self._sent[call_id] = time.monotonic()
-                    sock.send_multipart(frames)
-                if time.monotonic() >= next_beat:
-                    sock.send_multipart(pfa("HEARTBEAT"))
-                    next_beat = time.monotonic() + beat_s
-                if sock.poll(2, zmq.POLLIN) == 0:
-                    continue
-                while sock.poll(0, zmq.POLLIN):
-                    frames = sock.recv_multipart()
-                    command = frames[1].decode()
-                    header = h.unpack(frames[2])
-                    if command == "WELCOME":
-                        beat_s = header["heartbeat_ms"] / 1000.0
-                        self._ready.set()
-                    elif command == "REPLY":
-                        payload = h.unpack(frames[3]) if len(frames) > 3 else None
-                        with self._cond:
-                            cid = header["call_id"]
-                            self.replies[cid] = Reply(header, payload, self._sent.get(cid),
-                                                      time.monotonic())
-                            self._cond.notify_all()
-        finally:
-            sock.close(0)
+    def _mark_sent(self, call_id):
+        with self._lock:
+            self._sent[call_id] = time.monotonic()
+
+    def on_reply(self, header, payload):
+        with self._cond:
+            cid = header["call_id"]
+            self.replies[cid] = Reply(header, payload, self._sent.get(cid), time.monotonic())
+            self._cond.notify_all()
+        return []
 
     def call(self, service, op, args, timeout_ms=30000):
         """Queues a CALL; returns its call id."""
         call_id = next(self._ids)
-        self._outbox.put((call_id, pfa("CALL", {"call_id": call_id, "service": service,
-                                                "op": op, "timeout_ms": timeout_ms}, args)))
+        self.send(pa.pfa("CALL", {"call_id": call_id, "service": service, "op": op,
+                                  "timeout_ms": timeout_ms}, args),
+                  lambda: self._mark_sent(call_id))
         return call_id
 
     def wait(self, call_ids, timeout=60.0):
@@ -227,10 +183,6 @@ class Caller:
 
     def request(self, service, op, args, timeout_ms=30000):
         return self.wait(self.call(service, op, args, timeout_ms), timeout_ms / 1000.0 + 5)
-
-    def close(self):
-        self._stop.set()
-        self._thread.join(h.READY_TIMEOUT_S)
 
 
 def wait_service(caller, service, op, args, timeout=h.READY_TIMEOUT_S):

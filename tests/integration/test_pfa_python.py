@@ -10,102 +10,44 @@ republished on the tap.
 """
 
 import os
-import queue
 import sys
-import threading
 import time
 import unittest
 
 import zmq
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pfa_actor as pa  # noqa: E402
 import pfp_harness as h  # noqa: E402
 
-PFA = b"PFA/1"
 SERVICE = "traffic_analysis"
 INSTANCE = "py-actor-%d" % os.getpid()
 JOB_TIMEOUT_S = 60.0
 
 
-def pfa(command, header=None, payload=None):
-    frames = [PFA, command.encode(), h.pack(header or {})]
-    if payload is not None:
-        frames.append(payload if isinstance(payload, bytes) else h.pack(payload))
-    return frames
-
-
-class PyActor:
-    """A PFA/1 actor on its own thread; the socket never leaves it."""
+class PyActor(pa.PfaActor):
+    """traffic_analysis in Python; its policy says how it answers a TASK."""
 
     def __init__(self, ctx, endpoint, capacity=4):
-        self.ctx = ctx
-        self.endpoint = endpoint
-        self.capacity = capacity
-        self.welcome = None
         self.tasks = []                      # (header, inputs) as received
         self.received = []                   # every (command, header)
-        self.outbox = queue.Queue()
         # How to answer a task: returns a list of messages (frame lists).
         self.policy = self.good_result
-        self._stop = threading.Event()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        if not self._ready.wait(h.READY_TIMEOUT_S):
-            raise TimeoutError("python actor got no WELCOME")
+        super().__init__(ctx, endpoint, SERVICE, INSTANCE, capacity)
 
     @staticmethod
     def good_result(header, inputs):
         result = {"module": header["module"], "domain": header["domain"], "simulated": True,
                   "attempt": header["attempt"], "inputs": sorted(inputs),
                   "served_by": "python"}
-        return [pfa("RESULT", {"task_id": header["task_id"], "job_id": header["job_id"],
-                               "module": header["module"], "attempt": header["attempt"],
-                               "ok": True, "duration_ms": 1}, result)]
+        return [pa.result(header, payload=result)]
 
-    def _run(self):
-        sock = self.ctx.socket(zmq.DEALER)
-        sock.setsockopt(zmq.LINGER, 0)
-        sock.connect(self.endpoint)
-        sock.send_multipart(pfa("READY", {"service": SERVICE, "instance": INSTANCE,
-                                          "capacity": self.capacity, "pid": os.getpid(),
-                                          "host": "python"}))
-        beat_s = 1.0
-        next_beat = time.monotonic() + beat_s
-        try:
-            while not self._stop.is_set():
-                while True:
-                    try:
-                        sock.send_multipart(self.outbox.get_nowait())
-                    except queue.Empty:
-                        break
-                if time.monotonic() >= next_beat:
-                    sock.send_multipart(pfa("HEARTBEAT"))
-                    next_beat = time.monotonic() + beat_s
-                if sock.poll(20, zmq.POLLIN) == 0:
-                    continue
-                frames = sock.recv_multipart()
-                command = frames[1].decode()
-                header = h.unpack(frames[2])
-                self.received.append((command, header))
-                if command == "WELCOME":
-                    self.welcome = header
-                    beat_s = header["heartbeat_ms"] / 1000.0
-                    self._ready.set()
-                elif command == "TASK":
-                    inputs = h.unpack(frames[3]) if len(frames) > 3 else {}
-                    self.tasks.append((header, inputs))
-                    for message in self.policy(header, inputs):
-                        sock.send_multipart(message)
-        finally:
-            sock.close(0)
+    def on_message(self, command, header):
+        self.received.append((command, header))
 
-    def send(self, frames):
-        self.outbox.put(frames)
-
-    def close(self):
-        self._stop.set()
-        self._thread.join(h.READY_TIMEOUT_S)
+    def on_task(self, header, inputs):
+        self.tasks.append((header, inputs))
+        return self.policy(header, inputs)
 
 
 class PfaPythonTest(unittest.TestCase):
@@ -179,9 +121,7 @@ class PfaPythonTest(unittest.TestCase):
     def test_non_map_result_fails_the_attempt(self):
         def first_bad(header, inputs):
             if header["attempt"] == 1:
-                return [pfa("RESULT", {"task_id": header["task_id"], "job_id": header["job_id"],
-                                       "module": header["module"], "attempt": 1, "ok": True,
-                                       "duration_ms": 1}, [1, 2, 3])]
+                return [pa.result(header, payload=[1, 2, 3])]
             return self.actor.good_result(header, inputs)
         self.actor.policy = first_bad
         res = self.enrich("py-bad-result.com")
@@ -200,9 +140,7 @@ class PfaPythonTest(unittest.TestCase):
                 deep = {"x": 1}
                 for _ in range(60):
                     deep = {"d": deep}
-                return [pfa("RESULT", {"task_id": header["task_id"], "job_id": header["job_id"],
-                                       "module": header["module"], "attempt": 1, "ok": True,
-                                       "duration_ms": 1}, deep)]
+                return [pa.result(header, payload=deep)]
             return self.actor.good_result(header, inputs)
         self.actor.policy = first_deep
         res = self.enrich("py-deep-result.com")
@@ -213,8 +151,9 @@ class PfaPythonTest(unittest.TestCase):
         self.assertIn("bad_result", retried[0]["error"])
 
     def test_call_to_unknown_service_is_answered_at_once(self):
-        self.actor.send(pfa("CALL", {"call_id": 4242, "service": "no_such_service_%d" % os.getpid(),
-                                     "op": "lookup", "timeout_ms": 60000}, {}))
+        self.actor.send(pa.pfa("CALL", {"call_id": 4242,
+                                        "service": "no_such_service_%d" % os.getpid(),
+                                        "op": "lookup", "timeout_ms": 60000}, {}))
         def answered():
             return [hd for cmd, hd in self.actor.received
                     if cmd == "REPLY" and hd.get("call_id") == 4242]
@@ -227,10 +166,8 @@ class PfaPythonTest(unittest.TestCase):
         # not use up one of the module's failed attempts.
         def first_draining(header, inputs):
             if header["attempt"] == 1:
-                return [pfa("RESULT", {"task_id": header["task_id"], "job_id": header["job_id"],
-                                       "module": header["module"], "attempt": 1, "ok": False,
-                                       "duration_ms": 0, "error_code": "draining",
-                                       "error_message": "this instance is draining"})]
+                return [pa.result(header, ok=False, duration_ms=0, error_code="draining",
+                                  error_message="this instance is draining")]
             return self.actor.good_result(header, inputs)
         self.actor.policy = first_draining
         res = self.enrich("py-draining.com")
@@ -245,10 +182,8 @@ class PfaPythonTest(unittest.TestCase):
     def test_error_result_is_retried(self):
         def first_error(header, inputs):
             if header["attempt"] == 1:
-                return [pfa("RESULT", {"task_id": header["task_id"], "job_id": header["job_id"],
-                                       "module": header["module"], "attempt": 1, "ok": False,
-                                       "duration_ms": 1, "error_code": "upstream_down",
-                                       "error_message": "provider said no"})]
+                return [pa.result(header, ok=False, error_code="upstream_down",
+                                  error_message="provider said no")]
             return self.actor.good_result(header, inputs)
         self.actor.policy = first_error
         res = self.enrich("py-error.com")
@@ -265,10 +200,10 @@ class PfaPythonTest(unittest.TestCase):
         try:
             stranger.setsockopt(zmq.LINGER, 0)
             stranger.connect(self.c.actor_ep)
-            stranger.send_multipart(pfa("HEARTBEAT"))
+            stranger.send_multipart(pa.pfa("HEARTBEAT"))
             self.assertTrue(stranger.poll(10000, zmq.POLLIN), "no answer to an unknown peer")
             frames = stranger.recv_multipart()
-            self.assertEqual(frames[:2], [PFA, b"DISCONNECT"])
+            self.assertEqual(frames[:2], [pa.PFA, b"DISCONNECT"])
             self.assertEqual(h.unpack(frames[2])["reason"], "unknown_peer")
         finally:
             stranger.close(0)
@@ -276,7 +211,7 @@ class PfaPythonTest(unittest.TestCase):
     def test_event_is_republished(self):
         body = {"api": "py_api", "endpoint": "/v1/x", "status": 200, "duration_ms": 1.5,
                 "cached": False, "ts": time.time() * 1000.0, "type": "api.call"}
-        self.actor.send(pfa("EVENT", {"topic": "api.call"}, body))
+        self.actor.send(pa.pfa("EVENT", {"topic": "api.call"}, body))
         got = self.tap.wait_for(lambda evs: [e for e in evs if e[0] == "api.call"
                                              and e[1].get("api") == "py_api"],
                                 JOB_TIMEOUT_S, "api.call on the tap")
@@ -288,8 +223,8 @@ class PfaPythonTest(unittest.TestCase):
 
     def test_event_gets_ts_and_type_from_the_coordinator(self):
         # Every tap event has ts and type, stamped by the coordinator.
-        self.actor.send(pfa("EVENT", {"topic": "api.throttled"}, {"api": "py_bare",
-                                                                   "wait_ms": 5}))
+        self.actor.send(pa.pfa("EVENT", {"topic": "api.throttled"}, {"api": "py_bare",
+                                                                      "wait_ms": 5}))
         got = self.tap.wait_for(lambda evs: [e for e in evs if e[0] == "api.throttled"
                                              and e[1].get("api") == "py_bare"],
                                 JOB_TIMEOUT_S, "api.throttled on the tap")
@@ -299,9 +234,10 @@ class PfaPythonTest(unittest.TestCase):
     def test_event_topic_must_be_api(self):
         # An actor cannot forge the engine's events: job.* from an actor is
         # dropped, while the next api.* event still goes through.
-        self.actor.send(pfa("EVENT", {"topic": "job.completed"}, {"job_id": "job_forged"}))
-        self.actor.send(pfa("EVENT", {"topic": "api.breaker"}, {"api": "py_after_forgery",
-                                                               "state": "open", "failures": 1}))
+        self.actor.send(pa.pfa("EVENT", {"topic": "job.completed"}, {"job_id": "job_forged"}))
+        self.actor.send(pa.pfa("EVENT", {"topic": "api.breaker"}, {"api": "py_after_forgery",
+                                                                  "state": "open",
+                                                                  "failures": 1}))
         self.tap.wait_for(lambda evs: [e for e in evs if e[0] == "api.breaker"
                                        and e[1].get("api") == "py_after_forgery"],
                           JOB_TIMEOUT_S, "api.breaker on the tap")
@@ -310,7 +246,7 @@ class PfaPythonTest(unittest.TestCase):
 
     def test_zz_disconnect_is_actor_lost(self):
         # Runs last (alphabetical order): the actor leaves.
-        self.actor.send(pfa("DISCONNECT", {"reason": "shutdown"}))
+        self.actor.send(pa.pfa("DISCONNECT", {"reason": "shutdown"}))
         lost = self.tap.wait_for(lambda evs: [e for e in evs if e[0] == "actor.lost"
                                               and e[1].get("instance") == INSTANCE],
                                  JOB_TIMEOUT_S, "actor.lost")

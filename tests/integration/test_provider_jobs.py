@@ -10,15 +10,14 @@ well within the time retries and the open breaker allow, and most calls
 are refused by the open breaker without touching the provider.
 """
 
+import itertools
 import os
 import sys
-import threading
 import time
 import unittest
 
-import zmq
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pfa_actor as pa  # noqa: E402
 import pfp_harness as h  # noqa: E402
 import provider_harness as ph  # noqa: E402
 
@@ -29,75 +28,33 @@ BATCH = 20
 END_WITHIN_S = 90.0
 
 
-class TrafficActor:
+class TrafficActor(pa.PfaActor):
     """traffic_analysis in Python: one similarweb CALL per TASK."""
 
     def __init__(self, ctx, endpoint, capacity=8):
-        self.ctx = ctx
-        self.endpoint = endpoint
-        self.capacity = capacity
         self.outcomes = []                  # (domain, ok, error_code)
-        self._stop = threading.Event()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        if not self._ready.wait(h.READY_TIMEOUT_S):
-            raise TimeoutError("traffic actor got no WELCOME")
+        self._pending = {}                  # call_id -> task header
+        self._call_ids = itertools.count(1)
+        super().__init__(ctx, endpoint, SERVICE, "py-traffic-%d" % os.getpid(), capacity)
 
-    def _run(self):
-        sock = self.ctx.socket(zmq.DEALER)
-        sock.setsockopt(zmq.LINGER, 0)
-        sock.connect(self.endpoint)
-        sock.send_multipart(ph.pfa("READY", {"service": SERVICE,
-                                             "instance": "py-traffic-%d" % os.getpid(),
-                                             "capacity": self.capacity, "pid": os.getpid(),
-                                             "host": "python"}))
-        pending = {}                        # call_id -> task header
-        next_call = 1
-        beat_s, next_beat = 1.0, time.monotonic() + 1.0
-        try:
-            while not self._stop.is_set():
-                if time.monotonic() >= next_beat:
-                    sock.send_multipart(ph.pfa("HEARTBEAT"))
-                    next_beat = time.monotonic() + beat_s
-                if sock.poll(20, zmq.POLLIN) == 0:
-                    continue
-                frames = sock.recv_multipart()
-                command = frames[1].decode()
-                header = h.unpack(frames[2])
-                if command == "WELCOME":
-                    beat_s = header["heartbeat_ms"] / 1000.0
-                    self._ready.set()
-                elif command == "TASK":
-                    pending[next_call] = header
-                    sock.send_multipart(ph.pfa("CALL", {
-                        "call_id": next_call, "service": "similarweb", "op": "visits",
-                        "timeout_ms": 20000}, {"domain": header["domain"]}))
-                    next_call += 1
-                elif command == "REPLY":
-                    task = pending.pop(header["call_id"], None)
-                    if task is None:
-                        continue
-                    ok = header.get("ok", False)
-                    result_header = {"task_id": task["task_id"], "job_id": task["job_id"],
-                                     "module": task["module"], "attempt": task["attempt"],
-                                     "ok": ok, "duration_ms": 1}
-                    self.outcomes.append((task["domain"], ok, header.get("error_code")))
-                    if ok:
-                        reply = h.unpack(frames[3])
-                        sock.send_multipart(ph.pfa("RESULT", result_header, {
-                            "visits": reply["data"], "provenance": reply["provenance"]}))
-                    else:
-                        result_header["error_code"] = "provider_" + header.get(
-                            "error_code", "error")
-                        result_header["error_message"] = header.get("error_message", "")
-                        sock.send_multipart(ph.pfa("RESULT", result_header))
-        finally:
-            sock.close(0)
+    def on_task(self, header, inputs):
+        call_id = next(self._call_ids)
+        self._pending[call_id] = header
+        return [pa.pfa("CALL", {"call_id": call_id, "service": "similarweb", "op": "visits",
+                                "timeout_ms": 20000}, {"domain": header["domain"]})]
 
-    def close(self):
-        self._stop.set()
-        self._thread.join(h.READY_TIMEOUT_S)
+    def on_reply(self, header, payload):
+        task = self._pending.pop(header["call_id"], None)
+        if task is None:
+            return []
+        ok = header.get("ok", False)
+        self.outcomes.append((task["domain"], ok, header.get("error_code")))
+        if ok:
+            return [pa.result(task, payload={"visits": payload["data"],
+                                             "provenance": payload["provenance"]})]
+        return [pa.result(task, ok=False,
+                          error_code="provider_" + header.get("error_code", "error"),
+                          error_message=header.get("error_message", ""))]
 
 
 class ProviderJobsTest(unittest.TestCase):
