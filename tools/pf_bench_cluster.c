@@ -8,6 +8,7 @@
     the working directory, and with PR_SET_PDEATHSIG so that nothing
     survives a benchmark killed by SIGKILL.                                  */
 #include "pf_bench.h"
+#include "pf_cli.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -699,28 +700,16 @@ pf_bench_cluster_stop_coordinator(pf_bench_cluster_t *self)
 
 /* ------------------------------------------------- emulator and adapters */
 
-/*  The emulator's path: the directory of this binary's real path plus
-    S_FAKEAPI_EXE.  Returns 0, PF_ENOTFOUND (not built there), PF_ETOOBIG.  */
+/*  The emulator's path: S_FAKEAPI_EXE next to this binary.  Returns 0,
+    PF_ENOTFOUND (not built there, said on stderr), PF_ETOOBIG.            */
 static int
 s_fakeapi_path(char *out, size_t size)
 {
-    char self_path[PATH_MAX];
-    ssize_t len = readlink(S_SELF_EXE, self_path, sizeof self_path - 1);
-    if (len <= 0)
-        return PF_ENOTFOUND;
-    self_path[len] = '\0';
-    char *slash = strrchr(self_path, '/');
-    if (!slash)
-        return PF_ENOTFOUND;
-    *slash = '\0';
-    int n = snprintf(out, size, "%s/%s", self_path, S_FAKEAPI_EXE);
-    if (n < 0 || (size_t)n >= size)
-        return PF_ETOOBIG;
-    if (access(out, X_OK) != 0) {
-        fprintf(stderr, "pf bench: %s is not there or not executable (build it with pf)\n", out);
-        return PF_ENOTFOUND;
-    }
-    return PF_OK;
+    int rc = pf_cli_sibling_exe(S_FAKEAPI_EXE, out, size);
+    if (rc == PF_ENOTFOUND)
+        fprintf(stderr, "pf bench: %s is not next to pf or not executable (build it)\n",
+                S_FAKEAPI_EXE);
+    return rc;
 }
 
 /*  The port in the emulator's "listening on" line, or 0 while it is not

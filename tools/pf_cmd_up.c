@@ -153,25 +153,6 @@ s_free_port(void)
     return port;
 }
 
-/*  The path of pf-fakeapi: next to this pf binary.                         */
-static int
-s_fakeapi_path(char *out, size_t size)
-{
-    char self[PATH_MAX];
-    ssize_t n = readlink(S_SELF_EXE, self, sizeof self - 1);
-    if (n <= 0)
-        return PF_EIO;
-    self[n] = '\0';
-    char *slash = strrchr(self, '/');
-    if (!slash)
-        return PF_EIO;
-    *slash = '\0';
-    int w = snprintf(out, size, "%s/%s", self, S_FAKEAPI_EXE);
-    if (w < 0 || (size_t)w >= size || access(out, X_OK) != 0)
-        return PF_ENOTFOUND;
-    return PF_OK;
-}
-
 /*  True when any provider's key is in the environment.                    */
 static bool
 s_any_key(void)
@@ -201,7 +182,7 @@ static int
 s_add_fakeapi(pf_supervisor_t *sup, uint32_t port)
 {
     static char path[PATH_MAX];
-    if (s_fakeapi_path(path, sizeof path) != PF_OK) {
+    if (pf_cli_sibling_exe(S_FAKEAPI_EXE, path, sizeof path) != PF_OK) {
         fprintf(stderr, "pf up: %s is not next to pf (build it: cmake --build build)\n",
                 S_FAKEAPI_EXE);
         return PF_ENOTFOUND;

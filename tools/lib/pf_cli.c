@@ -388,3 +388,21 @@ pf_cli_stop_signal(void)
 {
     return s_stop_signal;
 }
+
+int
+pf_cli_sibling_exe(const char *name, char *out, size_t size)
+{
+    char self[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len <= 0)
+        return PF_ENOTFOUND;
+    self[len] = '\0';
+    char *slash = strrchr(self, '/');
+    if (!slash)
+        return PF_ENOTFOUND;
+    *slash = '\0';
+    int n = snprintf(out, size, "%s/%s", self, name);
+    if (n < 0 || (size_t)n >= size)
+        return PF_ETOOBIG;
+    return access(out, X_OK) == 0 ? PF_OK : PF_ENOTFOUND;
+}

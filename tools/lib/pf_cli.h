@@ -149,6 +149,12 @@ int pf_cli_print_json(FILE *out, const pf_value_t *v, pf_json_style_t style);
     Call once per process.                                                   */
 int pf_cli_catch_stop_signals(void);
 
+/*  The path of the executable name in the directory of the running binary
+    (/proc/self/exe resolved), into out: how pf finds pf-fakeapi built next
+    to it.  Returns 0, PF_ENOTFOUND (no such executable there, or the
+    binary's path is unknown) or PF_ETOOBIG.                               */
+int pf_cli_sibling_exe(const char *name, char *out, size_t size);
+
 /*  The stop signal received since pf_cli_catch_stop_signals, or 0.        */
 int pf_cli_stop_signal(void);
 
