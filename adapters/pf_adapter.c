@@ -76,7 +76,7 @@ struct s_fetch_t {
     uint64_t timer_id;                  /* backoff timer                   */
     bool throttle_told;                 /* api.throttled already sent      */
     bool session_renewed;               /* Yahoo: renewed once for it      */
-    int64_t queued_us;                  /* when it joined the queue        */
+    uint64_t sent_gen;                  /* Yahoo: session it was sent with */
 };
 
 struct pf_adapter_t {
@@ -90,7 +90,10 @@ struct pf_adapter_t {
     pf_retry_budget_t *budget;
     s_fetch_t *queue_head, *queue_tail; /* FIFO for the limiter            */
     uint32_t queued;
-    s_fetch_t *session_head;            /* waiting for a crumb             */
+    s_fetch_t *session_head;            /* waiting for a crumb, FIFO       */
+    s_fetch_t *session_tail;
+    uint32_t session_waiting;           /* of them                         */
+    uint64_t session_gen;               /* bumped with every new crumb     */
     s_fetch_t *all;                     /* every live fetch                */
     /*  The limiter's wake-up: a timerfd on the monotonic clock, armed at
         the exact microsecond the next token is due.  The actor's own
@@ -303,7 +306,6 @@ static void
 s_queue_push(pf_adapter_t *self, s_fetch_t *f, bool front)
 {
     f->where = S_AT_QUEUE;
-    f->queued_us = pf_clock_mono_us();
     f->prev = f->next = NULL;
     if (!self->queue_head) {
         self->queue_head = self->queue_tail = f;
@@ -338,11 +340,14 @@ static void
 s_session_push(pf_adapter_t *self, s_fetch_t *f)
 {
     f->where = S_AT_SESSION;
-    f->prev = NULL;
-    f->next = self->session_head;
-    if (self->session_head)
-        self->session_head->prev = f;
-    self->session_head = f;
+    f->next = NULL;
+    f->prev = self->session_tail;
+    if (self->session_tail)
+        self->session_tail->next = f;
+    else
+        self->session_head = f;
+    self->session_tail = f;
+    self->session_waiting++;
 }
 
 static void
@@ -354,7 +359,10 @@ s_session_remove(pf_adapter_t *self, s_fetch_t *f)
         self->session_head = f->next;
     if (f->next)
         f->next->prev = f->prev;
+    else
+        self->session_tail = f->prev;
     f->prev = f->next = NULL;
+    self->session_waiting--;
 }
 
 static s_fetch_t *
@@ -553,6 +561,7 @@ s_send(pf_adapter_t *self, s_fetch_t *f)
         f->started = true;
     }
     f->retry.deadline_ms = f->deadline_ms;   /* a later joiner may extend it */
+    f->sent_gen = self->session_gen;
     pf_provider_error_t err = {{0}, {0}};
     pf_provider_request_t *req = &self->scratch;
     if (s_build(self, f, req, &err) != PF_OK) {
@@ -652,6 +661,16 @@ s_pump(pf_adapter_t *self)
                          "the call's deadline passed while it waited for the rate limit");
             continue;
         }
+        if (f->kind == S_KIND_OP && f->op->needs_session && !self->crumb[0]) {
+            /*  The crumb went stale while it was queued: it waits for the
+                new session without spending a token.                      */
+            s_queue_remove(self, f);
+            s_session_push(self, f);
+            s_session_start(self);
+            continue;
+        }
+        /*  However long the head waits below, wake up by its deadline.    */
+        int64_t head_due_us = f->deadline_ms * 1000;
         int64_t retry_in = 0;
         if (!pf_breaker_would_allow(self->breaker, now, &retry_in)) {
             if (pf_breaker_state(self->breaker, now) == PF_BREAKER_OPEN) {
@@ -663,15 +682,16 @@ s_pump(pf_adapter_t *self)
             }
             /*  Half-open with every probe out: wait for the probe's answer
                 (it pumps) or for its permit to lapse — no token is spent. */
-            s_pump_at(self, now_us + (retry_in > 0 ? retry_in : 1) * 1000);
+            int64_t due = now_us + (retry_in > 0 ? retry_in : 1) * 1000;
+            s_pump_at(self, due < head_due_us ? due : head_due_us);
             return;
         }
         int64_t wait_us = 0;
         if (pf_limiter_acquire(self->limiter, now_us, &wait_us) != PF_OK) {
             s_tell_throttled(self, f, wait_us, wait_us > 0 ? "rate" : "concurrency");
-            if (wait_us > 0)
-                s_pump_at(self, now_us + wait_us);
-            return;   /* a release (concurrency) or the timer (rate) pumps */
+            int64_t due = wait_us > 0 ? now_us + wait_us : head_due_us;
+            s_pump_at(self, due < head_due_us ? due : head_due_us);
+            return;   /* a release, the timer or the deadline pumps        */
         }
         if (pf_breaker_acquire(self->breaker, now, &f->permit, &retry_in) != PF_OK) {
             /*  Cannot happen after would_allow on the same clock reading;
@@ -769,11 +789,17 @@ s_op_answered(pf_adapter_t *self, s_fetch_t *f, const pf_http_result_t *res)
     if (rc != PF_OK) {
         if (f->op->needs_session && strcmp(err.code, "session_expired") == 0 &&
             !f->session_renewed) {
-            /*  The crumb went stale: renew it once for this request.      */
+            /*  The crumb went stale: renew it once for this request — unless
+                it was sent with an older crumb than the current one (a
+                renewal already happened): then just try again with it.    */
             f->session_renewed = true;
-            self->crumb[0] = '\0';
-            s_session_push(self, f);
-            s_session_start(self);
+            if (f->sent_gen == self->session_gen) {
+                self->crumb[0] = '\0';
+                s_session_push(self, f);
+                s_session_start(self);
+            } else {
+                s_queue_push(self, f, true);
+            }
             return;
         }
         s_fetch_fail(self, f, err.code[0] ? err.code : "bad_response", err.message);
@@ -851,6 +877,7 @@ s_on_http(void *arg, const pf_http_result_t *res)
             pf_retry_parse_retry_after(res->retry_after, pf_clock_unix_ms(), &retry_after) != 0)
             retry_after = PF_RETRY_AFTER_NONE;
         pf_retry_verdict_t verdict;
+        f->retry.deadline_ms = f->deadline_ms;   /* a joiner may have extended it */
         pf_retry_next(&f->retry, &self->cfg.retry, self->budget, &outcome, retry_after, now,
                       pf_retry_rng_sodium, NULL, &verdict);
         s_hold_after_refusal(self, res, retry_after, &verdict);
@@ -906,8 +933,10 @@ s_on_http(void *arg, const pf_http_result_t *res)
             break;
         }
         self->session_running = false;
+        self->session_gen++;
         s_fetch_free(self, f);
-        /*  Every request that waited for the session goes to the queue.  */
+        /*  Every request that waited for the session goes to the queue,
+            oldest first.                                                   */
         while (self->session_head) {
             s_fetch_t *w = self->session_head;
             s_session_remove(self, w);
@@ -1035,7 +1064,7 @@ pf_adapter_on_call(pf_actor_t *actor, pf_call_t *call, void *arg)
                      "the provider's circuit breaker is open after repeated failures");
         return;
     }
-    if (self->queued >= self->cfg.queue_max) {
+    if (self->queued + self->session_waiting >= self->cfg.queue_max) {
         f->starter = call;
         s_fetch_fail(self, f, "overloaded",
                      "too many requests are waiting for the provider's rate limit");

@@ -114,6 +114,24 @@ class ProvidersTest(unittest.TestCase):
                 self.assertEqual(again.provenance["origin"], p["origin"])
                 self.assertEqual(again.data, first.data)
 
+    def test_yahoo_session_is_renewed_when_it_expires(self):
+        first = self.caller.request("yahoo_finance", "quote_summary", {"symbol": "COST"})
+        self.assertTrue(first.ok, first)
+        before = self.fake.stats("yahoo_finance")["by_endpoint"]
+        self.fake.control("POST", "/_control/yahoo/expire")
+        # A new request meets 401 Invalid Crumb, renews the session once
+        # (cookie page, then crumb) and succeeds.
+        ids = [self.caller.call("yahoo_finance", "quote_summary", {"symbol": s})
+               for s in ("TGT", "SHOP", "NKE")]
+        for r in self.caller.wait(ids):
+            self.assertTrue(r.ok, r)
+        after = self.fake.stats("yahoo_finance")["by_endpoint"]
+
+        def grew(path):
+            return (after.get(path, {}).get("requests", 0) -
+                    before.get(path, {}).get("requests", 0))
+        self.assertEqual(grew("/v1/test/getcrumb"), 1, after)
+
     def test_sec_facts_of_public_record(self):
         cik = self.caller.request("sec_edgar", "cik", {"ticker": "nke"})
         self.assertTrue(cik.ok, cik)

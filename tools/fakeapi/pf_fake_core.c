@@ -367,6 +367,15 @@ pf_fake_core_control(pf_fake_core_t *self, const pf_fake_request_t *req, const c
                                          pf_fake_faults_json(&self->faults)));
         } else
             s_bad(resp, 405, "use GET, POST or DELETE");
+    } else if (!strcmp(path, "/yahoo/expire")) {
+        /*  Yahoo ends sessions when it likes: a new key makes every cookie
+            and crumb handed out so far invalid (401 "Invalid Crumb").      */
+        if (!post) {
+            s_bad(resp, 405, "use POST");
+            return;
+        }
+        randombytes_buf(self->router.secret, sizeof self->router.secret);
+        s_reply(resp, 200, json_pack("{s:b}", "ok", 1));
     } else if (!strcmp(path, "/stats")) {
         if (!get)
             s_bad(resp, 405, "use GET");
