@@ -3,7 +3,10 @@
     Registers NAME as a service with the coordinator's actor endpoint and
     serves its TASKs: with --simulate SCALE through the simulated workload
     (modules/pf_simulate.h), otherwise through the module's built-in
-    implementation (modules/pf_module.h).  SIGTERM/SIGINT drain: in-flight
+    implementation (modules/pf_module.h), which reads the seller profile
+    (modules/pf_profile.h) loaded here at start from --profile,
+    PF_SELLER_PROFILE or the shipped default: a profile that does not
+    validate stops the actor before it registers.  SIGTERM/SIGINT drain: in-flight
     tasks finish (up to --drain-ms), then the actor disconnects and exits
     0; a second signal exits at once.                                      */
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include "pf_graph.h"
 #include "pf_module.h"
 #include "pf_pfa.h"
+#include "pf_profile.h"
 #include "pf_simulate.h"
 
 /*  Upper bound of --drain-ms: one hour is already more than any module's
@@ -27,7 +31,7 @@ static void
 s_help(void)
 {
     printf("usage: pf module NAME [--simulate SCALE] [--capacity N] [--instance ID]\n"
-           "                 [--drain-ms N] [endpoint flags]\n\n"
+           "                 [--drain-ms N] [--profile FILE] [endpoint flags]\n\n"
            "Runs one actor serving module NAME (a module of the graph, e.g.\n"
            "company_context) for the coordinator at the actor endpoint.\n\n"
            "  --simulate SCALE  do no real work: answer each task after the module's\n"
@@ -36,9 +40,11 @@ s_help(void)
            "  --capacity N      tasks held at once (env PF_CAPACITY, default %d)\n"
            "  --instance ID     instance id (default NAME-HOST-PID-RANDOM)\n"
            "  --drain-ms N      on SIGTERM, time to finish in-flight tasks (default %d)\n"
+           "  --profile FILE    the seller profile (env " PF_PROFILE_ENV ", default\n"
+           "                    %s)\n"
            PF_CLI_ENDPOINT_HELP
            "\nModules:",
-           PF_DEFAULT_CAPACITY, PF_DEFAULT_DRAIN_MS);
+           PF_DEFAULT_CAPACITY, PF_DEFAULT_DRAIN_MS, pf_profile_path(NULL));
     for (int i = 0; i < PF_MODULE_COUNT; i++)
         printf("%s%s", i % 4 == 0 ? "\n  " : " ", pf_graph_name(i));
     printf("\n");
@@ -77,7 +83,7 @@ pf_cmd_module(int argc, char **argv)
         return PF_EXIT_FAIL;
     }
     const char *name = NULL, *simulate = NULL, *capacity = NULL, *instance = NULL;
-    const char *drain = NULL;
+    const char *drain = NULL, *profile_flag = NULL;
     for (int i = 1; i < argc; i++) {
         if (pf_cli_is_help(argv[i])) {
             s_help();
@@ -92,6 +98,8 @@ pf_cmd_module(int argc, char **argv)
             rc = pf_cli_value(&cli, argc, argv, &i, "--instance", &instance);
         if (rc == 0)
             rc = pf_cli_value(&cli, argc, argv, &i, "--drain-ms", &drain);
+        if (rc == 0)
+            rc = pf_cli_value(&cli, argc, argv, &i, "--profile", &profile_flag);
         if (rc < 0)
             return PF_EXIT_USAGE;
         if (rc > 0)
@@ -124,6 +132,13 @@ pf_cmd_module(int argc, char **argv)
         module = pf_module_find(name);
         if (!module)
             return s_no_implementation(name);
+        char err[PF_PROFILE_ERROR_MAX];
+        pf_profile_t *profile = pf_profile_load(pf_profile_path(profile_flag), err, sizeof err);
+        if (!profile) {
+            fprintf(stderr, "pf module: seller profile %s\n", err);
+            return PF_EXIT_FAIL;
+        }
+        pf_profile_install(&profile);
     }
 
     pf_simulate_t *sim = NULL;
@@ -148,6 +163,7 @@ pf_cmd_module(int argc, char **argv)
     pf_actor_t *actor = pf_actor_new(&opts);
     if (!actor) {
         pf_simulate_destroy(&sim);
+        pf_profile_install(NULL);
         return PF_EXIT_FAIL;
     }
     if (sim)
@@ -156,10 +172,14 @@ pf_cmd_module(int argc, char **argv)
                 name, pf_actor_instance(actor), cli.config.actor_endpoint, cli.config.capacity,
                 scale, pf_simulate_delay_ms(sim));
     else
-        fprintf(stderr, "pf module %s: instance %s, actor endpoint %s, capacity %u\n", name,
-                pf_actor_instance(actor), cli.config.actor_endpoint, cli.config.capacity);
+        fprintf(stderr, "pf module %s: instance %s, actor endpoint %s, capacity %u, "
+                        "seller profile %s (%s%s)\n", name,
+                pf_actor_instance(actor), cli.config.actor_endpoint, cli.config.capacity,
+                pf_profile_file(pf_profile_current()), pf_profile_seller(pf_profile_current()),
+                pf_profile_sample(pf_profile_current()) ? ", sample data" : "");
     int rc = pf_actor_run(actor);
     pf_simulate_destroy(&sim);
     pf_actor_destroy(&actor);
+    pf_profile_install(NULL);
     return rc == PF_OK ? PF_EXIT_OK : PF_EXIT_FAIL;
 }

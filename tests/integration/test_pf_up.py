@@ -12,7 +12,9 @@ import tempfile
 import time
 
 PF = os.environ["PF_BIN"]
-NO_IMPL = "no module implementations are built in yet; run with --simulate SCALE"
+# The modules' real logic arrives one by one (step 4); the brief comes last.
+UNBUILT = "strategic_signal_brief"
+NO_IMPL = "has no implementation built in"
 DEADLINE_S = 60
 # pf up's children offline: coordinator, pf-fakeapi, 5 adapters, 15 modules.
 CHILDREN = 22
@@ -78,7 +80,7 @@ def usage_errors():
     r = pf(["module", "no_such_module", "--simulate", "0"])
     check(r.returncode == 2, f"unknown module exits 2 (got {r.returncode})")
     check("unknown module 'no_such_module'" in r.stderr, "unknown module is named")
-    r = pf(["module", "company_context"])
+    r = pf(["module", UNBUILT])
     check(r.returncode == 2, f"pf module without --simulate exits 2 (got {r.returncode})")
     check(NO_IMPL in r.stderr, "pf module without --simulate says why")
     r = pf(["up"])

@@ -1,0 +1,176 @@
+"""test_module_company_context.py — company_context end to end, offline.
+
+A coordinator, pf-fakeapi, the four adapters the module calls (builtwith,
+yahoo_finance, sec_edgar, websearch) and the real module actor (`pf module
+company_context`).  ENRICH with modules [company_context], then the result
+is checked field by field against public record (tools/fakeapi/data/README.md):
+Nike's legal name, ticker, CIK, SIC, fiscal year end and headquarters;
+Costco's CIK; Stripe private with no CIK; a synthetic domain marked
+synthetic; and, with SEC EDGAR down, Nike still completes with its SEC
+facts missing and the reason given.
+"""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pfp_harness as h  # noqa: E402
+import provider_harness as ph  # noqa: E402
+
+MODULE = "company_context"
+ADAPTERS = {"builtwith": ("domain", {"domain": "stripe.com"}),
+            "yahoo_finance": ("search", {"query": "stripe"}),
+            "sec_edgar": ("cik", {"ticker": "NKE"}),
+            "websearch": ("web", {"query": "stripe.com"})}
+# A synchronous ENRICH ends well within this (three waves of calls).
+JOB_TIMEOUT_S = 90.0
+SEC_FIELDS = ("cik", "sic", "sic_description", "fiscal_year_end")
+
+
+class CompanyContextTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.c = h.Constellation(modules=[])
+        try:
+            cls.c.start(warm=False)
+            cls.fake = ph.FakeApi(cls.c)
+            for name in ADAPTERS:
+                # SEC answers are not cached, so the provider-down test
+                # really meets the provider; retries kept short.
+                args = ["--no-cache", "--retry-attempts", "2"] if name == "sec_edgar" else []
+                ph.start_adapter(cls.c, name, cls.fake, args)
+            caller = ph.Caller(cls.c.ctx, cls.c.actor_ep)
+            try:
+                for name, (op, args) in ADAPTERS.items():
+                    reply = ph.wait_service(caller, name, op, args)
+                    if not reply.ok:
+                        raise RuntimeError("%s answered %r" % (name, reply))
+            finally:
+                caller.close()
+            argv = [h.PF_BIN, "module", MODULE, "--actor", cls.c.actor_ep,
+                    "--instance", MODULE + "-real"]
+            cls.c.actors.append(h.Proc(MODULE + "-real", argv, cls.c.env(),
+                                       os.path.join(cls.c.tmp, MODULE + "-real.log")))
+            cls.client = cls.c.client()
+        except BaseException:
+            cls.c.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.c.stop()
+        bad = cls.c.unclean_exits()
+        if bad:
+            raise AssertionError("unclean exits: %s\n%s" % (bad, cls.c.logs()))
+
+    def enrich(self, domain):
+        reply = self.client.request("ENRICH", timeout=JOB_TIMEOUT_S, domain=domain,
+                                    modules=[MODULE], **{"async": False})
+        self.assertEqual(reply.command, "RESULT", reply)
+        self.assertEqual(reply["status"], "completed", "%r\n%s" % (reply, self.c.logs()))
+        result = reply["results"][MODULE]
+        self.check_shape(result)
+        return result
+
+    def check_shape(self, result):
+        """Every fact has a source; every source is a provider, module or derivation."""
+        self.assertEqual(sorted(result), ["data", "missing", "provenance", "sources",
+                                          "synthetic"])
+        sources = result["sources"]
+        for field in result["data"]:
+            self.assertIn(field, result["provenance"], field)
+            self.assertLess(result["provenance"][field], len(sources))
+        for s in sources:
+            self.assertIn(s["kind"], ("provider", "module", "derived"))
+            if s["kind"] == "provider":
+                for key in ("provider", "op", "endpoint", "origin", "fetched_at", "request"):
+                    self.assertIn(key, s)
+        missing = {m["field"] for m in result["missing"]}
+        self.assertFalse(missing & set(result["data"]), "a field both set and missing")
+
+    @staticmethod
+    def source(result, field):
+        return result["sources"][result["provenance"][field]]
+
+    @staticmethod
+    def reason(result, field):
+        for m in result["missing"]:
+            if m["field"] == field:
+                return m["reason"]
+        return None
+
+    def test_1_nike_public_record(self):
+        r = self.enrich("nike.com")
+        d = r["data"]
+        self.assertEqual(d["domain"], "nike.com")
+        self.assertEqual(d["legal_name"], "NIKE, Inc.")
+        self.assertTrue(d["public"])
+        self.assertEqual(d["ticker"], "NKE")
+        self.assertEqual(d["exchange"], "NYSE")
+        self.assertEqual(d["cik"], 320187)
+        self.assertEqual(d["sic"], "3021")
+        self.assertEqual(d["sic_description"], "Rubber & Plastics Footwear")
+        self.assertEqual(d["fiscal_year_end"], "0531")
+        self.assertEqual(d["headquarters"]["city"], "Beaverton")
+        self.assertEqual(d["headquarters"]["state"], "OR")
+        self.assertEqual(d["industry"], "Footwear & Accessories")
+        self.assertEqual(d["sector"], "Consumer Cyclical")
+        self.assertFalse(r["synthetic"])
+        self.assertEqual(self.source(r, "legal_name")["provider"], "sec_edgar")
+        self.assertEqual(self.source(r, "legal_name")["op"], "submissions")
+        self.assertEqual(self.source(r, "cik")["op"], "cik")
+        self.assertEqual(self.source(r, "ticker")["op"], "quote_summary")
+        self.assertEqual(self.source(r, "cik")["origin"], "fixture")
+        # Nike's employee count is not in the curated data (unverified).
+        self.assertNotIn("employees", d)
+        self.assertIsNotNone(self.reason(r, "employees"))
+
+    def test_2_costco_cik(self):
+        d = self.enrich("costco.com")["data"]
+        self.assertEqual(d["cik"], 909832)
+        self.assertEqual(d["ticker"], "COST")
+        self.assertEqual(d["sic"], "5331")
+        self.assertEqual(d["fiscal_year_end"], "0901")
+        self.assertTrue(d["public"])
+
+    def test_3_stripe_private(self):
+        r = self.enrich("stripe.com")
+        d = r["data"]
+        self.assertFalse(d["public"])
+        for field in ("ticker", "cik", "sic"):
+            self.assertNotIn(field, d)
+            self.assertEqual(self.reason(r, field), "private company: no confirmed listing")
+        self.assertEqual(d["legal_name"], "Stripe, Inc.")
+        self.assertEqual(d["headquarters"]["city"], "San Francisco")
+        self.assertEqual(d["employees"], 7000)
+        self.assertFalse(r["synthetic"])
+
+    def test_4_synthetic_domain(self):
+        r = self.enrich("quillfeather-supplies.com")
+        self.assertTrue(r["synthetic"])
+        self.assertFalse(r["data"]["public"])
+        self.assertNotIn("cik", r["data"])
+        self.assertIn("synthetic", [s.get("origin") for s in r["sources"]])
+
+    def test_9_sec_down_degrades(self):
+        self.fake.fault(provider="sec_edgar", down=True)
+        try:
+            r = self.enrich("nike.com")
+        finally:
+            self.fake.clear_faults()
+        d = r["data"]
+        # Yahoo still confirms the listing; SEC's facts are missing, with why.
+        self.assertTrue(d["public"])
+        self.assertEqual(d["ticker"], "NKE")
+        for field in SEC_FIELDS:
+            self.assertNotIn(field, d)
+            reason = self.reason(r, field)
+            self.assertIsNotNone(reason, field)
+            self.assertTrue(reason.startswith("sec_edgar cik failed: "), reason)
+        self.assertEqual(d["legal_name"], "NIKE, Inc.")
+        self.assertEqual(self.source(r, "legal_name")["provider"], "yahoo_finance")
+
+
+if __name__ == "__main__":
+    h.run_tests()

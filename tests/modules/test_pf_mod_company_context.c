@@ -1,0 +1,437 @@
+/*  test_pf_mod_company_context.c — company_context's rules as pure
+    functions over reply maps: the name guess, the website confirmation,
+    candidates, the source order per field, private and unknown listings,
+    failed providers and contradictory SEC data.                          */
+#include <check.h>
+#include <string.h>
+
+#include "pf_check.h"
+#include "pf_mod_company_context.h"
+#include "pf_value.h"
+
+/*  ---- reply builders (values owned by the test's arena) --------------- */
+
+#define ARENA_MAX 128
+static pf_value_t *g_arena[ARENA_MAX];
+static size_t g_narena;
+
+static pf_value_t *
+s_keep(pf_value_t *v)
+{
+    ck_assert_uint_lt(g_narena, ARENA_MAX);
+    g_arena[g_narena++] = v;
+    return v;
+}
+
+static void
+s_free_arena(void)
+{
+    for (size_t i = 0; i < g_narena; i++)
+        pf_value_destroy(&g_arena[i]);
+    g_narena = 0;
+}
+
+static pf_mod_company_context_reply_t
+s_ok(const char *provider, const char *op, pf_value_t *data, const char *origin)
+{
+    pf_value_t *p = pf_value_map();
+    pf_map_set_str(p, "provider", provider);
+    pf_map_set_str(p, "op", op);
+    pf_map_set_str(p, "endpoint", "/e");
+    pf_map_set_str(p, "origin", origin);
+    pf_map_set_int(p, "fetched_at", 1);
+    pf_map_set_str(p, "request", op);
+    pf_mod_company_context_reply_t r = { s_keep(data), s_keep(p), NULL, "" };
+    return r;
+}
+
+static pf_mod_company_context_reply_t
+s_err(const char *code, const char *message)
+{
+    pf_mod_company_context_reply_t r = { NULL, NULL, code, message };
+    return r;
+}
+
+static pf_value_t *
+s_bw(const char *name, const char *vertical, const char *city, int64_t employees)
+{
+    pf_value_t *c = pf_value_map();
+    pf_map_set_str(c, "name", name);
+    if (vertical)
+        pf_map_set_str(c, "vertical", vertical);
+    if (city)
+        pf_map_set_str(c, "city", city);
+    pf_map_set_str(c, "country", "US");
+    if (employees)
+        pf_map_set_int(c, "employees", employees);
+    pf_value_t *d = pf_value_map();
+    pf_map_set(d, "company", &c);
+    return d;
+}
+
+static pf_value_t *
+s_search(const char *symbol, const char *name, const char *type)
+{
+    pf_value_t *quotes = pf_value_array();
+    if (symbol) {
+        pf_value_t *q = pf_value_map();
+        pf_map_set_str(q, "symbol", symbol);
+        pf_map_set_str(q, "name", name);
+        pf_map_set_str(q, "exchange_name", "NYSE");
+        pf_map_set_str(q, "type", type);
+        pf_array_push(quotes, &q);
+    }
+    pf_value_t *d = pf_value_map();
+    pf_map_set(d, "quotes", &quotes);
+    return d;
+}
+
+static pf_value_t *
+s_summary(const char *website)
+{
+    pf_value_t *p = pf_value_map();
+    pf_map_set_str(p, "website", website);
+    pf_map_set_str(p, "industry", "Footwear & Accessories");
+    pf_map_set_str(p, "sector", "Consumer Cyclical");
+    pf_map_set_int(p, "employees", 79400);
+    pf_map_set_str(p, "summary", "Yahoo summary.");
+    pf_map_set_str(p, "city", "Beaverton");
+    pf_map_set_str(p, "state", "OR");
+    pf_map_set_str(p, "country", "United States");
+    pf_value_t *d = pf_value_map();
+    pf_map_set(d, "profile", &p);
+    return d;
+}
+
+static pf_value_t *
+s_cik(int64_t cik)
+{
+    pf_value_t *d = pf_value_map();
+    pf_map_set_int(d, "cik", cik);
+    return d;
+}
+
+static pf_value_t *
+s_submissions(int64_t cik, const char *ticker)
+{
+    pf_value_t *d = pf_value_map();
+    pf_map_set_int(d, "cik", cik);
+    pf_map_set_str(d, "name", "NIKE, Inc.");
+    pf_value_t *t = pf_value_array();
+    pf_array_push_str(t, ticker);
+    pf_map_set(d, "tickers", &t);
+    pf_value_t *e = pf_value_array();
+    pf_array_push_str(e, "NYSE");
+    pf_map_set(d, "exchanges", &e);
+    pf_map_set_str(d, "sic", "3021");
+    pf_map_set_str(d, "sic_description", "Rubber & Plastics Footwear");
+    pf_map_set_str(d, "fiscal_year_end", "0531");
+    return d;
+}
+
+/*  A full public-company input: every call answered.                       */
+static void
+s_public(pf_mod_company_context_input_t *in, const char *website)
+{
+    memset(in, 0, sizeof *in);
+    in->builtwith = s_ok("builtwith", "domain",
+                         s_bw("Nike BW", "Retail", "Portland", 12000), "fixture");
+    in->search = s_ok("yahoo_finance", "search", s_search("NKE", "NIKE, Inc.", "EQUITY"),
+                      "fixture");
+    in->web = s_ok("websearch", "web", pf_value_map(), "fixture");
+    in->ncandidates = 1;
+    in->symbols[0] = "NKE";
+    in->quotes[0] = s_ok("yahoo_finance", "quote_summary", s_summary(website), "fixture");
+    in->ciks[0] = s_ok("sec_edgar", "cik", s_cik(320187), "fixture");
+    in->submissions = s_ok("sec_edgar", "submissions", s_submissions(320187, "NKE"), "fixture");
+}
+
+/*  The source entry of field in result r.                                  */
+static const pf_value_t *
+s_source(const pf_value_t *r, const char *field)
+{
+    int64_t i = pf_map_get_int(pf_map_get(r, "provenance"), field, -1);
+    ck_assert_msg(i >= 0, "%s has no source", field);
+    return pf_array_at(pf_map_get(r, "sources"), (size_t) i);
+}
+
+static const char *
+s_reason(const pf_value_t *r, const char *field)
+{
+    const pf_value_t *missing = pf_map_get(r, "missing");
+    for (size_t i = 0; i < pf_array_size(missing); i++) {
+        const pf_value_t *m = pf_array_at(missing, i);
+        if (strcmp(pf_map_get_str(m, "field"), field) == 0)
+            return pf_map_get_str(m, "reason");
+    }
+    return NULL;
+}
+
+/*  ---- tests ----------------------------------------------------------- */
+
+START_TEST(test_name_guess)
+{
+    char out[64];
+    ck_assert(pf_mod_company_context_name_guess("nike.com", out, sizeof out));
+    ck_assert_str_eq(out, "nike");
+    ck_assert(pf_mod_company_context_name_guess("www.costco.com", out, sizeof out));
+    ck_assert_str_eq(out, "costco");
+    ck_assert(pf_mod_company_context_name_guess("bbc.co.uk", out, sizeof out));
+    ck_assert_str_eq(out, "bbc");
+    ck_assert(pf_mod_company_context_name_guess("shop.example.co.uk.", out, sizeof out));
+    ck_assert_str_eq(out, "example");
+    ck_assert(pf_mod_company_context_name_guess("co.uk", out, sizeof out));
+    ck_assert_str_eq(out, "co");   /* nothing before the second level */
+    ck_assert(!pf_mod_company_context_name_guess("com", out, sizeof out));
+    ck_assert(!pf_mod_company_context_name_guess("", out, sizeof out));
+    ck_assert(!pf_mod_company_context_name_guess(NULL, out, sizeof out));
+    ck_assert(!pf_mod_company_context_name_guess("averyverylongname.com", out, 5));
+}
+END_TEST
+
+START_TEST(test_host_matches)
+{
+    ck_assert(pf_mod_company_context_host_matches("https://www.nike.com", "nike.com"));
+    ck_assert(pf_mod_company_context_host_matches("https://nike.com/", "nike.com"));
+    ck_assert(pf_mod_company_context_host_matches("http://about.NIKE.com:8080/x", "nike.com"));
+    ck_assert(pf_mod_company_context_host_matches("www.nike.com", "nike.com"));
+    ck_assert(pf_mod_company_context_host_matches("https://www.nike.com./", "nike.com"));
+    ck_assert(!pf_mod_company_context_host_matches("https://notnike.com", "nike.com"));
+    ck_assert(!pf_mod_company_context_host_matches("https://nike.com.evil.org", "nike.com"));
+    ck_assert(!pf_mod_company_context_host_matches("https://evil.org/nike.com", "nike.com"));
+    ck_assert(!pf_mod_company_context_host_matches("https://nike.com@evil.org", "nike.com"));
+    ck_assert(!pf_mod_company_context_host_matches("https://ke.com", "nike.com"));
+    ck_assert(!pf_mod_company_context_host_matches(NULL, "nike.com"));
+    ck_assert(!pf_mod_company_context_host_matches("https://nike.com", ""));
+}
+END_TEST
+
+START_TEST(test_candidates)
+{
+    pf_value_t *quotes = pf_value_array();
+    const char *rows[][2] = { { "NKE", "EQUITY" }, { "NKE240", "OPTION" }, { "NKE", "EQUITY" },
+                              { "NKE.MX", "EQUITY" }, { "X", "ETF" }, { "NKE.DE", "equity" },
+                              { "NKE.L", "EQUITY" } };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        pf_value_t *q = pf_value_map();
+        pf_map_set_str(q, "symbol", rows[i][0]);
+        pf_map_set_str(q, "type", rows[i][1]);
+        pf_array_push(quotes, &q);
+    }
+    pf_value_t *data = pf_value_map();
+    pf_map_set(data, "quotes", &quotes);
+    const char *sym[PF_MOD_COMPANY_CONTEXT_CANDIDATES];
+    size_t n = pf_mod_company_context_candidates(data, sym, PF_MOD_COMPANY_CONTEXT_CANDIDATES);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_str_eq(sym[0], "NKE");
+    ck_assert_str_eq(sym[1], "NKE.MX");
+    ck_assert_str_eq(sym[2], "NKE.DE");
+    ck_assert_uint_eq(pf_mod_company_context_candidates(NULL, sym, 3), 0);
+    pf_value_destroy(&data);
+}
+END_TEST
+
+START_TEST(test_public_source_order)
+{
+    pf_mod_company_context_input_t in;
+    s_public(&in, "https://www.nike.com");
+    ck_assert_int_eq(pf_mod_company_context_confirmed(&in, "nike.com"), 0);
+    pf_value_t *r = pf_mod_company_context_result("nike.com", &in);
+    ck_assert_ptr_nonnull(r);
+    const pf_value_t *d = pf_map_get(r, "data");
+    ck_assert_str_eq(pf_map_get_str(d, "domain"), "nike.com");
+    ck_assert_str_eq(pf_map_get_str(d, "name"), "NIKE, Inc.");
+    ck_assert_str_eq(pf_map_get_str(s_source(r, "name"), "op"), "search");
+    ck_assert_str_eq(pf_map_get_str(d, "legal_name"), "NIKE, Inc.");
+    ck_assert_str_eq(pf_map_get_str(s_source(r, "legal_name"), "op"), "submissions");
+    ck_assert(pf_map_get_bool(d, "public", false));
+    ck_assert_str_eq(pf_map_get_str(d, "ticker"), "NKE");
+    ck_assert_str_eq(pf_map_get_str(d, "exchange"), "NYSE");
+    ck_assert_str_eq(pf_map_get_str(s_source(r, "exchange"), "provider"), "sec_edgar");
+    ck_assert_int_eq(pf_map_get_int(d, "cik", 0), 320187);
+    ck_assert_str_eq(pf_map_get_str(s_source(r, "cik"), "op"), "cik");
+    ck_assert_str_eq(pf_map_get_str(d, "sic"), "3021");
+    ck_assert_str_eq(pf_map_get_str(d, "fiscal_year_end"), "0531");
+    /* Yahoo before SEC's SIC text before BuiltWith's vertical.            */
+    ck_assert_str_eq(pf_map_get_str(d, "industry"), "Footwear & Accessories");
+    ck_assert_str_eq(pf_map_get_str(d, "sector"), "Consumer Cyclical");
+    ck_assert_str_eq(pf_map_get_str(d, "description"), "Yahoo summary.");
+    /* No SEC address here: Yahoo's HQ, whole, not BuiltWith's city.       */
+    const pf_value_t *hq = pf_map_get(d, "headquarters");
+    ck_assert_str_eq(pf_map_get_str(hq, "city"), "Beaverton");
+    ck_assert_str_eq(pf_map_get_str(hq, "state"), "OR");
+    ck_assert_str_eq(pf_map_get_str(hq, "country"), "United States");
+    ck_assert_int_eq(pf_map_get_int(d, "employees", 0), 79400);
+    ck_assert_str_eq(pf_map_get_str(s_source(r, "employees"), "provider"), "yahoo_finance");
+    ck_assert_ptr_nonnull(s_reason(r, "founded_year"));
+    ck_assert_ptr_null(s_reason(r, "cik"));
+    ck_assert(!pf_map_get_bool(r, "synthetic", true));
+    pf_value_destroy(&r);
+    s_free_arena();
+}
+END_TEST
+
+START_TEST(test_unconfirmed_is_private)
+{
+    /* Yahoo has a quote, but its website is another company's: never
+       attribute it.                                                       */
+    pf_mod_company_context_input_t in;
+    s_public(&in, "https://www.nikeinc.example.org");
+    ck_assert_int_eq(pf_mod_company_context_confirmed(&in, "nike.com"), -1);
+    pf_value_t *r = pf_mod_company_context_result("nike.com", &in);
+    const pf_value_t *d = pf_map_get(r, "data");
+    ck_assert(!pf_map_get_bool(d, "public", true));
+    ck_assert(!pf_map_has(d, "ticker"));
+    ck_assert(!pf_map_has(d, "cik"));
+    ck_assert(!pf_map_has(d, "sic"));
+    ck_assert_str_eq(s_reason(r, "cik"), "private company: no confirmed listing");
+    ck_assert_str_eq(s_reason(r, "ticker"), "private company: no confirmed listing");
+    /* Unconfirmed Yahoo and SEC data do not leak into other fields.       */
+    ck_assert_str_eq(pf_map_get_str(d, "name"), "Nike BW");
+    ck_assert_str_eq(pf_map_get_str(d, "legal_name"), "Nike BW");
+    ck_assert_str_eq(pf_map_get_str(d, "industry"), "Retail");
+    ck_assert_str_eq(pf_map_get_str(pf_map_get(d, "headquarters"), "city"), "Portland");
+    ck_assert_int_eq(pf_map_get_int(d, "employees", 0), 12000);
+    ck_assert_str_eq(s_reason(r, "description"),
+                     "no Yahoo profile and no web result from the domain's own site");
+    pf_value_destroy(&r);
+    s_free_arena();
+}
+END_TEST
+
+START_TEST(test_private_and_synthetic)
+{
+    pf_mod_company_context_input_t in;
+    memset(&in, 0, sizeof in);
+    in.builtwith = s_ok("builtwith", "domain", s_bw("Acme Synthetic", NULL, NULL, 0),
+                        "synthetic");
+    in.search = s_ok("yahoo_finance", "search", s_search(NULL, NULL, NULL), "synthetic");
+    pf_value_t *web = pf_value_map();
+    pf_value_t *results = pf_value_array();
+    pf_value_t *other = pf_value_map();
+    pf_map_set_str(other, "hostname", "news.example.org");
+    pf_map_set_str(other, "description", "about someone else");
+    pf_array_push(results, &other);
+    pf_value_t *own = pf_value_map();
+    pf_map_set_str(own, "url", "https://www.acme-syn.com/about");
+    pf_map_set_str(own, "description", "Acme's own page.");
+    pf_array_push(results, &own);
+    pf_map_set(web, "results", &results);
+    in.web = s_ok("websearch", "web", web, "synthetic");
+    pf_value_t *r = pf_mod_company_context_result("acme-syn.com", &in);
+    const pf_value_t *d = pf_map_get(r, "data");
+    ck_assert(pf_map_get_bool(r, "synthetic", false));
+    ck_assert(!pf_map_get_bool(d, "public", true));
+    ck_assert_str_eq(pf_map_get_str(s_source(r, "public"), "op"), "search");
+    ck_assert_str_eq(pf_map_get_str(d, "name"), "Acme Synthetic");
+    ck_assert_str_eq(pf_map_get_str(d, "description"), "Acme's own page.");
+    ck_assert_str_eq(pf_map_get_str(s_source(r, "description"), "provider"), "websearch");
+    ck_assert_str_eq(s_reason(r, "industry"), "not reported by Yahoo, SEC or BuiltWith");
+    ck_assert_str_eq(s_reason(r, "headquarters"), "no city from SEC, Yahoo or BuiltWith");
+    ck_assert_str_eq(s_reason(r, "employees"), "not reported by Yahoo or BuiltWith");
+    pf_value_destroy(&r);
+    s_free_arena();
+}
+END_TEST
+
+START_TEST(test_sec_down)
+{
+    pf_mod_company_context_input_t in;
+    s_public(&in, "https://www.nike.com");
+    in.ciks[0] = s_err("provider_unavailable", "connection reset");
+    in.submissions = s_err(NULL, NULL);   /* never called */
+    pf_value_t *r = pf_mod_company_context_result("nike.com", &in);
+    const pf_value_t *d = pf_map_get(r, "data");
+    ck_assert(pf_map_get_bool(d, "public", false));
+    ck_assert_str_eq(pf_map_get_str(d, "ticker"), "NKE");
+    ck_assert_str_eq(pf_map_get_str(d, "exchange"), "NYSE");   /* Yahoo's */
+    ck_assert_str_eq(pf_map_get_str(s_source(r, "exchange"), "provider"), "yahoo_finance");
+    ck_assert_str_eq(pf_map_get_str(d, "legal_name"), "NIKE, Inc.");   /* Yahoo's */
+    ck_assert_str_eq(pf_map_get_str(s_source(r, "legal_name"), "op"), "search");
+    const char *fields[] = { "cik", "sic", "sic_description", "fiscal_year_end" };
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert(!pf_map_has(d, fields[i]));
+        ck_assert_str_eq(s_reason(r, fields[i]),
+                         "sec_edgar cik failed: provider_unavailable (connection reset)");
+    }
+    pf_value_destroy(&r);
+
+    /* The ticker table knows the CIK but submissions fail: CIK only.      */
+    s_public(&in, "https://www.nike.com");
+    in.submissions = s_err("timeout", "");
+    r = pf_mod_company_context_result("nike.com", &in);
+    d = pf_map_get(r, "data");
+    ck_assert_int_eq(pf_map_get_int(d, "cik", 0), 320187);
+    ck_assert_str_eq(s_reason(r, "sic"), "sec_edgar submissions failed: timeout");
+    pf_value_destroy(&r);
+
+    /* Not in EDGAR at all (a foreign listing).                            */
+    s_public(&in, "https://www.nike.com");
+    in.ciks[0] = s_err("not_found", "no such ticker");
+    r = pf_mod_company_context_result("nike.com", &in);
+    ck_assert_str_eq(s_reason(r, "cik"), "not an SEC filer: SEC EDGAR lists no CIK for NKE");
+    pf_value_destroy(&r);
+    s_free_arena();
+}
+END_TEST
+
+START_TEST(test_sec_contradiction)
+{
+    pf_mod_company_context_input_t in;
+    s_public(&in, "https://www.nike.com");
+    in.submissions = s_ok("sec_edgar", "submissions", s_submissions(320187, "OTHER"), "fixture");
+    pf_value_t *r = pf_mod_company_context_result("nike.com", &in);
+    const pf_value_t *d = pf_map_get(r, "data");
+    ck_assert(!pf_map_has(d, "cik"));
+    ck_assert(!pf_map_has(d, "sic"));
+    ck_assert_ptr_nonnull(strstr(s_reason(r, "cik"), "contradictory SEC data"));
+    /* SEC's record is not used for the legal name either.                 */
+    ck_assert_str_eq(pf_map_get_str(s_source(r, "legal_name"), "op"), "search");
+    pf_value_destroy(&r);
+    s_free_arena();
+}
+END_TEST
+
+START_TEST(test_listing_unknown_and_no_name)
+{
+    pf_mod_company_context_input_t in;
+    s_public(&in, "https://www.nike.com");
+    in.quotes[0] = s_err("breaker_open", "yahoo is resting");
+    pf_value_t *r = pf_mod_company_context_result("nike.com", &in);
+    const pf_value_t *d = pf_map_get(r, "data");
+    ck_assert(!pf_map_has(d, "public"));
+    ck_assert_str_eq(s_reason(r, "public"), "listing unknown: yahoo_finance quote_summary NKE "
+                                            "failed: breaker_open (yahoo is resting)");
+    ck_assert_str_eq(pf_map_get_str(d, "name"), "Nike BW");
+    pf_value_destroy(&r);
+
+    in.search = s_err("timeout", "");
+    in.ncandidates = 0;
+    r = pf_mod_company_context_result("nike.com", &in);
+    ck_assert_str_eq(s_reason(r, "ticker"), "listing unknown: yahoo_finance search failed: timeout");
+    pf_value_destroy(&r);
+
+    /* Nobody names the company: nothing true to say.                      */
+    in.builtwith = s_err("not_found", "");
+    ck_assert_ptr_null(pf_mod_company_context_result("nike.com", &in));
+    s_free_arena();
+}
+END_TEST
+
+int
+main(void)
+{
+    Suite *s = suite_create("pf_mod_company_context");
+    TCase *tc = tcase_create("rules");
+    tcase_add_test(tc, test_name_guess);
+    tcase_add_test(tc, test_host_matches);
+    tcase_add_test(tc, test_candidates);
+    tcase_add_test(tc, test_public_source_order);
+    tcase_add_test(tc, test_unconfirmed_is_private);
+    tcase_add_test(tc, test_private_and_synthetic);
+    tcase_add_test(tc, test_sec_down);
+    tcase_add_test(tc, test_sec_contradiction);
+    tcase_add_test(tc, test_listing_unknown_and_no_name);
+    suite_add_tcase(s, tc);
+    return pf_check_run(s);
+}
