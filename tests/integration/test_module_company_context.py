@@ -12,93 +12,25 @@ facts missing and the reason given.
 
 import os
 import sys
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pfp_harness as h  # noqa: E402
-import provider_harness as ph  # noqa: E402
+import module_harness as mh  # noqa: E402
 
 MODULE = "company_context"
 ADAPTERS = {"builtwith": ("domain", {"domain": "stripe.com"}),
             "yahoo_finance": ("search", {"query": "stripe"}),
             "sec_edgar": ("cik", {"ticker": "NKE"}),
             "websearch": ("web", {"query": "stripe.com"})}
-# A synchronous ENRICH ends well within this (three waves of calls).
-JOB_TIMEOUT_S = 90.0
 SEC_FIELDS = ("cik", "sic", "sic_description", "fiscal_year_end")
 
 
-class CompanyContextTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.c = h.Constellation(modules=[])
-        try:
-            cls.c.start(warm=False)
-            cls.fake = ph.FakeApi(cls.c)
-            for name in ADAPTERS:
-                # SEC answers are not cached, so the provider-down test
-                # really meets the provider; retries kept short.
-                args = ["--no-cache", "--retry-attempts", "2"] if name == "sec_edgar" else []
-                ph.start_adapter(cls.c, name, cls.fake, args)
-            caller = ph.Caller(cls.c.ctx, cls.c.actor_ep)
-            try:
-                for name, (op, args) in ADAPTERS.items():
-                    reply = ph.wait_service(caller, name, op, args)
-                    if not reply.ok:
-                        raise RuntimeError("%s answered %r" % (name, reply))
-            finally:
-                caller.close()
-            argv = [h.PF_BIN, "module", MODULE, "--actor", cls.c.actor_ep,
-                    "--instance", MODULE + "-real"]
-            cls.c.actors.append(h.Proc(MODULE + "-real", argv, cls.c.env(),
-                                       os.path.join(cls.c.tmp, MODULE + "-real.log")))
-            cls.client = cls.c.client()
-        except BaseException:
-            cls.c.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.c.stop()
-        bad = cls.c.unclean_exits()
-        if bad:
-            raise AssertionError("unclean exits: %s\n%s" % (bad, cls.c.logs()))
-
-    def enrich(self, domain):
-        reply = self.client.request("ENRICH", timeout=JOB_TIMEOUT_S, domain=domain,
-                                    modules=[MODULE], **{"async": False})
-        self.assertEqual(reply.command, "RESULT", reply)
-        self.assertEqual(reply["status"], "completed", "%r\n%s" % (reply, self.c.logs()))
-        result = reply["results"][MODULE]
-        self.check_shape(result)
-        return result
-
-    def check_shape(self, result):
-        """Every fact has a source; every source is a provider, module or derivation."""
-        self.assertEqual(sorted(result), ["data", "missing", "provenance", "sources",
-                                          "synthetic"])
-        sources = result["sources"]
-        for field in result["data"]:
-            self.assertIn(field, result["provenance"], field)
-            self.assertLess(result["provenance"][field], len(sources))
-        for s in sources:
-            self.assertIn(s["kind"], ("provider", "module", "derived"))
-            if s["kind"] == "provider":
-                for key in ("provider", "op", "endpoint", "origin", "fetched_at", "request"):
-                    self.assertIn(key, s)
-        missing = {m["field"] for m in result["missing"]}
-        self.assertFalse(missing & set(result["data"]), "a field both set and missing")
-
-    @staticmethod
-    def source(result, field):
-        return result["sources"][result["provenance"][field]]
-
-    @staticmethod
-    def reason(result, field):
-        for m in result["missing"]:
-            if m["field"] == field:
-                return m["reason"]
-        return None
+class CompanyContextTest(mh.ModuleTest):
+    MODULE = MODULE
+    ADAPTERS = ADAPTERS
+    # SEC answers are not cached, so the provider-down test really meets
+    # the provider; retries kept short.
+    ADAPTER_ARGS = {"sec_edgar": ["--no-cache", "--retry-attempts", "2"]}
 
     def test_1_nike_public_record(self):
         r = self.enrich("nike.com")

@@ -17,15 +17,12 @@ reason; and BuiltWith down fails the module (nothing true to say).
 import json
 import os
 import sys
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pfp_harness as h  # noqa: E402
-import provider_harness as ph  # noqa: E402
+import module_harness as mh  # noqa: E402
 
 MODULE = "technology_stack"
-# A synchronous ENRICH ends well within this (one wave of five calls).
-JOB_TIMEOUT_S = 90.0
 # The builtwith adapter's rate for the test (requests a minute).
 RPM = 6000
 FIXTURES = os.path.join(h.PF_SOURCE_DIR, "tools", "fakeapi", "data", "companies")
@@ -41,80 +38,15 @@ def fixture(domain):
         return json.load(f)["illustrative"]
 
 
-class TechnologyStackTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.c = h.Constellation(modules=[])
-        try:
-            cls.c.start(warm=False)
-            # BuiltWith's default 30 requests a minute would space the five
-            # calls of a job 2 s apart; the rate limiter has its own tests.
-            cls.fake = ph.FakeApi(cls.c, ["--no-limits"])
-            # No cache, so each fault test meets the provider; one attempt
-            # per call, so a failing operation fails at once.
-            ph.start_adapter(cls.c, "builtwith", cls.fake,
-                             ["--no-cache", "--retry-attempts", "1", "--rpm", str(RPM)])
-            caller = ph.Caller(cls.c.ctx, cls.c.actor_ep)
-            try:
-                reply = ph.wait_service(caller, "builtwith", "keywords", {"domain": "nike.com"})
-                if not reply.ok:
-                    raise RuntimeError("builtwith answered %r" % (reply,))
-            finally:
-                caller.close()
-            argv = [h.PF_BIN, "module", MODULE, "--actor", cls.c.actor_ep,
-                    "--instance", MODULE + "-real"]
-            env = cls.c.env()
-            env.pop("PF_SELLER_PROFILE", None)
-            cls.c.actors.append(h.Proc(MODULE + "-real", argv, env,
-                                       os.path.join(cls.c.tmp, MODULE + "-real.log")))
-            cls.client = cls.c.client()
-        except BaseException:
-            cls.c.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.c.stop()
-        bad = cls.c.unclean_exits()
-        if bad:
-            raise AssertionError("unclean exits: %s\n%s" % (bad, cls.c.logs()))
-
-    def tearDown(self):
-        self.fake.clear_faults()
-
-    def job(self, domain):
-        reply = self.client.request("ENRICH", timeout=JOB_TIMEOUT_S, domain=domain,
-                                    modules=[MODULE], **{"async": False})
-        self.assertEqual(reply.command, "RESULT", reply)
-        return reply
-
-    def enrich(self, domain):
-        reply = self.job(domain)
-        self.assertEqual(reply["status"], "completed", "%r\n%s" % (reply, self.c.logs()))
-        result = reply["results"][MODULE]
-        self.check_shape(result)
-        return result
-
-    def check_shape(self, result):
-        """Every fact has a source; a field is either set or missing."""
-        self.assertEqual(sorted(result), ["data", "missing", "provenance", "sources",
-                                          "synthetic"])
-        for field in result["data"]:
-            self.assertIn(field, result["provenance"], field)
-            self.assertLess(result["provenance"][field], len(result["sources"]))
-        missing = {m["field"] for m in result["missing"]}
-        self.assertFalse(missing & set(result["data"]), "a field both set and missing")
-
-    @staticmethod
-    def source(result, field):
-        return result["sources"][result["provenance"][field]]
-
-    @staticmethod
-    def reason(result, field):
-        for m in result["missing"]:
-            if m["field"] == field:
-                return m["reason"]
-        return None
+class TechnologyStackTest(mh.ModuleTest):
+    MODULE = MODULE
+    ADAPTERS = {"builtwith": ("keywords", {"domain": "nike.com"})}
+    # No cache, so each fault test meets the provider; one attempt per
+    # call, so a failing operation fails at once; BuiltWith's default 30
+    # requests a minute would space the five calls of a job 2 s apart (the
+    # rate limiter has its own tests).
+    ADAPTER_ARGS = {"builtwith": ["--no-cache", "--retry-attempts", "1", "--rpm", str(RPM)]}
+    FAKE_ARGS = ["--no-limits"]
 
     def check_against_fixture(self, domain, r):
         want = fixture(domain)["technologies"]
