@@ -10,6 +10,9 @@ test fails.  A subclass sets:
                 call that must answer before the tests begin
   ADAPTER_ARGS  {adapter: [flags]} for `pf adapter` (optional)
   FAKE_ARGS     flags for pf-fakeapi (optional)
+  UPSTREAM      real upstream modules to run too (optional; the others of
+                the module's closure must not be needed: ENRICH asks for
+                MODULE, which brings its inputs along)
 
 and gets enrich() (a synchronous ENRICH of that module alone that must
 complete), job() (the same, any outcome), check_shape() (the facts-with-
@@ -33,6 +36,7 @@ class ModuleTest(unittest.TestCase):
     ADAPTERS = {}
     ADAPTER_ARGS = {}
     FAKE_ARGS = []
+    UPSTREAM = []
 
     @classmethod
     def setUpClass(cls):
@@ -50,13 +54,14 @@ class ModuleTest(unittest.TestCase):
                         raise RuntimeError("%s answered %r" % (name, reply))
             finally:
                 caller.close()
-            instance = cls.MODULE + "-real"
-            argv = [h.PF_BIN, "module", cls.MODULE, "--actor", cls.c.actor_ep,
-                    "--instance", instance]
             env = cls.c.env()
             env.pop("PF_SELLER_PROFILE", None)   # the shipped profile
-            cls.c.actors.append(h.Proc(instance, argv, env,
-                                       os.path.join(cls.c.tmp, instance + ".log")))
+            for module in cls.UPSTREAM + [cls.MODULE]:
+                instance = module + "-real"
+                argv = [h.PF_BIN, "module", module, "--actor", cls.c.actor_ep,
+                        "--instance", instance]
+                cls.c.actors.append(h.Proc(instance, argv, env,
+                                           os.path.join(cls.c.tmp, instance + ".log")))
             cls.client = cls.c.client()
         except BaseException:
             cls.c.stop()

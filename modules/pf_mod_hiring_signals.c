@@ -1,0 +1,339 @@
+/*  pf_mod_hiring_signals.c — the hiring_signals module (see
+    pf_mod_hiring_signals.h and docs/MODULES.md).                          */
+#include "pf_mod_hiring_signals.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "pf_alloc.h"
+#include "pf_facts.h"
+#include "pf_gather.h"
+
+#define S_UPSTREAM "company_context"
+#define S_PROVIDER "websearch"
+#define S_OP "jobs"
+/*  A title is matched word by word in a lower-cased copy this long.       */
+#define S_TITLE_MAX 512
+#define S_NAME_MAX 256
+/*  The websearch adapter's bound on a company name for `jobs` (bytes).   */
+#define S_COMPANY_MAX 100
+#define S_REASON_MAX 512
+
+/*  Departments and the words that place a title in them, in priority
+    order: "Data Engineer" is data, "Product Designer" is design.  Generic
+    knowledge of job titles; nothing here is about the seller.            */
+static const struct {
+    const char *department;
+    const char *words[12];
+} s_departments[] = {
+    {"data", {"data", "analytics", "analyst", "scientist", "machine learning", "ml", "ai"}},
+    {"design", {"designer", "design", "ux", "ui"}},
+    {"product", {"product manager", "product owner", "product lead", "product"}},
+    {"engineering", {"engineer", "engineering", "developer", "software", "sre", "devops",
+                     "architect", "qa", "security", "frontend", "backend", "full stack"}},
+    {"marketing", {"marketing", "seo", "content", "brand", "growth", "campaign", "social media"}},
+    {"sales", {"sales", "account executive", "account manager", "business development",
+               "partnerships"}},
+    {"customer", {"customer", "support", "success", "service"}},
+    {"operations", {"operations", "logistics", "supply chain", "warehouse", "fulfillment",
+                    "store", "retail", "merchandise planner"}},
+    {"finance", {"finance", "financial", "accounting", "accountant", "controller", "tax",
+                 "treasury", "fp&a"}},
+    {"people", {"recruiter", "recruiting", "talent", "hr", "human resources", "people"}},
+    {"legal", {"legal", "counsel", "compliance", "paralegal"}},
+};
+#define S_DEPARTMENTS (sizeof s_departments / sizeof s_departments[0])
+
+/*  The themes the issue names and the words that show them.              */
+static const struct {
+    const char *theme;
+    const char *words[8];
+} s_themes[PF_MOD_HIRING_THEMES] = {
+    {"search", {"search", "relevance", "ranking", "query", "information retrieval"}},
+    {"discovery", {"discovery", "recommendation", "recommendations", "recommender",
+                   "merchandising", "merchandiser"}},
+    {"personalisation", {"personalisation", "personalization", "personalized",
+                         "personalised"}},
+    {"ecommerce", {"ecommerce", "e commerce", "digital commerce", "commerce", "online store",
+                   "checkout", "marketplace"}},
+    {"data", {"data", "analytics", "machine learning", "ml", "ai"}},
+};
+
+/*  ---- pure logic ------------------------------------------------------- */
+
+/*  Lower-cases title into out with every run of non-alphanumerics (but '&')
+    turned into one space, and a space at both ends, so " word " finds a
+    whole word.                                                              */
+static void
+s_words(const char *title, char *out, size_t size)
+{
+    size_t n = 0;
+    out[n++] = ' ';
+    for (const char *p = title ? title : ""; *p && n + 2 < size; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (isalnum(c) || c == '&')
+            out[n++] = (char)tolower(c);
+        else if (out[n - 1] != ' ')
+            out[n++] = ' ';
+    }
+    if (out[n - 1] != ' ')
+        out[n++] = ' ';
+    out[n] = '\0';
+}
+
+/*  True when words (from s_words) holds word (lower case, spaces between
+    its parts) as a whole.                                                  */
+static bool
+s_has(const char *words, const char *word)
+{
+    char needle[64];
+    int n = snprintf(needle, sizeof needle, " %s ", word);
+    if (n < 0 || (size_t)n >= sizeof needle)
+        return false;
+    return strstr(words, needle) != NULL;
+}
+
+const char *
+pf_mod_hiring_signals_department(const char *title)
+{
+    char words[S_TITLE_MAX];
+    s_words(title, words, sizeof words);
+    for (size_t d = 0; d < S_DEPARTMENTS; d++)
+        for (size_t w = 0; w < 12 && s_departments[d].words[w]; w++)
+            if (s_has(words, s_departments[d].words[w]))
+                return s_departments[d].department;
+    return "other";
+}
+
+size_t
+pf_mod_hiring_signals_themes(const char *title, const char **themes)
+{
+    char words[S_TITLE_MAX];
+    s_words(title, words, sizeof words);
+    size_t count = 0;
+    for (size_t t = 0; t < PF_MOD_HIRING_THEMES; t++)
+        for (size_t w = 0; w < 8 && s_themes[t].words[w]; w++)
+            if (s_has(words, s_themes[t].words[w])) {
+                themes[count++] = s_themes[t].theme;
+                break;
+            }
+    return count;
+}
+
+/*  True when host is domain or a subdomain of it.                          */
+static bool
+s_host_of(const char *host, const char *domain)
+{
+    if (!host || !domain || !*domain)
+        return false;
+    size_t h = strlen(host), d = strlen(domain);
+    if (h == d)
+        return strcasecmp(host, domain) == 0;
+    return h > d && host[h - d - 1] == '.' && strcasecmp(host + h - d, domain) == 0;
+}
+
+bool
+pf_mod_hiring_signals_is_posting(const pf_value_t *result, const char *domain)
+{
+    const char *ats = pf_map_get_str(result, "ats");
+    if (ats && strcmp(ats, "own") != 0)
+        return true;
+    if (!s_host_of(pf_map_get_str(result, "hostname"), domain))
+        return false;
+    /*  The company's own site: a careers or jobs page (not the home page). */
+    const char *url = pf_map_get_str(result, "url");
+    const char *path = url ? strstr(url, "://") : NULL;
+    path = path ? strchr(path + 3, '/') : NULL;
+    if (!path)
+        return false;
+    char words[S_TITLE_MAX];
+    s_words(path, words, sizeof words);
+    return s_has(words, "careers") || s_has(words, "career") || s_has(words, "jobs") ||
+           s_has(words, "job");
+}
+
+bool
+pf_mod_hiring_signals_company(const pf_value_t *company, const char *domain, char *out,
+                              size_t size)
+{
+    const pf_value_t *data = pf_map_get(company, "data");
+    const char *name = pf_map_get_str(data, "name");
+    if (!name || !*name)
+        name = pf_map_get_str(data, "legal_name");
+    if (name && *name) {
+        /*  The jobs search quotes the name: no quote may be in it, and it
+            is bounded; a longer name is cut at a word.                      */
+        size_t cap = size - 1 < S_COMPANY_MAX ? size - 1 : S_COMPANY_MAX;
+        size_t n = 0;
+        for (const char *p = name; *p && n < cap; p++)
+            out[n++] = *p == '"' || (unsigned char)*p < 0x20 ? ' ' : *p;
+        out[n] = '\0';
+        if (strlen(name) > cap) {
+            char *space = strrchr(out, ' ');
+            if (space && space > out)
+                *space = '\0';
+        }
+        return true;
+    }
+    /*  No name known: the domain's first label stands in ("nike").        */
+    const char *d = domain ? domain : "";
+    if (strncmp(d, "www.", 4) == 0)
+        d += 4;
+    size_t len = strcspn(d, ".");
+    if (len >= size)
+        len = size - 1;
+    memcpy(out, d, len);
+    out[len] = '\0';
+    return false;
+}
+
+/*  Adds one to counts[key].                                                */
+static void
+s_count(pf_value_t *counts, const char *key)
+{
+    pf_map_set_int(counts, key, pf_map_get_int(counts, key, 0) + 1);
+}
+
+pf_value_t *
+pf_mod_hiring_signals_result(const pf_value_t *company, const char *domain,
+                             const pf_value_t *data, const pf_value_t *provenance)
+{
+    if (!data)
+        return NULL;
+    pf_facts_t *facts = pf_facts_new();
+    int search = pf_facts_provider(facts, provenance);
+    char name[S_NAME_MAX];
+    bool named = pf_mod_hiring_signals_company(company, domain, name, sizeof name);
+    pf_facts_set_str(facts, "company", name,
+                     named ? pf_facts_module(facts, S_UPSTREAM)
+                           : pf_facts_derived(facts, "the domain's first label (no company "
+                                                     "name from company_context)"));
+
+    pf_value_t *by_department = pf_value_map();
+    pf_value_t *by_theme = pf_value_map();
+    pf_value_t *relevant = pf_value_array();
+    pf_value_t *evidence = pf_value_array();
+    pf_value_t *ats_counts = pf_value_map();
+    int64_t postings = 0;
+    const pf_value_t *results = pf_map_get(data, "results");
+    for (size_t i = 0; i < pf_array_size(results); i++) {
+        const pf_value_t *r = pf_array_at(results, i);
+        if (!pf_mod_hiring_signals_is_posting(r, domain))
+            continue;
+        const char *title = pf_map_get_str(r, "title");
+        if (!title || !*title)
+            continue;
+        postings++;
+        const char *department = pf_mod_hiring_signals_department(title);
+        s_count(by_department, department);
+        const char *ats = pf_map_get_str(r, "ats");
+        s_count(ats_counts, ats ? ats : "own");
+        const char *themes[PF_MOD_HIRING_THEMES];
+        size_t n = pf_mod_hiring_signals_themes(title, themes);
+        pf_value_t *item = pf_value_map();
+        pf_map_set_str(item, "title", title);
+        pf_map_set_str(item, "url", pf_map_get_str(r, "url"));
+        pf_map_set_str(item, "department", department);
+        if (n > 0) {
+            pf_value_t *list = pf_value_array();
+            for (size_t t = 0; t < n; t++) {
+                pf_array_push_str(list, themes[t]);
+                s_count(by_theme, themes[t]);
+            }
+            pf_value_t *copy = pf_value_dup(item);
+            pf_map_set(copy, "themes", &list);
+            pf_array_push(relevant, &copy);
+        }
+        if (pf_array_size(evidence) < PF_MOD_HIRING_EVIDENCE_MAX)
+            pf_array_push(evidence, &item);
+        else
+            pf_value_destroy(&item);
+    }
+    pf_facts_set_int(facts, "postings_found", postings, search);
+    pf_facts_set_str(facts, "counted",
+                     "job postings the web search returned: a lower bound of the open roles",
+                     pf_facts_derived(facts, "what postings_found counts"));
+    pf_facts_set(facts, "by_department", &by_department, search);
+    pf_facts_set(facts, "by_theme", &by_theme, search);
+    pf_facts_set(facts, "relevant_roles", &relevant, search);
+    pf_facts_set(facts, "evidence", &evidence, search);
+
+    /*  The ATS: the board most postings run on ("own" = the company's own
+        careers site); ties go to the board named first in the results.    */
+    const char *best = NULL;
+    int64_t best_count = 0;
+    for (size_t i = 0; i < pf_map_size(ats_counts); i++) {
+        int64_t c = pf_value_as_int(pf_map_value_at(ats_counts, i), 0);
+        if (c > best_count) {
+            best_count = c;
+            best = pf_value_as_str(pf_map_key_at(ats_counts, i), NULL);
+        }
+    }
+    if (best)
+        pf_facts_set_str(facts, "ats", best, search);
+    else
+        pf_facts_missing(facts, "ats", "no job postings found, so no applicant tracking system "
+                                       "seen");
+    pf_value_destroy(&ats_counts);
+    return pf_facts_result(&facts);
+}
+
+/*  ---- the actor side -------------------------------------------------- */
+
+/*  One task in progress.                                                   */
+typedef struct {
+    pf_actor_t *actor;               /* the actor holding the task          */
+    pf_task_t *task;                 /* owned until answered                */
+    pf_gather_t *gather;             /* the one search                      */
+} s_job_t;
+
+static void
+s_done(pf_gather_t *gather, void *arg)
+{
+    s_job_t *job = arg;
+    const pf_value_t *company = pf_map_get(pf_task_inputs(job->task), S_UPSTREAM);
+    pf_value_t *result = NULL;
+    if (pf_gather_ok(gather, S_OP))
+        result = pf_mod_hiring_signals_result(company, pf_task_domain(job->task),
+                                              pf_gather_data(gather, S_OP),
+                                              pf_gather_provenance(gather, S_OP));
+    if (result) {
+        pf_actor_task_done(job->actor, &job->task, &result);
+    } else {
+        char message[S_REASON_MAX];
+        snprintf(message, sizeof message, "websearch jobs failed: %s: %s",
+                 pf_gather_error(gather, S_OP), pf_gather_message(gather, S_OP));
+        pf_actor_task_fail(job->actor, &job->task, "providers_unavailable", message);
+    }
+    pf_gather_destroy(&job->gather);
+    free(job);
+}
+
+static void
+s_run(pf_actor_t *actor, pf_task_t *task)
+{
+    s_job_t *job = pf_calloc(1, sizeof *job);
+    job->actor = actor;
+    job->task = task;
+    job->gather = pf_gather_new(actor, 0);
+    char name[S_NAME_MAX];
+    pf_mod_hiring_signals_company(pf_map_get(pf_task_inputs(task), S_UPSTREAM),
+                                  pf_task_domain(task), name, sizeof name);
+    pf_value_t *args = pf_value_map();
+    pf_map_set_str(args, "company", name);
+    pf_map_set_str(args, "domain", pf_task_domain(task));
+    int rc = job->gather ? pf_gather_call(job->gather, S_OP, S_PROVIDER, S_OP, &args) : -1;
+    pf_value_destroy(&args);
+    if (rc == 0)
+        rc = pf_gather_go(job->gather, s_done, job);
+    if (rc != 0) {
+        pf_actor_task_fail(actor, &job->task, "internal", "could not start the job search");
+        pf_gather_destroy(&job->gather);
+        free(job);
+    }
+}
+
+const pf_module_t pf_mod_hiring_signals = {"hiring_signals", s_run};
