@@ -2,7 +2,6 @@
     pf_mod_hiring_signals.h and docs/MODULES.md).                          */
 #include "pf_mod_hiring_signals.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,15 +10,13 @@
 #include "pf_alloc.h"
 #include "pf_facts.h"
 #include "pf_gather.h"
+#include "pf_upstream.h"
+#include "pf_words.h"
 
 #define S_UPSTREAM "company_context"
 #define S_PROVIDER "websearch"
 #define S_OP "jobs"
-/*  A title is matched word by word in a lower-cased copy this long.       */
-#define S_TITLE_MAX 512
 #define S_NAME_MAX 256
-/*  The websearch adapter's bound on a company name for `jobs` (bytes).   */
-#define S_COMPANY_MAX 100
 #define S_REASON_MAX 512
 
 /*  Departments and the words that place a title in them, in priority
@@ -27,7 +24,7 @@
     knowledge of job titles; nothing here is about the seller.            */
 static const struct {
     const char *department;
-    const char *words[12];
+    const char *words[13];           /* NULL-terminated                     */
 } s_departments[] = {
     {"data", {"data", "analytics", "analyst", "scientist", "machine learning", "ml", "ai"}},
     {"design", {"designer", "design", "ux", "ui"}},
@@ -50,7 +47,7 @@ static const struct {
 /*  The themes the issue names and the words that show them.              */
 static const struct {
     const char *theme;
-    const char *words[8];
+    const char *words[8];            /* NULL-terminated                     */
 } s_themes[PF_MOD_HIRING_THEMES] = {
     {"search", {"search", "relevance", "ranking", "query", "information retrieval"}},
     {"discovery", {"discovery", "recommendation", "recommendations", "recommender",
@@ -64,62 +61,26 @@ static const struct {
 
 /*  ---- pure logic ------------------------------------------------------- */
 
-/*  Lower-cases title into out with every run of non-alphanumerics (but '&')
-    turned into one space, and a space at both ends, so " word " finds a
-    whole word.                                                              */
-static void
-s_words(const char *title, char *out, size_t size)
-{
-    size_t n = 0;
-    out[n++] = ' ';
-    for (const char *p = title ? title : ""; *p && n + 2 < size; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (isalnum(c) || c == '&')
-            out[n++] = (char)tolower(c);
-        else if (out[n - 1] != ' ')
-            out[n++] = ' ';
-    }
-    if (out[n - 1] != ' ')
-        out[n++] = ' ';
-    out[n] = '\0';
-}
-
-/*  True when words (from s_words) holds word (lower case, spaces between
-    its parts) as a whole.                                                  */
-static bool
-s_has(const char *words, const char *word)
-{
-    char needle[64];
-    int n = snprintf(needle, sizeof needle, " %s ", word);
-    if (n < 0 || (size_t)n >= sizeof needle)
-        return false;
-    return strstr(words, needle) != NULL;
-}
-
 const char *
 pf_mod_hiring_signals_department(const char *title)
 {
-    char words[S_TITLE_MAX];
-    s_words(title, words, sizeof words);
+    pf_words_t words;
+    pf_words_init(&words, title);
     for (size_t d = 0; d < S_DEPARTMENTS; d++)
-        for (size_t w = 0; w < 12 && s_departments[d].words[w]; w++)
-            if (s_has(words, s_departments[d].words[w]))
-                return s_departments[d].department;
+        if (pf_words_first(&words, s_departments[d].words))
+            return s_departments[d].department;
     return "other";
 }
 
 size_t
 pf_mod_hiring_signals_themes(const char *title, const char **themes)
 {
-    char words[S_TITLE_MAX];
-    s_words(title, words, sizeof words);
+    pf_words_t words;
+    pf_words_init(&words, title);
     size_t count = 0;
     for (size_t t = 0; t < PF_MOD_HIRING_THEMES; t++)
-        for (size_t w = 0; w < 8 && s_themes[t].words[w]; w++)
-            if (s_has(words, s_themes[t].words[w])) {
-                themes[count++] = s_themes[t].theme;
-                break;
-            }
+        if (pf_words_first(&words, s_themes[t].words))
+            themes[count++] = s_themes[t].theme;
     return count;
 }
 
@@ -149,45 +110,10 @@ pf_mod_hiring_signals_is_posting(const pf_value_t *result, const char *domain)
     path = path ? strchr(path + 3, '/') : NULL;
     if (!path)
         return false;
-    char words[S_TITLE_MAX];
-    s_words(path, words, sizeof words);
-    return s_has(words, "careers") || s_has(words, "career") || s_has(words, "jobs") ||
-           s_has(words, "job");
-}
-
-bool
-pf_mod_hiring_signals_company(const pf_value_t *company, const char *domain, char *out,
-                              size_t size)
-{
-    const pf_value_t *data = pf_map_get(company, "data");
-    const char *name = pf_map_get_str(data, "name");
-    if (!name || !*name)
-        name = pf_map_get_str(data, "legal_name");
-    if (name && *name) {
-        /*  The jobs search quotes the name: no quote may be in it, and it
-            is bounded; a longer name is cut at a word.                      */
-        size_t cap = size - 1 < S_COMPANY_MAX ? size - 1 : S_COMPANY_MAX;
-        size_t n = 0;
-        for (const char *p = name; *p && n < cap; p++)
-            out[n++] = *p == '"' || (unsigned char)*p < 0x20 ? ' ' : *p;
-        out[n] = '\0';
-        if (strlen(name) > cap) {
-            char *space = strrchr(out, ' ');
-            if (space && space > out)
-                *space = '\0';
-        }
-        return true;
-    }
-    /*  No name known: the domain's first label stands in ("nike").        */
-    const char *d = domain ? domain : "";
-    if (strncmp(d, "www.", 4) == 0)
-        d += 4;
-    size_t len = strcspn(d, ".");
-    if (len >= size)
-        len = size - 1;
-    memcpy(out, d, len);
-    out[len] = '\0';
-    return false;
+    static const char *const segments[] = {"careers", "career", "jobs", "job", NULL};
+    pf_words_t words;
+    pf_words_init(&words, path);
+    return pf_words_first(&words, segments) != NULL;
 }
 
 /*  Adds one to counts[key].                                                */
@@ -206,7 +132,7 @@ pf_mod_hiring_signals_result(const pf_value_t *company, const char *domain,
     pf_facts_t *facts = pf_facts_new();
     int search = pf_facts_provider(facts, provenance);
     char name[S_NAME_MAX];
-    bool named = pf_mod_hiring_signals_company(company, domain, name, sizeof name);
+    bool named = pf_upstream_company_name(company, domain, name, sizeof name);
     pf_facts_set_str(facts, "company", name,
                      named ? pf_facts_module(facts, S_UPSTREAM)
                            : pf_facts_derived(facts, "the domain's first label (no company "
@@ -320,7 +246,7 @@ s_run(pf_actor_t *actor, pf_task_t *task)
     job->task = task;
     job->gather = pf_gather_new(actor, 0);
     char name[S_NAME_MAX];
-    pf_mod_hiring_signals_company(pf_map_get(pf_task_inputs(task), S_UPSTREAM),
+    pf_upstream_company_name(pf_map_get(pf_task_inputs(task), S_UPSTREAM),
                                   pf_task_domain(task), name, sizeof name);
     pf_value_t *args = pf_value_map();
     pf_map_set_str(args, "company", name);

@@ -58,12 +58,6 @@ bool pf_mod_hiring_signals_is_posting(const pf_value_t *result, const char *doma
 pf_value_t *pf_mod_hiring_signals_result(const pf_value_t *company, const char *domain,
                                          const pf_value_t *data, const pf_value_t *provenance);
 
-/*  The company name to search for: company_context's name, else its legal
-    name, else the domain's first label; into out (size bytes).  Returns
-    true when the name came from company_context.                          */
-bool pf_mod_hiring_signals_company(const pf_value_t *company, const char *domain, char *out,
-                                   size_t size);
-
 #ifdef __cplusplus
 }
 #endif

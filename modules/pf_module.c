@@ -5,14 +5,18 @@
 #include <string.h>
 
 #include "pf_mod_company_context.h"
+#include "pf_mod_financial_profile.h"
 #include "pf_mod_hiring_signals.h"
+#include "pf_mod_strategic_context.h"
 #include "pf_mod_technology_stack.h"
 #include "pf_mod_traffic_analysis.h"
 
 /*  NULL-terminated so the table is valid C while it has no entries.       */
 static const pf_module_t *const s_modules[] = {
     &pf_mod_company_context,
+    &pf_mod_financial_profile,
     &pf_mod_hiring_signals,
+    &pf_mod_strategic_context,
     &pf_mod_technology_stack,
     &pf_mod_traffic_analysis,
     NULL

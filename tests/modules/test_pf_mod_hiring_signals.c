@@ -8,6 +8,7 @@
 
 #include "pf_check.h"
 #include "pf_mod_hiring_signals.h"
+#include "pf_upstream.h"
 #include "pf_value.h"
 
 START_TEST(test_departments)
@@ -102,12 +103,12 @@ START_TEST(test_company_name)
     pf_value_t *data = pf_value_map();
     pf_map_set_str(data, "legal_name", "NIKE, Inc.");
     pf_map_set(company, "data", &data);
-    ck_assert(pf_mod_hiring_signals_company(company, "nike.com", out, sizeof out));
+    ck_assert(pf_upstream_company_name(company, "nike.com", out, sizeof out));
     ck_assert_str_eq(out, "NIKE, Inc.");
     pf_map_set_str((pf_value_t *)pf_map_get(company, "data"), "name", "Nike \"Swoosh\"");
-    ck_assert(pf_mod_hiring_signals_company(company, "nike.com", out, sizeof out));
+    ck_assert(pf_upstream_company_name(company, "nike.com", out, sizeof out));
     ck_assert_str_eq(out, "Nike  Swoosh ");      /* no quote reaches the query */
-    ck_assert(!pf_mod_hiring_signals_company(NULL, "www.costco.com", out, sizeof out));
+    ck_assert(!pf_upstream_company_name(NULL, "www.costco.com", out, sizeof out));
     ck_assert_str_eq(out, "costco");
     pf_value_destroy(&company);
 }

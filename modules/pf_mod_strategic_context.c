@@ -1,0 +1,282 @@
+/*  pf_mod_strategic_context.c — the strategic_context module (see
+    pf_mod_strategic_context.h and docs/MODULES.md).                        */
+#include "pf_mod_strategic_context.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pf_alloc.h"
+#include "pf_facts.h"
+#include "pf_gather.h"
+#include "pf_upstream.h"
+#include "pf_words.h"
+
+#define S_UPSTREAM "company_context"
+#define S_PROVIDER "websearch"
+#define S_NAME_MAX 256
+#define S_QUERY_MAX 320
+#define S_REASON_MAX 512
+/*  Results asked of each search (the adapter's bound).                     */
+#define S_COUNT 20
+/*  Bytes of "YYYY-MM-DD".                                                  */
+#define S_DATE_LEN 10
+
+/*  Initiatives and risks, and the words that show them in a headline or
+    its description, as whole words.  Generic knowledge of business news;
+    nothing here is about the seller.                                      */
+typedef struct {
+    const char *kind;
+    const char *words[12];           /* NULL-terminated                     */
+} s_table_t;
+
+static const s_table_t s_initiatives[] = {
+    {"replatforming", {"replatform", "replatforming", "re platform", "migration", "migrates",
+                       "new platform", "headless", "composable", "new website", "relaunch"}},
+    {"international_expansion", {"international", "expansion", "expands", "expand",
+                                 "new market", "new markets", "enters", "global rollout",
+                                 "opens in"}},
+    {"ai_personalisation", {"ai", "artificial intelligence", "machine learning",
+                            "personalization", "personalisation", "personalized",
+                            "generative", "genai"}},
+    {"digital_commerce", {"ecommerce", "e commerce", "digital", "online", "omnichannel",
+                          "mobile app", "direct to consumer", "dtc"}},
+    {"cost_cutting", {"layoffs", "layoff", "job cuts", "cuts jobs", "restructuring",
+                      "cost cutting", "cost savings", "cost reduction"}},
+    {"m_and_a", {"acquires", "acquisition", "acquire", "merger", "merge", "buyout",
+                 "takeover"}},
+    {"funding", {"raises", "funding", "funding round", "series a", "series b", "series c",
+                 "ipo"}},
+    {"new_products", {"launches", "launch", "new product", "new product line", "unveils",
+                      "introduces"}},
+};
+#define S_INITIATIVES (sizeof s_initiatives / sizeof s_initiatives[0])
+
+static const s_table_t s_risks[] = {
+    {"legal", {"lawsuit", "sued", "sues", "investigation", "probe", "fined",
+               "settlement", "antitrust"}},
+    {"supply_chain", {"tariff", "tariffs", "supply chain", "shortage", "shortages",
+                      "disruption"}},
+    {"financial", {"decline", "declines", "loss", "losses", "misses", "warning",
+                   "downgrade", "slump", "falls"}},
+    {"leadership", {"resigns", "steps down", "departure", "ousted"}},
+};
+#define S_RISKS (sizeof s_risks / sizeof s_risks[0])
+
+/*  ---- pure logic ------------------------------------------------------- */
+
+static size_t
+s_kinds(const s_table_t *table, size_t n, const char *text, const char **kinds)
+{
+    pf_words_t words;
+    pf_words_init(&words, text);
+    size_t count = 0;
+    for (size_t i = 0; i < n && count < PF_MOD_STRATEGIC_KINDS_MAX; i++)
+        if (pf_words_first(&words, table[i].words))
+            kinds[count++] = table[i].kind;
+    return count;
+}
+
+size_t
+pf_mod_strategic_context_initiatives(const char *text, const char **kinds)
+{
+    return s_kinds(s_initiatives, S_INITIATIVES, text, kinds);
+}
+
+size_t
+pf_mod_strategic_context_risks(const char *text, const char **kinds)
+{
+    return s_kinds(s_risks, S_RISKS, text, kinds);
+}
+
+const char *
+pf_mod_strategic_context_date(const pf_value_t *result, size_t *len)
+{
+    const char *age = pf_map_get_str(result, "page_age");
+    if (!age || strlen(age) < S_DATE_LEN)
+        return NULL;
+    for (size_t i = 0; i < S_DATE_LEN; i++) {
+        bool dash = i == 4 || i == 7;
+        if (dash ? age[i] != '-' : !isdigit((unsigned char)age[i]))
+            return NULL;
+    }
+    *len = S_DATE_LEN;
+    return age;
+}
+
+/*  Appends evidence of result to map[kind] (a list, created on first use),
+    at most PF_MOD_STRATEGIC_EVIDENCE_MAX per kind.                         */
+static void
+s_add(pf_value_t *map, const char *kind, const pf_value_t *result, const char *found_in)
+{
+    const pf_value_t *list = pf_map_get(map, kind);
+    if (!list) {
+        pf_value_t *fresh = pf_value_array();
+        pf_map_set(map, kind, &fresh);
+        list = pf_map_get(map, kind);
+    }
+    if (pf_array_size(list) >= PF_MOD_STRATEGIC_EVIDENCE_MAX)
+        return;
+    pf_value_t *e = pf_value_map();
+    pf_map_set_str(e, "title", pf_map_get_str(result, "title"));
+    pf_map_set_str(e, "url", pf_map_get_str(result, "url"));
+    size_t len = 0;
+    const char *date = pf_mod_strategic_context_date(result, &len);
+    if (date) {
+        pf_value_t *d = pf_value_strn(date, len);
+        pf_map_set(e, "date", &d);
+    } else {
+        pf_map_set_nil(e, "date");
+    }
+    pf_map_set_str(e, "found_in", found_in);
+    pf_array_push((pf_value_t *)list, &e);
+}
+
+/*  Reads one search's results into initiatives and risks.                  */
+static void
+s_read(const pf_value_t *data, const char *found_in, pf_value_t *initiatives,
+       pf_value_t *risks)
+{
+    const pf_value_t *results = pf_map_get(data, "results");
+    for (size_t i = 0; i < pf_array_size(results); i++) {
+        const pf_value_t *r = pf_array_at(results, i);
+        const char *title = pf_map_get_str(r, "title");
+        if (!title || !*title)
+            continue;
+        char text[PF_WORDS_MAX];
+        snprintf(text, sizeof text, "%s. %s", title,
+                 pf_map_get_str(r, "description") ? pf_map_get_str(r, "description") : "");
+        const char *kinds[PF_MOD_STRATEGIC_KINDS_MAX];
+        size_t n = pf_mod_strategic_context_initiatives(text, kinds);
+        for (size_t k = 0; k < n; k++)
+            s_add(initiatives, kinds[k], r, found_in);
+        n = pf_mod_strategic_context_risks(text, kinds);
+        for (size_t k = 0; k < n; k++)
+            s_add(risks, kinds[k], r, found_in);
+    }
+}
+
+static void
+s_missing(pf_facts_t *facts, const char *field, const char *op,
+          const pf_mod_strategic_context_reply_t *r)
+{
+    char reason[S_REASON_MAX];
+    snprintf(reason, sizeof reason, "websearch %s failed: %s: %s", op,
+             r->error ? r->error : "error", r->message ? r->message : "");
+    pf_facts_missing(facts, field, reason);
+}
+
+pf_value_t *
+pf_mod_strategic_context_result(const pf_value_t *company,
+                                const pf_mod_strategic_context_reply_t *news,
+                                const pf_mod_strategic_context_reply_t *web)
+{
+    if (!news->data && !web->data)
+        return NULL;
+    pf_facts_t *facts = pf_facts_new();
+    pf_value_t *initiatives = pf_value_map();
+    pf_value_t *risks = pf_value_map();
+    /*  Both lists draw on both searches: their source is the news search
+        when it answered (the dated one), else the web search.             */
+    int source = -1;
+    if (web->data) {
+        source = pf_facts_provider(facts, web->provenance);
+        s_read(web->data, "web", initiatives, risks);
+    } else {
+        s_missing(facts, "web_results", "web", web);
+    }
+    if (news->data) {
+        source = pf_facts_provider(facts, news->provenance);
+        s_read(news->data, "news", initiatives, risks);
+        pf_facts_set_int(facts, "headlines_read",
+                         (int64_t)pf_array_size(pf_map_get(news->data, "results")), source);
+    } else {
+        s_missing(facts, "headlines_read", "news", news);
+    }
+    pf_facts_set(facts, "initiatives", &initiatives, source);
+    pf_facts_set(facts, "risks", &risks, source);
+    const pf_value_t *data = pf_map_get(company, "data");
+    const char *name = pf_map_get_str(data, "name");
+    if (name)
+        pf_facts_set_str(facts, "company", name, pf_facts_module(facts, S_UPSTREAM));
+    return pf_facts_result(&facts);
+}
+
+/*  ---- the actor side -------------------------------------------------- */
+
+typedef struct {
+    pf_actor_t *actor;               /* the actor holding the task          */
+    pf_task_t *task;                 /* owned until answered                */
+    pf_gather_t *gather;             /* the two searches                    */
+} s_job_t;
+
+static pf_mod_strategic_context_reply_t
+s_outcome(const pf_gather_t *g, const char *slot)
+{
+    pf_mod_strategic_context_reply_t r = {NULL, NULL, NULL, NULL};
+    if (pf_gather_ok(g, slot)) {
+        r.data = pf_gather_data(g, slot);
+        r.provenance = pf_gather_provenance(g, slot);
+    } else {
+        r.error = pf_gather_error(g, slot);
+        r.message = pf_gather_message(g, slot);
+    }
+    return r;
+}
+
+static void
+s_done(pf_gather_t *gather, void *arg)
+{
+    s_job_t *job = arg;
+    pf_mod_strategic_context_reply_t news = s_outcome(gather, "news");
+    pf_mod_strategic_context_reply_t web = s_outcome(gather, "web");
+    pf_value_t *result = pf_mod_strategic_context_result(
+        pf_map_get(pf_task_inputs(job->task), S_UPSTREAM), &news, &web);
+    if (result) {
+        pf_actor_task_done(job->actor, &job->task, &result);
+    } else {
+        char message[S_REASON_MAX];
+        snprintf(message, sizeof message, "both searches failed: news %s, web %s",
+                 news.error ? news.error : "?", web.error ? web.error : "?");
+        pf_actor_task_fail(job->actor, &job->task, "providers_unavailable", message);
+    }
+    pf_gather_destroy(&job->gather);
+    free(job);
+}
+
+static void
+s_run(pf_actor_t *actor, pf_task_t *task)
+{
+    s_job_t *job = pf_calloc(1, sizeof *job);
+    job->actor = actor;
+    job->task = task;
+    job->gather = pf_gather_new(actor, 0);
+    char name[S_NAME_MAX];
+    pf_upstream_company_name(pf_map_get(pf_task_inputs(task), S_UPSTREAM),
+                             pf_task_domain(task), name, sizeof name);
+    char query[S_QUERY_MAX];
+    snprintf(query, sizeof query, "%s strategy", name);
+    int rc = job->gather ? 0 : -1;
+    pf_value_t *args = pf_value_map();
+    pf_map_set_str(args, "query", name);
+    pf_map_set_int(args, "count", S_COUNT);
+    if (rc == 0)
+        rc = pf_gather_call(job->gather, "news", S_PROVIDER, "news", &args);
+    pf_value_destroy(&args);
+    args = pf_value_map();
+    pf_map_set_str(args, "query", query);
+    pf_map_set_int(args, "count", S_COUNT);
+    if (rc == 0)
+        rc = pf_gather_call(job->gather, "web", S_PROVIDER, "web", &args);
+    pf_value_destroy(&args);
+    if (rc == 0)
+        rc = pf_gather_go(job->gather, s_done, job);
+    if (rc != 0) {
+        pf_actor_task_fail(actor, &job->task, "internal", "could not start the searches");
+        pf_gather_destroy(&job->gather);
+        free(job);
+    }
+}
+
+const pf_module_t pf_mod_strategic_context = {"strategic_context", s_run};
