@@ -2,16 +2,15 @@
     pf_mod_strategic_context.h and docs/MODULES.md).                        */
 #include "pf_mod_strategic_context.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pf_alloc.h"
 #include "pf_facts.h"
+#include "pf_evidence.h"
 #include "pf_gather.h"
 #include "pf_upstream.h"
-#include "pf_words.h"
 
 #define S_UPSTREAM "company_context"
 #define S_PROVIDER "websearch"
@@ -20,18 +19,11 @@
 #define S_REASON_MAX 512
 /*  Results asked of each search (the adapter's bound).                     */
 #define S_COUNT 20
-/*  Bytes of "YYYY-MM-DD".                                                  */
-#define S_DATE_LEN 10
 
 /*  Initiatives and risks, and the words that show them in a headline or
     its description, as whole words.  Generic knowledge of business news;
     nothing here is about the seller.                                      */
-typedef struct {
-    const char *kind;
-    const char *words[12];           /* NULL-terminated                     */
-} s_table_t;
-
-static const s_table_t s_initiatives[] = {
+static const pf_evidence_kind_t s_initiatives[] = {
     {"replatforming", {"replatform", "replatforming", "re platform", "migration", "migrates",
                        "new platform", "headless", "composable", "new website", "relaunch"}},
     {"international_expansion", {"international", "expansion", "expands", "expand",
@@ -53,7 +45,7 @@ static const s_table_t s_initiatives[] = {
 };
 #define S_INITIATIVES (sizeof s_initiatives / sizeof s_initiatives[0])
 
-static const s_table_t s_risks[] = {
+static const pf_evidence_kind_t s_risks[] = {
     {"legal", {"lawsuit", "sued", "sues", "investigation", "probe", "fined",
                "settlement", "antitrust"}},
     {"supply_chain", {"tariff", "tariffs", "supply chain", "shortage", "shortages",
@@ -66,95 +58,33 @@ static const s_table_t s_risks[] = {
 
 /*  ---- pure logic ------------------------------------------------------- */
 
-static size_t
-s_kinds(const s_table_t *table, size_t n, const char *text, const char **kinds)
-{
-    pf_words_t words;
-    pf_words_init(&words, text);
-    size_t count = 0;
-    for (size_t i = 0; i < n && count < PF_MOD_STRATEGIC_KINDS_MAX; i++)
-        if (pf_words_first(&words, table[i].words))
-            kinds[count++] = table[i].kind;
-    return count;
-}
-
 size_t
 pf_mod_strategic_context_initiatives(const char *text, const char **kinds)
 {
-    return s_kinds(s_initiatives, S_INITIATIVES, text, kinds);
+    return pf_evidence_kinds(s_initiatives, S_INITIATIVES, text, kinds,
+                             PF_MOD_STRATEGIC_KINDS_MAX);
 }
 
 size_t
 pf_mod_strategic_context_risks(const char *text, const char **kinds)
 {
-    return s_kinds(s_risks, S_RISKS, text, kinds);
+    return pf_evidence_kinds(s_risks, S_RISKS, text, kinds, PF_MOD_STRATEGIC_KINDS_MAX);
 }
 
 const char *
 pf_mod_strategic_context_date(const pf_value_t *result, size_t *len)
 {
-    const char *age = pf_map_get_str(result, "page_age");
-    if (!age || strlen(age) < S_DATE_LEN)
-        return NULL;
-    for (size_t i = 0; i < S_DATE_LEN; i++) {
-        bool dash = i == 4 || i == 7;
-        if (dash ? age[i] != '-' : !isdigit((unsigned char)age[i]))
-            return NULL;
-    }
-    *len = S_DATE_LEN;
-    return age;
+    return pf_evidence_date(result, len);
 }
 
-/*  Appends evidence of result to map[kind] (a list, created on first use),
-    at most PF_MOD_STRATEGIC_EVIDENCE_MAX per kind.                         */
-static void
-s_add(pf_value_t *map, const char *kind, const pf_value_t *result, const char *found_in)
-{
-    const pf_value_t *list = pf_map_get(map, kind);
-    if (!list) {
-        pf_value_t *fresh = pf_value_array();
-        pf_map_set(map, kind, &fresh);
-        list = pf_map_get(map, kind);
-    }
-    if (pf_array_size(list) >= PF_MOD_STRATEGIC_EVIDENCE_MAX)
-        return;
-    pf_value_t *e = pf_value_map();
-    pf_map_set_str(e, "title", pf_map_get_str(result, "title"));
-    pf_map_set_str(e, "url", pf_map_get_str(result, "url"));
-    size_t len = 0;
-    const char *date = pf_mod_strategic_context_date(result, &len);
-    if (date) {
-        pf_value_t *d = pf_value_strn(date, len);
-        pf_map_set(e, "date", &d);
-    } else {
-        pf_map_set_nil(e, "date");
-    }
-    pf_map_set_str(e, "found_in", found_in);
-    pf_array_push((pf_value_t *)list, &e);
-}
-
-/*  Reads one search's results into initiatives and risks.                  */
-static void
+/*  Reads one search's results into initiatives and risks; the count read. */
+static size_t
 s_read(const pf_value_t *data, const char *found_in, pf_value_t *initiatives,
        pf_value_t *risks)
 {
-    const pf_value_t *results = pf_map_get(data, "results");
-    for (size_t i = 0; i < pf_array_size(results); i++) {
-        const pf_value_t *r = pf_array_at(results, i);
-        const char *title = pf_map_get_str(r, "title");
-        if (!title || !*title)
-            continue;
-        char text[PF_WORDS_MAX];
-        snprintf(text, sizeof text, "%s. %s", title,
-                 pf_map_get_str(r, "description") ? pf_map_get_str(r, "description") : "");
-        const char *kinds[PF_MOD_STRATEGIC_KINDS_MAX];
-        size_t n = pf_mod_strategic_context_initiatives(text, kinds);
-        for (size_t k = 0; k < n; k++)
-            s_add(initiatives, kinds[k], r, found_in);
-        n = pf_mod_strategic_context_risks(text, kinds);
-        for (size_t k = 0; k < n; k++)
-            s_add(risks, kinds[k], r, found_in);
-    }
+    pf_evidence_read(data, s_risks, S_RISKS, found_in, risks, PF_MOD_STRATEGIC_EVIDENCE_MAX);
+    return pf_evidence_read(data, s_initiatives, S_INITIATIVES, found_in, initiatives,
+                            PF_MOD_STRATEGIC_EVIDENCE_MAX);
 }
 
 static void
@@ -188,9 +118,8 @@ pf_mod_strategic_context_result(const pf_value_t *company,
     }
     if (news->data) {
         source = pf_facts_provider(facts, news->provenance);
-        s_read(news->data, "news", initiatives, risks);
-        pf_facts_set_int(facts, "headlines_read",
-                         (int64_t)pf_array_size(pf_map_get(news->data, "results")), source);
+        size_t read = s_read(news->data, "news", initiatives, risks);
+        pf_facts_set_int(facts, "headlines_read", (int64_t)read, source);
     } else {
         s_missing(facts, "headlines_read", "news", news);
     }
