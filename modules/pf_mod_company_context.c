@@ -6,11 +6,9 @@
     calls' outcomes, so the rules are unit-tested without an actor.       */
 #include "pf_mod_company_context.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "pf_alloc.h"
 #include "pf_error.h"
@@ -26,129 +24,40 @@
 #define S_WEB_COUNT 5
 /*  Room for a missing fact's reason.                                       */
 #define S_REASON_MAX 512
-/*  Room for a guessed name and a slot name.                                */
-#define S_LABEL_MAX 64
-
-/*  Second-level labels under which a country code registers names
-    ("co.uk", "com.au"): the guess then takes the label before them.      */
-static const char *const s_second_levels[] = { "co", "com", "net", "org", "ac", "gov", "edu",
-                                               "ne", "or", "gob", "nom" };
 
 /*  ---- pure logic ------------------------------------------------------ */
 
 bool
 pf_mod_company_context_name_guess(const char *domain, char *out, size_t size)
 {
-    if (!domain || !out || size == 0)
-        return false;
-    /* The last three labels, right to left.                               */
-    size_t len = strlen(domain);
-    while (len > 0 && domain[len - 1] == '.')
-        len--;
-    const char *labels[3] = { NULL, NULL, NULL };
-    size_t lens[3] = { 0, 0, 0 };
-    size_t n = 0, end = len;
-    for (size_t i = len; n < 3; i--) {
-        if (i == 0 || domain[i - 1] == '.') {
-            labels[n] = domain + i;
-            lens[n] = end - i;
-            n++;
-            if (i == 0)
-                break;
-            end = i - 1;
-        }
-        if (i == 0)
-            break;
-    }
-    if (n < 2)
-        return false;   /* a bare TLD names nothing                       */
-    size_t pick = 1;
-    if (n >= 3 && lens[0] == 2)
-        for (size_t k = 0; k < sizeof s_second_levels / sizeof *s_second_levels; k++)
-            if (strlen(s_second_levels[k]) == lens[1]
-                && strncasecmp(labels[1], s_second_levels[k], lens[1]) == 0) {
-                pick = 2;
-                break;
-            }
-    if (lens[pick] == 0 || lens[pick] >= size)
-        return false;
-    memcpy(out, labels[pick], lens[pick]);
-    out[lens[pick]] = '\0';
-    return true;
+    return pf_identity_name_guess(domain, out, size);
 }
 
 bool
 pf_mod_company_context_host_matches(const char *url, const char *domain)
 {
-    if (!url || !domain || !*domain)
-        return false;
-    const char *host = strstr(url, "://");
-    host = host ? host + 3 : url;
-    const char *at = NULL;
-    size_t hlen = strcspn(host, "/?#");
-    for (size_t i = 0; i < hlen; i++)
-        if (host[i] == '@')
-            at = host + i;
-    if (at) {   /* userinfo is not the host                                */
-        hlen -= (size_t) (at + 1 - host);
-        host = at + 1;
-    }
-    size_t port = strcspn(host, ":");
-    if (port < hlen)
-        hlen = port;
-    while (hlen > 0 && host[hlen - 1] == '.')
-        hlen--;
-    size_t dlen = strlen(domain);
-    while (dlen > 0 && domain[dlen - 1] == '.')
-        dlen--;
-    if (dlen == 0 || hlen < dlen)
-        return false;
-    if (strncasecmp(host + hlen - dlen, domain, dlen) != 0)
-        return false;
-    return hlen == dlen || host[hlen - dlen - 1] == '.';
+    return pf_identity_host_matches(url, domain);
 }
 
 size_t
 pf_mod_company_context_candidates(const pf_value_t *search_data, const char **symbols,
                                   size_t max)
 {
-    const pf_value_t *quotes = pf_map_get(search_data, "quotes");
-    size_t n = 0;
-    for (size_t i = 0; i < pf_array_size(quotes) && n < max; i++) {
-        const pf_value_t *q = pf_array_at(quotes, i);
-        const char *type = pf_map_get_str(q, "type");
-        const char *symbol = pf_map_get_str(q, "symbol");
-        if (!symbol || !*symbol || !type || strcasecmp(type, "EQUITY") != 0)
-            continue;
-        bool seen = false;
-        for (size_t k = 0; k < n; k++)
-            seen = seen || strcmp(symbols[k], symbol) == 0;
-        if (!seen)
-            symbols[n++] = symbol;
-    }
-    return n;
+    return pf_identity_candidates(search_data, symbols, max);
 }
 
 int
 pf_mod_company_context_confirmed(const pf_mod_company_context_input_t *in, const char *domain)
 {
-    for (size_t i = 0; i < in->ncandidates && i < PF_MOD_COMPANY_CONTEXT_CANDIDATES; i++) {
-        const pf_value_t *profile = pf_map_get(in->quotes[i].data, "profile");
-        if (pf_mod_company_context_host_matches(pf_map_get_str(profile, "website"), domain))
-            return (int) i;
-    }
-    return -1;
+    size_t n = in->ncandidates < PF_MOD_COMPANY_CONTEXT_CANDIDATES
+             ? in->ncandidates : PF_MOD_COMPANY_CONTEXT_CANDIDATES;
+    return pf_identity_confirmed(in->quotes, n, domain);
 }
 
-/*  "yahoo_finance search failed: timeout (no reply…)".                   */
 static void
 s_failure(char *out, size_t size, const char *what, const pf_mod_company_context_reply_t *r)
 {
-    const char *code = r->error ? r->error : "not called";
-    if (r->message && *r->message)
-        snprintf(out, size, "%s failed: %s (%s)", what, code, r->message);
-    else
-        snprintf(out, size, "%s failed: %s", what, code);
+    pf_identity_failure(out, size, what, r);
 }
 
 static int
@@ -192,32 +101,6 @@ s_quote_of(const pf_value_t *search_data, const char *symbol)
     return NULL;
 }
 
-/*  SEC writes class shares with '-' where Yahoo writes '.'.               */
-static bool
-s_same_ticker(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        char x = *a == '.' ? '-' : (char) toupper((unsigned char) *a);
-        char y = *b == '.' ? '-' : (char) toupper((unsigned char) *b);
-        if (x != y)
-            return false;
-    }
-    return *a == *b;
-}
-
-/*  Position of ticker in the submissions' tickers, or -1.                 */
-static int
-s_ticker_index(const pf_value_t *submissions, const char *ticker)
-{
-    const pf_value_t *tickers = pf_map_get(submissions, "tickers");
-    for (size_t i = 0; i < pf_array_size(tickers); i++) {
-        const char *t = pf_value_as_str(pf_array_at(tickers, i), NULL);
-        if (t && s_same_ticker(t, ticker))
-            return (int) i;
-    }
-    return -1;
-}
-
 /*  The description of the first web result on the domain's own site.     */
 static const char *
 s_web_description(const pf_value_t *web, const char *domain)
@@ -229,8 +112,8 @@ s_web_description(const pf_value_t *web, const char *domain)
         const char *url = pf_map_get_str(r, "url");
         const char *desc = pf_map_get_str(r, "description");
         if (desc && *desc
-            && (pf_mod_company_context_host_matches(host, domain)
-                || pf_mod_company_context_host_matches(url, domain)))
+            && (pf_identity_host_matches(host, domain)
+                || pf_identity_host_matches(url, domain)))
             return desc;
     }
     return NULL;
@@ -283,49 +166,28 @@ s_missing_all(pf_facts_t *facts, const char *const *fields, size_t n, const char
 
 #define S_COUNT(a) (sizeof(a) / sizeof *(a))
 
-/*  SEC facts for the confirmed ticker: cik from the cik reply; SIC and the
-    fiscal year end from the submissions, which must list the ticker.     */
+/*  SEC facts for the confirmed ticker (pf_identity_sec): cik from the cik
+    reply; SIC and the fiscal year end from the submissions, which must
+    list the ticker.                                                       */
 static void
 s_sec(pf_facts_t *facts, const pf_mod_company_context_input_t *in, int conf,
       const char *symbol, int *exchange_index)
 {
     char reason[S_REASON_MAX];
-    const pf_mod_company_context_reply_t *cik = &in->ciks[conf];
-    *exchange_index = -1;
-    if (!cik->data) {
-        if (cik->error && strcmp(cik->error, "not_found") == 0)
-            snprintf(reason, sizeof reason, "not an SEC filer: SEC EDGAR lists no CIK for %s",
-                     symbol);
-        else
-            s_failure(reason, sizeof reason, "sec_edgar cik", cik);
-        s_missing_all(facts, s_sec_fields, S_COUNT(s_sec_fields), reason);
-        return;
-    }
-    int64_t cik_value = pf_map_get_int(cik->data, "cik", -1);
-    if (cik_value <= 0) {
-        s_missing_all(facts, s_sec_fields, S_COUNT(s_sec_fields),
-                      "sec_edgar cik answered without a CIK");
-        return;
-    }
-    const pf_mod_company_context_reply_t *sub = &in->submissions;
-    if (!sub->data) {
-        pf_facts_set_int(facts, "cik", cik_value, s_src(facts, cik));
-        s_failure(reason, sizeof reason, "sec_edgar submissions", sub);
+    int64_t cik_value = 0;
+    pf_identity_sec_t sec = pf_identity_sec(&in->ciks[conf], &in->submissions, symbol,
+                                            &cik_value, exchange_index, reason, sizeof reason);
+    if (sec == PF_IDENTITY_SEC_CIK_ONLY) {
+        pf_facts_set_int(facts, "cik", cik_value, s_src(facts, &in->ciks[conf]));
         s_missing_all(facts, s_sec_fields + 1, S_COUNT(s_sec_fields) - 1, reason);
         return;
     }
-    int index = s_ticker_index(sub->data, symbol);
-    if (index < 0 || pf_map_get_int(sub->data, "cik", cik_value) != cik_value) {
-        /* The ticker table and the filer's own record disagree: state
-           none of it rather than attribute the wrong filer.               */
-        snprintf(reason, sizeof reason,
-                 "contradictory SEC data: CIK %lld from the ticker table does not list %s",
-                 (long long) cik_value, symbol);
+    if (sec != PF_IDENTITY_SEC_ACCEPTED) {
         s_missing_all(facts, s_sec_fields, S_COUNT(s_sec_fields), reason);
         return;
     }
-    *exchange_index = index;
-    pf_facts_set_int(facts, "cik", cik_value, s_src(facts, cik));
+    pf_facts_set_int(facts, "cik", cik_value, s_src(facts, &in->ciks[conf]));
+    const pf_mod_company_context_reply_t *sub = &in->submissions;
     int ss = s_src(facts, sub);
     static const char *const keys[] = { "sic", "sic_description", "fiscal_year_end" };
     for (size_t i = 0; i < S_COUNT(keys); i++) {
@@ -343,8 +205,13 @@ static int
 s_listing(pf_facts_t *facts, const char *domain, const pf_mod_company_context_input_t *in)
 {
     char reason[S_REASON_MAX];
-    int conf = pf_mod_company_context_confirmed(in, domain);
-    if (conf >= 0) {
+    int conf = -1;
+    size_t n = in->ncandidates < PF_MOD_COMPANY_CONTEXT_CANDIDATES
+             ? in->ncandidates : PF_MOD_COMPANY_CONTEXT_CANDIDATES;
+    pf_identity_listing_t listing = pf_identity_listing(domain, &in->search, in->symbols,
+                                                        in->quotes, n, &conf, reason,
+                                                        sizeof reason);
+    if (listing == PF_IDENTITY_CONFIRMED) {
         const char *symbol = in->symbols[conf];
         const pf_mod_company_context_reply_t *q = &in->quotes[conf];
         pf_facts_set_bool(facts, "public", true, s_src(facts, q));
@@ -365,22 +232,7 @@ s_listing(pf_facts_t *facts, const char *domain, const pf_mod_company_context_in
             pf_facts_missing(facts, "exchange", "neither SEC nor Yahoo names the exchange");
         return conf;
     }
-    /* Unconfirmed: private only when every check could be made.           */
-    if (!in->search.data) {
-        char failed[S_REASON_MAX / 2];
-        s_failure(failed, sizeof failed, "yahoo_finance search", &in->search);
-        snprintf(reason, sizeof reason, "listing unknown: %s", failed);
-    } else {
-        reason[0] = '\0';
-        for (size_t i = 0; i < in->ncandidates && !reason[0]; i++)
-            if (!in->quotes[i].data) {
-                char what[S_REASON_MAX / 2], failed[S_REASON_MAX / 2];
-                snprintf(what, sizeof what, "yahoo_finance quote_summary %s", in->symbols[i]);
-                s_failure(failed, sizeof failed, what, &in->quotes[i]);
-                snprintf(reason, sizeof reason, "listing unknown: %s", failed);
-            }
-    }
-    if (reason[0]) {
+    if (listing == PF_IDENTITY_UNKNOWN) {
         pf_facts_missing(facts, "public", reason);
         s_missing_all(facts, s_listing_fields, S_COUNT(s_listing_fields), reason);
         s_missing_all(facts, s_sec_fields, S_COUNT(s_sec_fields), reason);
@@ -476,42 +328,22 @@ typedef struct {
     pf_task_t *task;                    /* owned until answered             */
     pf_gather_t *gather;                /* the task's calls                 */
     size_t ncandidates;                 /* quote candidates called          */
-    char symbols[PF_MOD_COMPANY_CONTEXT_CANDIDATES][S_LABEL_MAX]; /* theirs */
+    char symbols[PF_MOD_COMPANY_CONTEXT_CANDIDATES][PF_IDENTITY_LABEL_MAX];
+                                        /* their symbols                    */
 } s_job_t;
-
-static void
-s_reply_of(const pf_gather_t *g, const char *slot, pf_mod_company_context_reply_t *r)
-{
-    r->data = pf_gather_data(g, slot);
-    r->provenance = pf_gather_provenance(g, slot);
-    const char *err = pf_gather_error(g, slot);
-    r->error = err && strcmp(err, "not_called") != 0 ? err : NULL;
-    r->message = pf_gather_message(g, slot);
-}
-
-static void
-s_slot(char *out, size_t size, const char *what, size_t i)
-{
-    snprintf(out, size, "%s_%zu", what, i);
-}
 
 static void
 s_input(const s_job_t *job, pf_mod_company_context_input_t *in)
 {
     memset(in, 0, sizeof *in);
-    s_reply_of(job->gather, "builtwith", &in->builtwith);
-    s_reply_of(job->gather, "search", &in->search);
-    s_reply_of(job->gather, "web", &in->web);
+    pf_identity_reply_of(job->gather, "builtwith", &in->builtwith);
+    pf_identity_reply_of(job->gather, "search", &in->search);
+    pf_identity_reply_of(job->gather, "web", &in->web);
     in->ncandidates = job->ncandidates;
-    char slot[S_LABEL_MAX];
-    for (size_t i = 0; i < job->ncandidates; i++) {
+    for (size_t i = 0; i < job->ncandidates; i++)
         in->symbols[i] = job->symbols[i];
-        s_slot(slot, sizeof slot, "quote", i);
-        s_reply_of(job->gather, slot, &in->quotes[i]);
-        s_slot(slot, sizeof slot, "cik", i);
-        s_reply_of(job->gather, slot, &in->ciks[i]);
-    }
-    s_reply_of(job->gather, "submissions", &in->submissions);
+    pf_identity_candidate_replies(job->gather, job->ncandidates, in->quotes, in->ciks);
+    pf_identity_reply_of(job->gather, "submissions", &in->submissions);
 }
 
 static void
@@ -563,24 +395,8 @@ static void
 s_wave1_done(pf_gather_t *gather, void *arg)
 {
     s_job_t *job = arg;
-    const char *symbols[PF_MOD_COMPANY_CONTEXT_CANDIDATES];
-    size_t n = pf_mod_company_context_candidates(pf_gather_data(gather, "search"), symbols,
-                                                 PF_MOD_COMPANY_CONTEXT_CANDIDATES);
-    char slot[S_LABEL_MAX];
-    for (size_t i = 0; i < n; i++) {
-        if (strlen(symbols[i]) >= S_LABEL_MAX)
-            continue;   /* no real ticker is that long                     */
-        size_t k = job->ncandidates++;
-        snprintf(job->symbols[k], sizeof job->symbols[k], "%s", symbols[i]);
-        pf_value_t *args = pf_value_map();
-        pf_map_set_str(args, "symbol", job->symbols[k]);
-        s_slot(slot, sizeof slot, "quote", k);
-        pf_gather_call(gather, slot, "yahoo_finance", "quote_summary", &args);
-        args = pf_value_map();
-        pf_map_set_str(args, "ticker", job->symbols[k]);
-        s_slot(slot, sizeof slot, "cik", k);
-        pf_gather_call(gather, slot, "sec_edgar", "cik", &args);
-    }
+    job->ncandidates = pf_identity_call_candidates(gather, pf_gather_data(gather, "search"),
+                                                   job->symbols);
     if (job->ncandidates == 0 || !pf_actor_task_live(job->actor, job->task)) {
         s_finish(job);
         return;
@@ -601,8 +417,8 @@ s_run(pf_actor_t *actor, pf_task_t *task)
     pf_value_t *args = pf_value_map();
     pf_map_set_str(args, "domain", domain);
     pf_gather_call(job->gather, "builtwith", "builtwith", "domain", &args);
-    char guess[S_LABEL_MAX];
-    if (pf_mod_company_context_name_guess(domain, guess, sizeof guess)) {
+    char guess[PF_IDENTITY_LABEL_MAX];
+    if (pf_identity_name_guess(domain, guess, sizeof guess)) {
         args = pf_value_map();
         pf_map_set_str(args, "query", guess);
         pf_gather_call(job->gather, "search", "yahoo_finance", "search", &args);

@@ -15,7 +15,8 @@
          website is the domain or a subdomain of it — sec_edgar
          `submissions` {cik}.
 
-    A listing is never attributed without that confirmation.  Conflicts are
+    A listing is never attributed without that confirmation (the rule is
+    shared with financial_profile: pf_identity.h).  Conflicts are
     settled by a fixed source order per field; a provider that fails leaves
     its facts missing with the error as the reason.  The task fails only
     when no provider names the company.  Rules in docs/MODULES.md.
@@ -28,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pf_identity.h"
 #include "pf_module.h"
 #include "pf_value.h"
 
@@ -35,21 +37,14 @@
 extern "C" {
 #endif
 
-/*  Quote candidates checked in wave 2: Yahoo's search answers at most five
-    quotes and the right one is nearly always among the first.            */
-#define PF_MOD_COMPANY_CONTEXT_CANDIDATES 3
+/*  Quote candidates checked in wave 2 (pf_identity.h).                     */
+#define PF_MOD_COMPANY_CONTEXT_CANDIDATES PF_IDENTITY_CANDIDATES
 
 /*  The table entry (modules/pf_module.c).                                  */
 extern const pf_module_t pf_mod_company_context;
 
-/*  The outcome of one adapter call (borrowed pointers).  data NULL and
-    error NULL: the call was not made.                                     */
-typedef struct {
-    const pf_value_t *data;       /* the reply's data map; NULL: no answer  */
-    const pf_value_t *provenance; /* the reply's provenance map             */
-    const char *error;            /* the error code when it failed          */
-    const char *message;          /* for people ("" or NULL when none)      */
-} pf_mod_company_context_reply_t;
+/*  The outcome of one adapter call (pf_identity.h).                        */
+typedef pf_identity_reply_t pf_mod_company_context_reply_t;
 
 /*  Every call's outcome for one domain.                                    */
 typedef struct {
@@ -66,18 +61,10 @@ typedef struct {
                                                    the confirmed candidate   */
 } pf_mod_company_context_input_t;
 
-/*  The search query guessed from domain: its registrable label ("nike"
-    for "www.nike.com", "bbc" for "bbc.co.uk").  Writes at most size bytes
-    with the NUL; returns false when domain has no usable label or it does
-    not fit.                                                               */
+/*  pf_identity_name_guess, pf_identity_host_matches and
+    pf_identity_candidates under the module's names (its tests use them). */
 bool pf_mod_company_context_name_guess(const char *domain, char *out, size_t size);
-
-/*  True when url's host (scheme optional) is domain or a subdomain of it,
-    compared without case.                                                  */
 bool pf_mod_company_context_host_matches(const char *url, const char *domain);
-
-/*  The symbols of a search reply's EQUITY quotes, in Yahoo's order, at
-    most max (borrowed from search_data).  Returns how many.              */
 size_t pf_mod_company_context_candidates(const pf_value_t *search_data, const char **symbols,
                                          size_t max);
 

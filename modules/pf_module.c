@@ -7,6 +7,7 @@
 #include "pf_mod_company_context.h"
 #include "pf_mod_financial_profile.h"
 #include "pf_mod_hiring_signals.h"
+#include "pf_mod_investor_intelligence.h"
 #include "pf_mod_strategic_context.h"
 #include "pf_mod_technology_stack.h"
 #include "pf_mod_traffic_analysis.h"
@@ -16,6 +17,7 @@ static const pf_module_t *const s_modules[] = {
     &pf_mod_company_context,
     &pf_mod_financial_profile,
     &pf_mod_hiring_signals,
+    &pf_mod_investor_intelligence,
     &pf_mod_strategic_context,
     &pf_mod_technology_stack,
     &pf_mod_traffic_analysis,

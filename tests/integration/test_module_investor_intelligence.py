@@ -1,0 +1,80 @@
+"""test_module_investor_intelligence.py — investor_intelligence end to end, offline.
+
+A coordinator, pf-fakeapi, the adapters, and the real company_context and
+investor_intelligence actors.  ENRICH with modules [investor_intelligence]
+(its inputs company_context and financial_profile come along, so both run
+for real too): Nike's filings are its EDGAR record in the fixture — the 10-K
+for fiscal 2024, accession 0000320187-24-000044, filed 2024-07-25, with its
+Archives URL; Costco's 8-Ks; Stripe is private, so no filings (with the
+reason) and its news is read for funding; with SEC down the filings are
+missing with the error and the news part still answers.
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pfp_harness as h  # noqa: E402
+import module_harness as mh  # noqa: E402
+
+FIXTURES = os.path.join(h.PF_SOURCE_DIR, "tools", "fakeapi", "data", "companies")
+
+
+def fixture(domain):
+    with open(os.path.join(FIXTURES, domain + ".json")) as f:
+        return json.load(f)
+
+
+class InvestorIntelligenceTest(mh.ModuleTest):
+    MODULE = "investor_intelligence"
+    UPSTREAM = ["company_context", "financial_profile"]
+    ADAPTERS = {"builtwith": ("keywords", {"domain": "nike.com"}),
+                "yahoo_finance": ("search", {"query": "nike"}),
+                "sec_edgar": ("cik", {"ticker": "NKE"}),
+                "websearch": ("web", {"query": "nike.com"})}
+    # SEC answers are not cached, so the fault test meets the provider.
+    ADAPTER_ARGS = {"sec_edgar": ["--no-cache", "--retry-attempts", "1"]}
+
+    def test_1_nike_filings(self):
+        r = self.enrich("nike.com")
+        d = r["data"]
+        ten_k = d["latest"]["10-K"]
+        self.assertEqual(ten_k["accession"], "0000320187-24-000044")
+        self.assertEqual(ten_k["filing_date"], "2024-07-25")
+        self.assertEqual(ten_k["report_date"], "2024-05-31")
+        self.assertEqual(ten_k["url"], "https://www.sec.gov/Archives/edgar/data/320187/"
+                                       "000032018724000044/nke-20240531.htm")
+        self.assertTrue(d["public"])
+        self.assertEqual(self.source(r, "filings")["provider"], "sec_edgar")
+        self.assertIn("themes", d)
+        self.assertGreaterEqual(d["headlines_read"], 1)
+
+    def test_2_costco_8ks(self):
+        r = self.enrich("costco.com")
+        forms = [f["form"] for f in r["data"]["filings"]]
+        # The SEC adapter lists 10-K, 10-Q and 8-K (not amendments) with a
+        # filing date: Costco's fixture 10-K has none, so two 8-Ks remain.
+        want = [f["form"] for f in fixture("costco.com")["filings"]
+                if f["filed"] and f["form"] in ("10-K", "10-Q", "8-K")]
+        self.assertEqual(forms, want)
+
+    def test_3_stripe_private(self):
+        r = self.enrich("stripe.com")
+        self.assertFalse(r["data"]["public"])
+        self.assertEqual(self.reason(r, "filings"), "private company: no SEC filings")
+        self.assertIn("funding", r["data"])
+        self.assertNotIn("themes", r["data"])
+
+    def test_4_sec_down_degrades(self):
+        # company_context's own SEC calls fail too: it then knows no CIK,
+        # and investor_intelligence says so.
+        self.fake.fault(provider="sec_edgar", down=True)
+        r = self.enrich("target.com")
+        self.assertNotIn("filings", r["data"])
+        self.assertIn("no SEC CIK known", self.reason(r, "filings"))
+        self.assertIn("themes", r["data"])
+
+
+if __name__ == "__main__":
+    h.run_tests()
