@@ -50,6 +50,8 @@ struct pf_profile_t {
     size_t n_signals;
     pf_profile_case_t *cases;         /* case studies                       */
     size_t n_cases;
+    pf_profile_case_matching_t case_matching; /* case-study scoring       */
+    pf_profile_displacement_t displacement; /* opportunity scoring    */
 };
 
 /*  The validation in progress: where errors go.                            */
@@ -451,13 +453,16 @@ static int
 s_signals(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
 {
     static const char *const keys[] = {"name", "input", "weight", "half_life_days",
-                                       "description", NULL};
+                                       "description", "kinds", NULL};
     const json_t *arr;
     int rc = s_array(ctx, root, "$", "signals", 1, PF_PROFILE_SIGNALS_MAX, &arr);
     if (rc != PF_OK)
         return rc;
     size_t n = json_array_size(arr);
     self->signals = pf_calloc(n, sizeof *self->signals);
+    /*  Counted at once so that destroy frees the kinds lists parsed before
+        a failure (the entries after it are zeroed).                        */
+    self->n_signals = n;
     const char *names[PF_PROFILE_SIGNALS_MAX];
     int sum = 0;
     for (size_t i = 0; i < n && rc == PF_OK; i++) {
@@ -483,13 +488,14 @@ s_signals(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
                        &s->half_life_days);
         if (rc == PF_OK)
             rc = s_text(ctx, v, item, "description", false, "", &s->description);
+        if (rc == PF_OK)
+            rc = s_text_list(ctx, v, item, "kinds", false, 0, PF_PROFILE_LIST_MAX,
+                             (const char ***) &s->kinds, &s->n_kinds);
         if (rc == PF_OK) {
             names[i] = s->name;
             sum += s->weight;
         }
     }
-    if (rc == PF_OK)
-        self->n_signals = n;
     if (rc == PF_OK && sum != PF_PROFILE_WEIGHT_SUM)
         rc = s_fail(ctx, "$.signals", "weights sum to %d, not %d", sum, PF_PROFILE_WEIGHT_SUM);
     return rc;
@@ -598,6 +604,103 @@ s_cases(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
     return rc;
 }
 
+/*  Employees of the largest company a profile can band (beyond any real
+    employer, so a typo is caught).                                        */
+#define S_EMPLOYEES_MAX 10000000
+
+static int
+s_case_matching(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
+{
+    static const char *const keys[] = {"weights", "employees", NULL};
+    static const char *const wkeys[] = {"industry", "technology", "size", NULL};
+    static const char *const ekeys[] = {"mid-market", "enterprise", NULL};
+    pf_profile_case_matching_t *m = &self->case_matching;
+    const json_t *v = json_object_get(root, "case_matching");
+    if (!v)
+        return s_fail(ctx, "$.case_matching", "is required");
+    int rc = s_object(ctx, v, "$.case_matching", keys);
+    const json_t *w = json_object_get(v, "weights");
+    const json_t *e = json_object_get(v, "employees");
+    if (rc == PF_OK && !w)
+        rc = s_fail(ctx, "$.case_matching.weights", "is required");
+    if (rc == PF_OK && !e)
+        rc = s_fail(ctx, "$.case_matching.employees", "is required");
+    if (rc == PF_OK)
+        rc = s_object(ctx, w, "$.case_matching.weights", wkeys);
+    if (rc == PF_OK)
+        rc = s_int(ctx, w, "$.case_matching.weights", "industry", 0, PF_PROFILE_WEIGHT_SUM,
+                   &m->industry);
+    if (rc == PF_OK)
+        rc = s_int(ctx, w, "$.case_matching.weights", "technology", 0, PF_PROFILE_WEIGHT_SUM,
+                   &m->technology);
+    if (rc == PF_OK)
+        rc = s_int(ctx, w, "$.case_matching.weights", "size", 0, PF_PROFILE_WEIGHT_SUM,
+                   &m->size);
+    if (rc == PF_OK && m->industry + m->technology + m->size != PF_PROFILE_WEIGHT_SUM)
+        rc = s_fail(ctx, "$.case_matching.weights", "weights sum to %d, not %d",
+                    m->industry + m->technology + m->size, PF_PROFILE_WEIGHT_SUM);
+    if (rc == PF_OK)
+        rc = s_object(ctx, e, "$.case_matching.employees", ekeys);
+    if (rc == PF_OK)
+        rc = s_int(ctx, e, "$.case_matching.employees", "mid-market", 1, S_EMPLOYEES_MAX,
+                   &m->mid_market_employees);
+    if (rc == PF_OK)
+        rc = s_int(ctx, e, "$.case_matching.employees", "enterprise", 1, S_EMPLOYEES_MAX,
+                   &m->enterprise_employees);
+    if (rc == PF_OK && m->enterprise_employees <= m->mid_market_employees)
+        rc = s_fail(ctx, "$.case_matching.employees.enterprise",
+                    "must be above mid-market's %d", m->mid_market_employees);
+    return rc;
+}
+
+/*  The most a "full points" amount of "displacement" can be: years of
+    tenure, signals, competitors (PF_MOD_COMPETITOR_MAX is 10).           */
+#define S_DISPLACEMENT_AMOUNT_MAX 50
+
+static int
+s_displacement(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
+{
+    static const char *const keys[] = {"weights", "full", NULL};
+    static const char *const wkeys[] = {"incumbent", "tenure", "switching", "peers", NULL};
+    static const char *const fkeys[] = {"tenure_years", "switching", "peers", NULL};
+    static const char *const wpath = "$.displacement.weights";
+    static const char *const fpath = "$.displacement.full";
+    pf_profile_displacement_t *d = &self->displacement;
+    const json_t *v = json_object_get(root, "displacement");
+    if (!v)
+        return s_fail(ctx, "$.displacement", "is required");
+    int rc = s_object(ctx, v, "$.displacement", keys);
+    const json_t *w = json_object_get(v, "weights");
+    const json_t *f = json_object_get(v, "full");
+    if (rc == PF_OK && !w)
+        rc = s_fail(ctx, wpath, "is required");
+    if (rc == PF_OK && !f)
+        rc = s_fail(ctx, fpath, "is required");
+    if (rc == PF_OK)
+        rc = s_object(ctx, w, wpath, wkeys);
+    if (rc == PF_OK)
+        rc = s_int(ctx, w, wpath, "incumbent", 0, PF_PROFILE_WEIGHT_SUM, &d->incumbent);
+    if (rc == PF_OK)
+        rc = s_int(ctx, w, wpath, "tenure", 0, PF_PROFILE_WEIGHT_SUM, &d->tenure);
+    if (rc == PF_OK)
+        rc = s_int(ctx, w, wpath, "switching", 0, PF_PROFILE_WEIGHT_SUM, &d->switching);
+    if (rc == PF_OK)
+        rc = s_int(ctx, w, wpath, "peers", 0, PF_PROFILE_WEIGHT_SUM, &d->peers);
+    int sum = d->incumbent + d->tenure + d->switching + d->peers;
+    if (rc == PF_OK && sum != PF_PROFILE_WEIGHT_SUM)
+        rc = s_fail(ctx, wpath, "weights sum to %d, not %d", sum, PF_PROFILE_WEIGHT_SUM);
+    if (rc == PF_OK)
+        rc = s_object(ctx, f, fpath, fkeys);
+    if (rc == PF_OK)
+        rc = s_int(ctx, f, fpath, "tenure_years", 1, S_DISPLACEMENT_AMOUNT_MAX,
+                   &d->tenure_years);
+    if (rc == PF_OK)
+        rc = s_int(ctx, f, fpath, "switching", 1, S_DISPLACEMENT_AMOUNT_MAX, &d->switching_full);
+    if (rc == PF_OK)
+        rc = s_int(ctx, f, fpath, "peers", 1, S_DISPLACEMENT_AMOUNT_MAX, &d->peers_full);
+    return rc;
+}
+
 /*  Reads at most PF_PROFILE_FILE_MAX bytes of path and parses them.        */
 static int
 s_read(s_ctx_t *ctx, const char *path, json_t **out)
@@ -640,7 +743,8 @@ pf_profile_load(const char *path, char *err, size_t size)
         return NULL;
     }
     static const char *const keys[] = {"format", "sample", "seller", "displaceable", "fit",
-                                       "icp", "signals", "case_studies", NULL};
+                                       "icp", "signals", "case_studies", "case_matching",
+                                       "displacement", NULL};
     pf_profile_t *self = pf_calloc(1, sizeof *self);
     self->file = pf_strdup(path);
     int rc = s_read(&ctx, path, &self->root);
@@ -673,6 +777,10 @@ pf_profile_load(const char *path, char *err, size_t size)
         rc = s_signals(&ctx, root, self);
     if (rc == PF_OK)
         rc = s_cases(&ctx, root, self);
+    if (rc == PF_OK)
+        rc = s_case_matching(&ctx, root, self);
+    if (rc == PF_OK)
+        rc = s_displacement(&ctx, root, self);
     if (rc != PF_OK)
         pf_profile_destroy(&self);
     return self;
@@ -688,6 +796,8 @@ pf_profile_destroy(pf_profile_t **self_p)
     s_techs_free(self->fit, self->n_fit);
     free(self->factors);
     free(self->industries);
+    for (size_t i = 0; i < self->n_signals; i++)
+        free((void *) self->signals[i].kinds);
     free(self->signals);
     for (size_t i = 0; i < self->n_cases; i++)
         s_case_free(&self->cases[i]);
@@ -834,4 +944,16 @@ const pf_profile_case_t *
 pf_profile_case_at(const pf_profile_t *self, size_t i)
 {
     return i < self->n_cases ? &self->cases[i] : NULL;
+}
+
+const pf_profile_case_matching_t *
+pf_profile_case_matching(const pf_profile_t *self)
+{
+    return &self->case_matching;
+}
+
+const pf_profile_displacement_t *
+pf_profile_displacement(const pf_profile_t *self)
+{
+    return &self->displacement;
 }

@@ -71,6 +71,9 @@ typedef struct {
     int weight;                   /* share of the 100 points                 */
     int half_life_days;           /* its weight halves every this many days  */
     const char *description;      /* for people                              */
+    const char *const *kinds;     /* the input's evidence kinds that show it
+                                     (none listed: every kind it reports)   */
+    size_t n_kinds;
 } pf_profile_signal_t;
 
 /*  One outcome metric of a case study.                                     */
@@ -93,6 +96,32 @@ typedef struct {
     size_t n_outcomes;
     const char *summary;          /* one sentence                            */
 } pf_profile_case_t;
+
+/*  How case_study_matching scores a case study ("case_matching"): points
+    for the same industry, for the case's technologies in use and for the
+    same size band (they sum to PF_PROFILE_WEIGHT_SUM), and the employee
+    counts where the mid-market and enterprise bands begin.                */
+typedef struct {
+    int industry;                 /* points for the same industry            */
+    int technology;               /* points for the case's technologies      */
+    int size;                     /* points for the same size band           */
+    int mid_market_employees;     /* fewest employees of a mid-market firm   */
+    int enterprise_employees;     /* fewest employees of an enterprise       */
+} pf_profile_case_matching_t;
+
+/*  How displacement_analysis scores the opportunity ("displacement"):
+    points (summing to PF_PROFILE_WEIGHT_SUM) for a displaceable incumbent,
+    for its tenure, for switching signals and for competitors already on
+    the seller's product, and the amounts that earn the full points.       */
+typedef struct {
+    int incumbent;                /* points for a displaceable incumbent     */
+    int tenure;                   /* points for its years on the site        */
+    int switching;                /* points for switching signals            */
+    int peers;                    /* points for competitors on the product   */
+    int tenure_years;             /* years of tenure worth the full points   */
+    int switching_full;           /* signals worth the full points           */
+    int peers_full;               /* competitors worth the full points       */
+} pf_profile_displacement_t;
 
 /*  Reads and validates the profile at path.  Returns it (the caller owns
     it: pf_profile_destroy), or NULL with a message in err (when given;
@@ -149,6 +178,11 @@ const pf_profile_signal_t *pf_profile_signal_at(const pf_profile_t *self, size_t
 
 size_t pf_profile_case_count(const pf_profile_t *self);
 const pf_profile_case_t *pf_profile_case_at(const pf_profile_t *self, size_t i);
+
+/*  The case-matching weights and size bands (owned by the profile).       */
+const pf_profile_case_matching_t *pf_profile_case_matching(const pf_profile_t *self);
+/*  The displacement scoring ("displacement"), owned by the profile.        */
+const pf_profile_displacement_t *pf_profile_displacement(const pf_profile_t *self);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,9 @@ test fails.  A subclass sets:
   UPSTREAM      real upstream modules to run too (optional; the others of
                 the module's closure must not be needed: ENRICH asks for
                 MODULE, which brings its inputs along)
+  SIMULATED     modules of the closure started simulated (`pf module NAME
+                --simulate 0`: placeholder results marked "simulated"),
+                for inputs not under test (optional)
 
 and gets enrich() (a synchronous ENRICH of that module alone that must
 complete), job() (the same, any outcome), check_shape() (the facts-with-
@@ -37,6 +40,7 @@ class ModuleTest(unittest.TestCase):
     ADAPTER_ARGS = {}
     FAKE_ARGS = []
     UPSTREAM = []
+    SIMULATED = []
 
     @classmethod
     def setUpClass(cls):
@@ -60,6 +64,12 @@ class ModuleTest(unittest.TestCase):
                 instance = module + "-real"
                 argv = [h.PF_BIN, "module", module, "--actor", cls.c.actor_ep,
                         "--instance", instance]
+                cls.c.actors.append(h.Proc(instance, argv, env,
+                                           os.path.join(cls.c.tmp, instance + ".log")))
+            for module in cls.SIMULATED:
+                instance = module + "-sim"
+                argv = [h.PF_BIN, "module", module, "--simulate", "0", "--actor",
+                        cls.c.actor_ep, "--instance", instance]
                 cls.c.actors.append(h.Proc(instance, argv, env,
                                            os.path.join(cls.c.tmp, instance + ".log")))
             cls.client = cls.c.client()

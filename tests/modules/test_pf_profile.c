@@ -140,6 +140,12 @@ START_TEST(test_shipped_loads)
     ck_assert_int_eq(pf_profile_tier(p, 0), 'D');
     ck_assert_int_eq(pf_profile_tier(p, -3), 'D');
 
+    const pf_profile_displacement_t *dis = pf_profile_displacement(p);
+    ck_assert_int_eq(dis->incumbent + dis->tenure + dis->switching + dis->peers, 100);
+    ck_assert_int_ge(dis->tenure_years, 1);
+    ck_assert_int_ge(dis->switching_full, 1);
+    ck_assert_int_ge(dis->peers_full, 1);
+
     /*  10-15 sample case studies; every technology they replaced is one
         the profile says it can displace.                                   */
     ck_assert_int_ge(pf_profile_case_count(p), 10);
@@ -244,6 +250,20 @@ static const s_case_t s_cases[] = {
      "$.case_studies[0].outcomes[0].change_pct: is required"},
     {"case_studies[3].replaced", "[1]", "$.case_studies[3].replaced[0]: must be a string"},
     {"case_studies[4]", "[]", "$.case_studies[4]: must be an object"},
+    {"case_matching", NULL, "$.case_matching: is required"},
+    {"case_matching.weights.size", "30", "$.case_matching.weights: weights sum to 110, not 100"},
+    {"case_matching.weights.region", "0", "$.case_matching.weights.region: unknown key"},
+    {"case_matching.employees.enterprise", "150",
+     "$.case_matching.employees.enterprise: must be above mid-market's 200"},
+    {"case_matching.employees.mid-market", "0",
+     "$.case_matching.employees.mid-market: must be an integer in [1, 10000000]"},
+    {"displacement", NULL, "$.displacement: is required"},
+    {"displacement.weights.peers", "21", "$.displacement.weights: weights sum to 101, not 100"},
+    {"displacement.weights.tenure", NULL, "$.displacement.weights.tenure: is required"},
+    {"displacement.weights.luck", "0", "$.displacement.weights.luck: unknown key"},
+    {"displacement.full.tenure_years", "0",
+     "$.displacement.full.tenure_years: must be an integer in [1, 50]"},
+    {"displacement.full", NULL, "$.displacement.full: is required"},
 };
 
 START_TEST(test_invalid_variant)

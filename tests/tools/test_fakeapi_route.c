@@ -139,6 +139,12 @@ START_TEST(test_yahoo_session)
     json_t *res = json_array_get(json_object_get(json_object_get(j, "quoteSummary"), "result"), 0);
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(res, "assetProfile"), "city")),
                      "Beaverton");
+    /*  The record's verified officers, in Yahoo's shape.                 */
+    json_t *officer = json_array_get(
+        json_object_get(json_object_get(res, "assetProfile"), "companyOfficers"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(officer, "name")), "Elliott Hill");
+    ck_assert_str_eq(json_string_value(json_object_get(officer, "title")),
+                     "President and Chief Executive Officer");
     json_decref(j);
     pf_fake_response_clear(&r);
     /*  A forged cookie gets no crumb.                                    */

@@ -1,0 +1,114 @@
+"""test_module_signal_scoring.py — signal_scoring end to end, offline.
+
+A coordinator, pf-fakeapi, the four adapters, and the real modules of
+signal_scoring's closure (company_context, financial_profile,
+hiring_signals, strategic_context, investor_intelligence).  ENRICH with
+modules [signal_scoring]: every signal of the shipped profile is scored,
+each from the evidence its input reported under the signal's kinds (checked
+against the upstream results of the same job), the composite is the sum of
+the signals' scores and the timing follows the documented thresholds; with
+the web search down, the signals whose inputs failed contribute 0 and say
+why, and the scoring still answers from the SEC part of
+investor_intelligence.
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pfp_harness as h  # noqa: E402
+import module_harness as mh  # noqa: E402
+
+PROFILE = os.path.join(h.PF_SOURCE_DIR, "modules", "profiles", "site-search.json")
+ACT_NOW, NURTURE = 50, 20
+
+
+def profile_signals():
+    with open(PROFILE) as f:
+        return json.load(f)["signals"]
+
+
+def evidence_ids(result, kinds):
+    """Distinct urls the result reports under kinds (map-of-lists facts and
+    items with themes), as the module reads them."""
+    ids = set()
+    for value in result["data"].values():
+        if isinstance(value, dict):
+            for kind, items in value.items():
+                if kind in kinds and isinstance(items, list):
+                    ids.update(i.get("url") or i.get("title") for i in items
+                               if isinstance(i, dict))
+        elif isinstance(value, list):
+            for i in value:
+                if isinstance(i, dict) and set(i.get("themes") or []) & set(kinds):
+                    ids.add(i.get("url") or i.get("title"))
+    return ids
+
+
+class SignalScoringTest(mh.ModuleTest):
+    MODULE = "signal_scoring"
+    UPSTREAM = ["company_context", "financial_profile", "hiring_signals",
+                "strategic_context", "investor_intelligence"]
+    ADAPTERS = {"builtwith": ("keywords", {"domain": "nike.com"}),
+                "yahoo_finance": ("search", {"query": "nike"}),
+                "sec_edgar": ("cik", {"ticker": "NKE"}),
+                "websearch": ("web", {"query": "nike.com"})}
+    # Web search answers are not cached, so the fault test meets the provider.
+    ADAPTER_ARGS = {"websearch": ["--no-cache", "--retry-attempts", "1"]}
+
+    def check_scores(self, r):
+        d = r["data"]
+        names = [s["name"] for s in d["signals"]]
+        self.assertEqual(names, [s["name"] for s in profile_signals()])
+        total = sum(s["score"] for s in d["signals"])
+        self.assertAlmostEqual(d["composite_score"], min(100.0, total), delta=0.3)
+        want = ("act_now" if d["composite_score"] >= ACT_NOW else
+                "nurture" if d["composite_score"] >= NURTURE else "monitor")
+        self.assertEqual(d["timing"], want)
+        self.assertEqual(d["thresholds"], {"act_now": ACT_NOW, "nurture": NURTURE})
+        for s in d["signals"]:
+            self.assertGreaterEqual(s["score"], 0)
+            self.assertLessEqual(s["score"], s["weight"])
+            for e in s.get("evidence", []):
+                # Undated evidence (postings) says the day it was seen.
+                self.assertLessEqual(e["date"] or e["seen"], d["as_of"])
+
+    def test_1_nike(self):
+        reply = self.job("nike.com")
+        self.assertEqual(reply["status"], "completed", reply)
+        results = reply["results"]
+        r = results[self.MODULE]
+        self.check_shape(r)
+        self.check_scores(r)
+        self.assertRegex(r["data"]["as_of"], r"^\d{4}-\d{2}-\d{2}$")
+        by_name = {s["name"]: s for s in r["data"]["signals"]}
+        for spec in profile_signals():
+            s = by_name[spec["name"]]
+            ids = evidence_ids(results[spec["input"]], spec["kinds"])
+            self.assertEqual(s["evidence_found"], len(ids), spec["name"])
+            self.assertEqual(s["status"], "seen" if ids else "not_seen")
+            for e in s.get("evidence", []):
+                self.assertIn(e["url"], ids)
+                self.assertIn(e["kind"], spec["kinds"])
+        self.assertEqual(r["synthetic"],
+                         any(results[m]["synthetic"] for m in self.UPSTREAM[2:]))
+
+    def test_2_websearch_down(self):
+        self.fake.fault(provider="websearch", down=True)
+        reply = self.job("nike.com")
+        self.assertIn(reply["status"], ("completed", "partial"), reply)
+        r = reply["results"][self.MODULE]
+        self.check_shape(r)
+        self.check_scores(r)
+        by_name = {s["name"]: s for s in r["data"]["signals"]}
+        for name in ("search_or_commerce_hiring", "digital_initiative", "leadership_change"):
+            self.assertEqual(by_name[name]["status"], "input_absent", by_name[name])
+            self.assertEqual(by_name[name]["score"], 0)
+            self.assertIn("did not complete", by_name[name]["reason"])
+        # investor_intelligence answers from SEC; its news part is missing.
+        self.assertEqual(by_name["investor_digital_focus"]["status"], "not_seen")
+
+
+if __name__ == "__main__":
+    h.run_tests()

@@ -1,0 +1,98 @@
+"""test_module_strategic_signal_brief.py — the brief end to end, offline.
+
+A coordinator, pf-fakeapi, the five adapters, the real modules that feed
+the brief's facts here (company_context, technology_stack,
+traffic_analysis, financial_profile, hiring_signals, strategic_context,
+investor_intelligence, signal_scoring) and the other six inputs simulated
+(`pf module NAME --simulate 0`).  ENRICH with modules
+[strategic_signal_brief]: the brief names Nike, carries every section, says
+the seller profile is sample data, names each simulated input as such,
+cites the providers its real inputs consulted and names every fact they
+list as missing; with the web search down, the inputs that failed are
+named as not completed and the brief still answers.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pfp_harness as h  # noqa: E402
+import module_harness as mh  # noqa: E402
+
+SECTIONS = ["## Why now", "## Who to talk to", "## What to say", "## Displacement angle",
+            "## Proof points", "## Risks and unknowns", "## Sources"]
+SIMULATED = ["executive_intelligence", "buying_committee", "competitor_intelligence",
+             "displacement_analysis", "case_study_matching", "icp_priority_mapping"]
+REAL = ["company_context", "technology_stack", "traffic_analysis", "financial_profile",
+        "hiring_signals", "strategic_context", "investor_intelligence", "signal_scoring"]
+# Generous for the test: traffic_analysis makes six SimilarWeb calls a job.
+RPM = "6000"
+
+
+class StrategicSignalBriefTest(mh.ModuleTest):
+    MODULE = "strategic_signal_brief"
+    UPSTREAM = REAL
+    SIMULATED = SIMULATED
+    ADAPTERS = {"builtwith": ("keywords", {"domain": "nike.com"}),
+                "yahoo_finance": ("search", {"query": "nike"}),
+                "sec_edgar": ("cik", {"ticker": "NKE"}),
+                "websearch": ("web", {"query": "nike.com"}),
+                "similarweb": ("geo", {"domain": "nike.com"})}
+    ADAPTER_ARGS = {"websearch": ["--no-cache", "--retry-attempts", "1"],
+                    "similarweb": ["--rpm", RPM]}
+    FAKE_ARGS = ["--no-limits"]
+
+    def brief(self, domain, statuses=("completed",)):
+        reply = self.job(domain)
+        self.assertIn(reply["status"], statuses, "%r\n%s" % (reply, self.c.logs()))
+        results = reply["results"]
+        r = results[self.MODULE]
+        self.check_shape(r)
+        return r, results
+
+    def test_1_nike(self):
+        r, results = self.brief("nike.com")
+        d = r["data"]
+        md = d["markdown"]
+        name = results["company_context"]["data"]["name"]
+        self.assertEqual(d["company"], name)
+        self.assertTrue(md.startswith("# Strategic signal brief: %s (nike.com)" % name), md)
+        self.assertTrue(d["headline"].startswith(name + ": "))
+        for section in SECTIONS:
+            self.assertIn(section, md)
+        self.assertIn("Sample seller profile", md)
+        self.assertTrue(d["sample_profile"])
+        timing = results["signal_scoring"]["data"]["timing"]
+        self.assertIn(timing.replace("_", " "), d["headline"])
+        for module in SIMULATED:
+            self.assertEqual(d["inputs"][module], "simulated")
+            self.assertIn("%s was simulated" % module, md)
+        for module in REAL:
+            self.assertEqual(d["inputs"][module], "used")
+        # Every provider call of a real input is cited, as a brief source too.
+        cited = {(s["provider"], s["op"]) for s in r["sources"] if s["kind"] == "provider"}
+        for module in REAL:
+            for s in results[module]["sources"]:
+                if s["kind"] == "provider":
+                    self.assertIn((s["provider"], s["op"]), cited, module)
+        # Every fact an input lists as missing is named (up to the cap).
+        for module in REAL:
+            for m in results[module]["missing"][:8]:
+                self.assertIn("%s: %s unknown" % (module, m["field"]), md)
+        synthetic = any(results[m]["synthetic"] for m in REAL)
+        self.assertEqual(r["synthetic"], synthetic)
+        self.assertEqual("Synthetic data" in md, synthetic)
+
+    def test_2_websearch_down(self):
+        self.fake.fault(provider="websearch", down=True)
+        r, results = self.brief("nike.com", ("completed", "partial"))
+        d = r["data"]
+        for module in ("hiring_signals", "strategic_context"):
+            self.assertNotIn(module, results)
+            self.assertEqual(d["inputs"][module], "absent")
+            self.assertIn("%s did not complete" % module, d["markdown"])
+        self.assertEqual(d["inputs"]["technology_stack"], "used")
+
+
+if __name__ == "__main__":
+    h.run_tests()
