@@ -81,9 +81,9 @@ s_help(void)
            "                    never (adapters without their key are not started)\n"
            "  --fakeapi-port N  pf-fakeapi's loopback port (env PF_FAKEAPI_PORT;\n"
            "                    default: a free port chosen at start)\n"
-           "  --simulate SCALE  simulated modules: each task takes its design estimate\n"
-           "                    x SCALE seconds (0 = at once); required until real\n"
-           "                    module implementations are built in\n"
+           "  --simulate SCALE  placeholder modules instead of the real ones: each task\n"
+           "                    takes its design estimate x SCALE seconds (0 = at once)\n"
+           "                    and returns a result marked simulated (benchmarks, tests)\n"
            PF_CLI_ENDPOINT_HELP,
            PF_SUPERVISOR_MAX_RESTARTS, PF_SUPERVISOR_RESTART_PERIOD_MS / 1000, PF_SUPCTL_FILE,
            S_INSTANCES_MAX);
