@@ -265,3 +265,15 @@ pf_gather_message(const pf_gather_t *self, const char *slot)
         return "";
     return s->message;
 }
+
+pf_gather_reply_t
+pf_gather_reply(const pf_gather_t *self, const char *slot)
+{
+    pf_gather_reply_t r;
+    r.data = pf_gather_data(self, slot);
+    r.provenance = pf_gather_provenance(self, slot);
+    const char *err = pf_gather_error(self, slot);
+    r.error = err && strcmp(err, "not_called") != 0 ? err : NULL;
+    r.message = pf_gather_message(self, slot);
+    return r;
+}

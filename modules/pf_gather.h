@@ -60,6 +60,20 @@ int pf_gather_call(pf_gather_t *self, const char *slot, const char *service, con
     PF_ESTATE when a wave is already going.                                 */
 int pf_gather_go(pf_gather_t *self, pf_gather_done_fn *done, void *arg);
 
+/*  A slot's outcome in one struct, as modules hand it to their pure logic. */
+typedef struct {
+    const pf_value_t *data;       /* the reply's data map; NULL: no answer  */
+    const pf_value_t *provenance; /* the reply's provenance map             */
+    const char *error;            /* the error code when it failed; NULL
+                                     when it answered or was never called */
+    const char *message;          /* for people ("" when none)              */
+} pf_gather_reply_t;
+
+/*  The outcome of slot (pointers borrowed from the gather).  A slot that
+    was never called gives data, provenance and error all NULL: "not
+    asked", which a module tells apart from a failure.                      */
+pf_gather_reply_t pf_gather_reply(const pf_gather_t *self, const char *slot);
+
 /*  The outcome of slot.  _ok: true when it answered.  _data / _provenance:
     the reply's maps (borrowed; NULL unless ok).  _error: the error code
     ("not_called" for an unknown slot; NULL when ok); _message: for

@@ -230,11 +230,7 @@ pf_identity_sec(const pf_identity_reply_t *cik_reply, const pf_identity_reply_t 
 void
 pf_identity_reply_of(const pf_gather_t *gather, const char *slot, pf_identity_reply_t *r)
 {
-    r->data = pf_gather_data(gather, slot);
-    r->provenance = pf_gather_provenance(gather, slot);
-    const char *err = pf_gather_error(gather, slot);
-    r->error = err && strcmp(err, "not_called") != 0 ? err : NULL;
-    r->message = pf_gather_message(gather, slot);
+    *r = pf_gather_reply(gather, slot);
 }
 
 /*  "quote_<i>" / "cik_<i>".                                                */

@@ -41,12 +41,7 @@ extern "C" {
 
 /*  The outcome of one adapter call (borrowed pointers).  data NULL and
     error NULL: the call was not made.                                     */
-typedef struct {
-    const pf_value_t *data;       /* the reply's data map; NULL: no answer  */
-    const pf_value_t *provenance; /* the reply's provenance map             */
-    const char *error;            /* the error code when it failed          */
-    const char *message;          /* for people ("" or NULL when none)      */
-} pf_identity_reply_t;
+typedef pf_gather_reply_t pf_identity_reply_t;
 
 /*  What the checks say about the listing.                                  */
 typedef enum {

@@ -362,19 +362,6 @@ typedef struct {
     pf_value_t *ranked;              /* the competitors asked about         */
 } s_job_t;
 
-static pf_mod_competitor_reply_t
-s_outcome(const pf_gather_t *g, const char *slot)
-{
-    pf_mod_competitor_reply_t r = {NULL, NULL, NULL, NULL};
-    if (pf_gather_ok(g, slot)) {
-        r.data = pf_gather_data(g, slot);
-        r.provenance = pf_gather_provenance(g, slot);
-    } else {
-        r.error = pf_gather_error(g, slot);
-        r.message = pf_gather_message(g, slot);
-    }
-    return r;
-}
 
 static void
 s_job_free(s_job_t *job)
@@ -393,15 +380,15 @@ s_finish(pf_gather_t *gather, void *arg)
     for (size_t i = 0; i < n; i++) {
         char slot[S_SLOT_MAX];
         snprintf(slot, sizeof slot, S_SLOT_VISITS "%zu", i);
-        calls[i].visits = s_outcome(gather, slot);
+        calls[i].visits = pf_gather_reply(gather, slot);
         snprintf(slot, sizeof slot, S_SLOT_STACK "%zu", i);
-        calls[i].stack = s_outcome(gather, slot);
+        calls[i].stack = pf_gather_reply(gather, slot);
     }
     const pf_value_t *inputs = pf_task_inputs(job->task);
     pf_mod_competitor_input_t in = {
         pf_task_domain(job->task), pf_map_get(inputs, S_COMPANY),
-        pf_map_get(inputs, S_TECHNOLOGY), s_outcome(gather, "similar"),
-        s_outcome(gather, "target_visits"), job->ranked, calls,
+        pf_map_get(inputs, S_TECHNOLOGY), pf_gather_reply(gather, "similar"),
+        pf_gather_reply(gather, "target_visits"), job->ranked, calls,
     };
     pf_value_t *result = pf_mod_competitor_intelligence_result(&in);
     if (result) {

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pf_gather.h"
 #include "pf_module.h"
 #include "pf_value.h"
 
@@ -45,12 +46,7 @@ extern const pf_module_t pf_mod_competitor_intelligence;
 
 /*  The outcome of one adapter call (borrowed).  data NULL and error NULL:
     the call was not made.                                                 */
-typedef struct {
-    const pf_value_t *data;       /* the reply's data map; NULL: no answer  */
-    const pf_value_t *provenance; /* the reply's provenance map             */
-    const char *error;            /* the error code when it failed          */
-    const char *message;          /* for people ("" or NULL when none)      */
-} pf_mod_competitor_reply_t;
+typedef pf_gather_reply_t pf_mod_competitor_reply_t;
 
 /*  One competitor's two calls.                                             */
 typedef struct {

@@ -166,28 +166,13 @@ typedef struct {
     bool asked_sec;                  /* a CIK was known                     */
 } s_job_t;
 
-static pf_mod_investor_intelligence_reply_t
-s_outcome(const pf_gather_t *g, const char *slot, bool made)
-{
-    pf_mod_investor_intelligence_reply_t r = {NULL, NULL, NULL, NULL};
-    if (!made)
-        return r;
-    if (pf_gather_ok(g, slot)) {
-        r.data = pf_gather_data(g, slot);
-        r.provenance = pf_gather_provenance(g, slot);
-    } else {
-        r.error = pf_gather_error(g, slot);
-        r.message = pf_gather_message(g, slot);
-    }
-    return r;
-}
 
 static void
 s_done(pf_gather_t *gather, void *arg)
 {
     s_job_t *job = arg;
-    pf_mod_investor_intelligence_reply_t sub = s_outcome(gather, "submissions", job->asked_sec);
-    pf_mod_investor_intelligence_reply_t news = s_outcome(gather, "news", true);
+    pf_mod_investor_intelligence_reply_t sub = pf_gather_reply(gather, "submissions");
+    pf_mod_investor_intelligence_reply_t news = pf_gather_reply(gather, "news");
     pf_value_t *result = pf_mod_investor_intelligence_result(
         pf_map_get(pf_task_inputs(job->task), S_UPSTREAM), &sub, &news);
     if (result) {

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 
+#include "pf_gather.h"
 #include "pf_module.h"
 #include "pf_value.h"
 
@@ -35,12 +36,7 @@ bool pf_mod_investor_intelligence_form(const char *form);
 
 /*  One call's outcome: data and provenance, or (data NULL) error and
     message; error NULL and data NULL: the call was not made.             */
-typedef struct {
-    const pf_value_t *data;
-    const pf_value_t *provenance;
-    const char *error;
-    const char *message;
-} pf_mod_investor_intelligence_reply_t;
+typedef pf_gather_reply_t pf_mod_investor_intelligence_reply_t;
 
 /*  The module's result from company_context's result (or NULL), the
     submissions call and the news call; NULL when neither part can be told

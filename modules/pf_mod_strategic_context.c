@@ -140,26 +140,13 @@ typedef struct {
     pf_gather_t *gather;             /* the two searches                    */
 } s_job_t;
 
-static pf_mod_strategic_context_reply_t
-s_outcome(const pf_gather_t *g, const char *slot)
-{
-    pf_mod_strategic_context_reply_t r = {NULL, NULL, NULL, NULL};
-    if (pf_gather_ok(g, slot)) {
-        r.data = pf_gather_data(g, slot);
-        r.provenance = pf_gather_provenance(g, slot);
-    } else {
-        r.error = pf_gather_error(g, slot);
-        r.message = pf_gather_message(g, slot);
-    }
-    return r;
-}
 
 static void
 s_done(pf_gather_t *gather, void *arg)
 {
     s_job_t *job = arg;
-    pf_mod_strategic_context_reply_t news = s_outcome(gather, "news");
-    pf_mod_strategic_context_reply_t web = s_outcome(gather, "web");
+    pf_mod_strategic_context_reply_t news = pf_gather_reply(gather, "news");
+    pf_mod_strategic_context_reply_t web = pf_gather_reply(gather, "web");
     pf_value_t *result = pf_mod_strategic_context_result(
         pf_map_get(pf_task_inputs(job->task), S_UPSTREAM), &news, &web);
     if (result) {

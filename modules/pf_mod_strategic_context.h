@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 
+#include "pf_gather.h"
 #include "pf_module.h"
 #include "pf_value.h"
 
@@ -46,12 +47,7 @@ const char *pf_mod_strategic_context_date(const pf_value_t *result, size_t *len)
 
 /*  One search's outcome: its data and provenance maps, or (data NULL) the
     error code and message.                                                 */
-typedef struct {
-    const pf_value_t *data;
-    const pf_value_t *provenance;
-    const char *error;
-    const char *message;
-} pf_mod_strategic_context_reply_t;
+typedef pf_gather_reply_t pf_mod_strategic_context_reply_t;
 
 /*  The module's result from company_context's result (or NULL) and the
     two searches; NULL when both failed (the task then fails).             */

@@ -476,28 +476,15 @@ typedef struct {
     pf_gather_t *gather;             /* the BuiltWith calls                 */
 } s_job_t;
 
-static pf_mod_technology_stack_reply_t
-s_outcome(const pf_gather_t *g, const char *slot)
-{
-    pf_mod_technology_stack_reply_t r = {NULL, NULL, NULL, NULL};
-    if (pf_gather_ok(g, slot)) {
-        r.data = pf_gather_data(g, slot);
-        r.provenance = pf_gather_provenance(g, slot);
-    } else {
-        r.error = pf_gather_error(g, slot);
-        r.message = pf_gather_message(g, slot);
-    }
-    return r;
-}
 
 static void
 s_done(pf_gather_t *gather, void *arg)
 {
     s_job_t *job = arg;
     pf_mod_technology_stack_input_t in = {
-        s_outcome(gather, "domain"), s_outcome(gather, "relationships"),
-        s_outcome(gather, "recommendations"), s_outcome(gather, "keywords"),
-        s_outcome(gather, "trust"),
+        pf_gather_reply(gather, "domain"), pf_gather_reply(gather, "relationships"),
+        pf_gather_reply(gather, "recommendations"), pf_gather_reply(gather, "keywords"),
+        pf_gather_reply(gather, "trust"),
     };
     pf_value_t *result = pf_mod_technology_stack_result(&in, pf_profile_current());
     if (result) {

@@ -16,6 +16,7 @@
 #ifndef PF_MOD_TECHNOLOGY_STACK_H
 #define PF_MOD_TECHNOLOGY_STACK_H
 
+#include "pf_gather.h"
 #include "pf_module.h"
 #include "pf_profile.h"
 #include "pf_value.h"
@@ -28,12 +29,7 @@ extern "C" {
 extern const pf_module_t pf_mod_technology_stack;
 
 /*  The outcome of one BuiltWith call (borrowed pointers).                  */
-typedef struct {
-    const pf_value_t *data;       /* the reply's data map; NULL: it failed   */
-    const pf_value_t *provenance; /* the reply's provenance map              */
-    const char *error;            /* the error code when it failed           */
-    const char *message;          /* for people ("" or NULL when none)       */
-} pf_mod_technology_stack_reply_t;
+typedef pf_gather_reply_t pf_mod_technology_stack_reply_t;
 
 /*  The five calls' outcomes.                                               */
 typedef struct {

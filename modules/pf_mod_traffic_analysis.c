@@ -562,26 +562,16 @@ typedef struct {
 } s_job_t;
 
 static void
-s_reply_of(const pf_gather_t *g, const char *slot, pf_mod_traffic_analysis_reply_t *r)
-{
-    r->data = pf_gather_data(g, slot);
-    r->provenance = pf_gather_provenance(g, slot);
-    const char *err = pf_gather_error(g, slot);
-    r->error = err && strcmp(err, "not_called") != 0 ? err : NULL;
-    r->message = pf_gather_message(g, slot);
-}
-
-static void
 s_finish(s_job_t *job)
 {
     pf_mod_traffic_analysis_input_t in;
-    s_reply_of(job->gather, "probe", &in.probe);
-    s_reply_of(job->gather, "visits", &in.visits);
-    s_reply_of(job->gather, "bounce_rate", &in.bounce_rate);
-    s_reply_of(job->gather, "pages_per_visit", &in.pages_per_visit);
-    s_reply_of(job->gather, "average_visit_duration", &in.average_visit_duration);
-    s_reply_of(job->gather, "traffic_sources", &in.traffic_sources);
-    s_reply_of(job->gather, "geo", &in.geo);
+    in.probe = pf_gather_reply(job->gather, "probe");
+    in.visits = pf_gather_reply(job->gather, "visits");
+    in.bounce_rate = pf_gather_reply(job->gather, "bounce_rate");
+    in.pages_per_visit = pf_gather_reply(job->gather, "pages_per_visit");
+    in.average_visit_duration = pf_gather_reply(job->gather, "average_visit_duration");
+    in.traffic_sources = pf_gather_reply(job->gather, "traffic_sources");
+    in.geo = pf_gather_reply(job->gather, "geo");
     pf_value_t *result = pf_mod_traffic_analysis_result(&in);
     if (result) {
         pf_actor_task_done(job->actor, &job->task, &result);

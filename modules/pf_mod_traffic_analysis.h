@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pf_gather.h"
 #include "pf_module.h"
 #include "pf_value.h"
 
@@ -56,12 +57,7 @@ extern const pf_module_t pf_mod_traffic_analysis;
 
 /*  The outcome of one SimilarWeb call (borrowed pointers).  data NULL and
     error NULL: the call was not made.                                     */
-typedef struct {
-    const pf_value_t *data;       /* the reply's data map; NULL: no answer  */
-    const pf_value_t *provenance; /* the reply's provenance map             */
-    const char *error;            /* the error code when it failed          */
-    const char *message;          /* for people ("" or NULL when none)      */
-} pf_mod_traffic_analysis_reply_t;
+typedef pf_gather_reply_t pf_mod_traffic_analysis_reply_t;
 
 /*  Every call's outcome for one domain.                                    */
 typedef struct {
