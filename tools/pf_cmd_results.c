@@ -12,13 +12,15 @@
 static void
 s_help(void)
 {
-    printf("usage: pf results JOB_ID [--partial] [--json] [--timeout S] [endpoint flags]\n\n"
+    printf("usage: pf results JOB_ID [--partial] [--json | --brief] [--timeout S] [endpoint flags]\n\n"
            "Prints the RESULT of a job.  On a terminal a readable summary (status,\n"
            "modules, each module's result), otherwise (or with --json) the reply as\n"
            "pretty JSON.  A job still running answers not_ready unless --partial.\n"
            "Exit 0 on RESULT (whatever the job's status), 1 on an ERROR reply or no reply.\n\n"
            "  --partial      include the results of a job that has not ended\n"
            "  --json         always print JSON\n"
+           "  --brief        print only the strategic signal brief (Markdown); exit 1\n"
+           "                 when the job has none\n"
            "  --timeout S    seconds to wait for the reply (default %d)\n"
            PF_CLI_ENDPOINT_HELP,
            PF_DEFAULT_CLI_TIMEOUT_MS / 1000);
@@ -53,13 +55,16 @@ pf_cmd_results(int argc, char **argv)
         return PF_EXIT_USAGE;
     bool json = false;
     bool partial = false;
+    bool brief = false;
     const pf_cli_flag_t flags[] = { { "--json", &json }, { "--partial", &partial },
-                                    { NULL, NULL } };
+                                    { "--brief", &brief }, { NULL, NULL } };
     const char *id = NULL;
     pf_cli_id_t kind = PF_CLI_ID_BAD;
     int exit_status = PF_EXIT_USAGE;
     if (!pf_cli_id_args(&cli, argc, argv, flags, false, s_help, &id, &kind, &exit_status))
         return exit_status;
+    if (json && brief)
+        return pf_cli_usage(&cli, "--json and --brief exclude each other");
 
     pf_client_t *client = pf_cli_connect(&cli);
     if (!client)
@@ -71,7 +76,12 @@ pf_cmd_results(int argc, char **argv)
     int status = PF_EXIT_FAIL;
     if (pf_cli_expect(&cli, client, "RESULTS", body, "RESULT", &reply) == PF_OK) {
         int rc;
-        if (!json && isatty(STDOUT_FILENO)) {
+        if (brief) {
+            rc = pf_report_write_brief(stdout, reply);
+            if (rc == PF_ENOTFOUND)
+                fprintf(stderr, "pf results: job %s has no strategic signal brief (the module "
+                                "did not complete, or ran simulated)\n", id);
+        } else if (!json && isatty(STDOUT_FILENO)) {
             pf_progress_t *table = s_durations(&cli, client, id);
             rc = pf_report_result(stdout, reply, table);
             pf_progress_destroy(&table);

@@ -13,6 +13,7 @@ named as not completed and the brief still answers.
 """
 
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -82,6 +83,23 @@ class StrategicSignalBriefTest(mh.ModuleTest):
         synthetic = any(results[m]["synthetic"] for m in REAL)
         self.assertEqual(r["synthetic"], synthetic)
         self.assertEqual("Synthetic data" in md, synthetic)
+
+    def test_1b_pf_results_prints_the_brief(self):
+        reply = self.job("costco.com")
+        job_id = reply["job_id"]
+        markdown = reply["results"][self.MODULE]["data"]["markdown"]
+
+        def pf(*args):
+            return subprocess.run([h.PF_BIN, "results", job_id] + list(args),
+                                  capture_output=True, text=True, env=self.c.env(),
+                                  timeout=60)
+        r = pf("--brief")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.rstrip("\n"), markdown.rstrip("\n"))
+        self.assertTrue(r.stdout.startswith("# Strategic signal brief"), r.stdout[:200])
+        r = pf("--brief", "--json")
+        self.assertEqual(r.returncode, 2, r)
+        self.assertIn("exclude each other", r.stderr)
 
     def test_2_websearch_down(self):
         self.fake.fault(provider="websearch", down=True)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pf_check.h"
+#include "pf_error.h"
 #include "pf_report.h"
 
 /*  A RESULT body: company_context completed (simulated when asked),
@@ -138,6 +139,53 @@ s_status_text(const pf_value_t *status)
     return text;
 }
 
+/*  A job with a brief: the human form prints its Markdown (control
+    characters but newline and tab neutralised) instead of every module's
+    JSON; --brief prints the Markdown alone; a job without one has none.   */
+START_TEST(test_brief)
+{
+    pf_value_t *result = pf_value_map();
+    pf_map_set_str(result, "job_id", "job_1");
+    pf_map_set_str(result, "status", "completed");
+    pf_value_t *results = pf_value_map();
+    pf_value_t *brief = pf_value_map();
+    pf_value_t *data = pf_value_map();
+    pf_map_set_str(data, "markdown", "# Brief\n\n- why\tnow\x1b[31m red\n");
+    pf_map_set(brief, "data", &data);
+    pf_map_set(results, "strategic_signal_brief", &brief);
+    pf_value_t *other = pf_value_map();
+    pf_map_set_str(other, "marker", "module-json-not-printed");
+    pf_map_set(results, "company_context", &other);
+    pf_map_set(result, "results", &results);
+
+    ck_assert_str_eq(pf_report_brief(result), "# Brief\n\n- why\tnow\x1b[31m red\n");
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    ck_assert_int_eq(pf_report_write_brief(out, result), 0);
+    fclose(out);
+    ck_assert_str_eq(text, "# Brief\n\n- why\tnow?[31m red\n");
+    free(text);
+
+    out = open_memstream(&text, &size);
+    ck_assert_int_eq(pf_report_result(out, result, NULL), 0);
+    fclose(out);
+    ck_assert_ptr_nonnull(strstr(text, "# Brief\n"));
+    ck_assert_ptr_null(strstr(text, "module-json-not-printed"));
+    ck_assert_ptr_nonnull(strstr(text, "pf results job_1 --json"));
+    free(text);
+
+    pf_value_t *none = pf_value_map();
+    ck_assert_ptr_null(pf_report_brief(none));
+    out = open_memstream(&text, &size);
+    ck_assert_int_eq(pf_report_write_brief(out, none), PF_ENOTFOUND);
+    fclose(out);
+    free(text);
+    pf_value_destroy(&none);
+    pf_value_destroy(&result);
+}
+END_TEST
+
 START_TEST(test_status_forms)
 {
     pf_value_t *b = pf_value_map();
@@ -188,6 +236,7 @@ s_suite(void)
     tcase_add_test(tc, test_simulated_notice);
     tcase_add_test(tc, test_control_characters_neutralised);
     tcase_add_test(tc, test_status_forms);
+    tcase_add_test(tc, test_brief);
     suite_add_tcase(s, tc);
     return s;
 }

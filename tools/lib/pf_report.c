@@ -39,6 +39,29 @@ s_clean_value(const pf_value_t *v)
     return clean;
 }
 
+const char *
+pf_report_brief(const pf_value_t *result)
+{
+    const pf_value_t *brief = pf_map_get(pf_map_get(result, "results"), "strategic_signal_brief");
+    const char *md = pf_map_get_str(pf_map_get(brief, "data"), "markdown");
+    return md && *md ? md : NULL;
+}
+
+int
+pf_report_write_brief(FILE *out, const pf_value_t *result)
+{
+    const char *md = pf_report_brief(result);
+    if (!md)
+        return PF_ENOTFOUND;
+    for (const unsigned char *p = (const unsigned char *)md; *p; p++) {
+        unsigned char c = *p;
+        fputc(c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f) ? c : '?', out);
+    }
+    if (md[strlen(md) - 1] != '\n')
+        fputc('\n', out);
+    return fflush(out) != 0 || ferror(out) ? PF_EIO : PF_OK;
+}
+
 /*  "label:    text" with text from the server.                             */
 static void
 s_field(FILE *out, const char *label, const char *text)
@@ -145,6 +168,17 @@ pf_report_result(FILE *out, const pf_value_t *result, const pf_progress_t *progr
     s_detail_rows(out, pf_map_get(result, "skipped_modules"), "skipped", "reason", progress);
     s_name_rows(out, pf_map_get(result, "pending_modules"), "pending", progress);
 
+    if (pf_report_brief(result)) {
+        /*  A real job: the brief is what a person reads; every module's
+            result is one `pf results JOB --json` away.                     */
+        fprintf(out, "\n");
+        pf_report_write_brief(out, result);
+        fprintf(out, "\n(every module's result with its sources: pf results %s --json)\n",
+                pf_map_get_str(result, "job_id") ? pf_map_get_str(result, "job_id") : "JOB");
+        if (fflush(out) != 0 || ferror(out))
+            return PF_EIO;
+        return PF_OK;
+    }
     const pf_value_t *results = pf_map_get(result, "results");
     size_t n = pf_map_size(results);
     if (n > 0)
