@@ -4,7 +4,8 @@
     BATCH, reports rejected domains on stderr, polls the batch's STATUS
     until every job has ended (a progress bar on a terminal), then fetches
     every job's RESULT (include_partial) with up to PF_DEFAULT_CLI_PIPELINE
-    requests in flight and writes them to stdout in job order.  Job ends
+    requests in flight and writes one line per job to stdout in job order
+    (pf_report_batch_line, or the whole RESULT with --full).  Job ends
     seen on the tap make the next STATUS poll come sooner.                 */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include "pf_error.h"
 #include "pf_pfp.h"
 #include "pf_progress.h"
+#include "pf_report.h"
 #include "pf_tapsub.h"
 
 #define S_BAR_WIDTH 30       /* characters in the progress bar              */
@@ -29,14 +31,19 @@ static void
 s_help(void)
 {
     printf("usage: pf batch FILE|- [--modules a,b] [--priority high|default|low]\n"
-           "                [--max-concurrency N] [--timeout S] [endpoint flags]\n\n"
+           "                [--max-concurrency N] [--full] [--timeout S] [endpoint flags]\n\n"
            "Enriches every domain in FILE (or stdin for -): one domain per line, blank\n"
            "lines and lines starting with # skipped.  Rejected domains are reported on\n"
            "stderr; a progress bar shows on a terminal.  When every job has ended, one\n"
-           "JSON line per job goes to stdout, in input order: its RESULT (with partial\n"
-           "results), or {\"job_id\", \"status\":\"error\", \"error\":{code, message}}.\n"
+           "JSON line per job goes to stdout, in input order: {domain, job_id, status,\n"
+           "duration_ms, synthetic, synthetic_modules, modules (name: status),\n"
+           "failed_modules, skipped_modules, brief (the brief's map with its markdown,\n"
+           "or null)}, or {domain, job_id, \"status\":\"error\", error:{code, message}}\n"
+           "when its RESULTS request failed (docs/CLI.md has the schema).\n"
            "Exit 0 when every domain was accepted and every job completed, else 1.\n\n"
            "  --modules a,b        run only these modules (and what they need)\n"
+           "  --full               write each job's whole RESULT (every module's result),\n"
+           "                       with \"synthetic\" added, instead\n"
            "  --priority P         high, default or low\n"
            "  --max-concurrency N  jobs of this batch running at once (server default %d)\n"
            "  --timeout S          give up waiting after S seconds (default: no limit)\n"
@@ -200,24 +207,59 @@ s_wait_batch(pf_cli_t *cli, pf_client_t *client, pf_tapsub_t *tap, const char *b
     return rc;
 }
 
+/*  The domain of each job, as sent: the domains sent minus the rejected
+    ones (BATCH lists both in input order).  NULL when the counts do not
+    add up, so no line names a wrong domain.  Caller owns the array.       */
+static pf_value_t *
+s_job_domains(const pf_value_t *sent, const pf_value_t *rejected, size_t jobs)
+{
+    pf_value_t *domains = pf_value_array();
+    size_t r = 0;
+    for (size_t i = 0; i < pf_array_size(sent); i++) {
+        const char *domain = pf_value_as_str(pf_array_at(sent, i), NULL);
+        const char *next_rejected = pf_map_get_str(pf_array_at(rejected, r), "domain");
+        if (domain && next_rejected && strcmp(domain, next_rejected) == 0) {
+            r++;
+            continue;
+        }
+        pf_array_push_str(domains, domain ? domain : "");
+    }
+    if (pf_array_size(domains) != jobs || r != pf_array_size(rejected))
+        pf_value_destroy(&domains);
+    return domains;
+}
+
 /*  One request in flight: which job it asks about.                         */
 typedef struct {
     char req_id[PFP_REQ_ID_MAX + 1]; /* the request's id                    */
     size_t job;                      /* index into job_ids                  */
 } s_flight_t;
 
-/*  Writes one job's line: the RESULT body, or an error line.  Counts a
+/*  Writes one job's line: the batch line of its RESULT (the RESULT itself
+    with full), or an error line (domain may be NULL: unknown).  Counts a
     completed job in *completed.  Returns 0 or PF_EIO.                      */
 static int
-s_write_line(const char *job_id, const char *cmd, const pf_value_t *reply, size_t *completed)
+s_write_line(const char *job_id, const char *domain, const char *cmd, pf_value_t *reply,
+             bool full, size_t *completed)
 {
     if (strcmp(cmd, "RESULT") == 0) {
         const char *st = pf_map_get_str(reply, "status");
         if (st && strcmp(st, "completed") == 0)
             (*completed)++;
-        return pf_cli_print_json(stdout, reply, PF_JSON_COMPACT);
+        if (full) {
+            pf_map_set_bool(reply, "synthetic", pf_report_synthetic(reply));
+            return pf_cli_print_json(stdout, reply, PF_JSON_COMPACT);
+        }
+        pf_value_t *line = pf_report_batch_line(reply);
+        int rc = pf_cli_print_json(stdout, line, PF_JSON_COMPACT);
+        pf_value_destroy(&line);
+        return rc;
     }
     pf_value_t *line = pf_value_map();
+    if (domain)
+        pf_map_set_str(line, "domain", domain);
+    else
+        pf_map_set_nil(line, "domain");
     pf_map_set_str(line, "job_id", job_id);
     pf_map_set_str(line, "status", "error");
     pf_value_t *error = pf_value_map();
@@ -232,11 +274,12 @@ s_write_line(const char *job_id, const char *cmd, const pf_value_t *reply, size_
 }
 
 /*  Fetches every job's RESULT, pipelined, and prints them in order.
+    domains (may be NULL) holds each job's domain as sent, for error lines.
     Sets *completed to the number of completed jobs.  Returns 0 or an
     error after printing it.                                                 */
 static int
 s_fetch_results(pf_cli_t *cli, pf_client_t *client, const pf_value_t *job_ids,
-                long long deadline, size_t *completed)
+                const pf_value_t *domains, bool full, long long deadline, size_t *completed)
 {
     size_t n = pf_array_size(job_ids);
     pf_value_t **replies = pf_calloc(n ? n : 1, sizeof *replies);
@@ -285,7 +328,9 @@ s_fetch_results(pf_cli_t *cli, pf_client_t *client, const pf_value_t *job_ids,
         flights[k] = flights[--in_flight];
         while (next_print < n && replies[next_print] && rc == PF_OK) {
             rc = s_write_line(pf_value_as_str(pf_array_at(job_ids, next_print), NULL),
-                              cmds[next_print], replies[next_print], completed);
+                              domains ? pf_value_as_str(pf_array_at(domains, next_print), NULL)
+                                      : NULL,
+                              cmds[next_print], replies[next_print], full, completed);
             pf_value_destroy(&replies[next_print]);
             next_print++;
         }
@@ -309,6 +354,7 @@ pf_cmd_batch(int argc, char **argv)
     const char *modules_text = NULL;
     const char *priority = NULL;
     const char *concurrency_text = NULL;
+    bool full = false;
     for (int i = 1; i < argc; i++) {
         int rc = pf_cli_common(&cli, argc, argv, &i);
         if (rc < 0)
@@ -325,6 +371,8 @@ pf_cmd_batch(int argc, char **argv)
                    != 0) {
             if (rc < 0)
                 return PF_EXIT_USAGE;
+        } else if (strcmp(argv[i], "--full") == 0) {
+            full = true;
         } else if ((argv[i][0] == '-' && argv[i][1] != '\0') || path) {
             return pf_cli_usage(&cli, "unexpected argument '%s'", argv[i]);
         } else {
@@ -371,6 +419,7 @@ pf_cmd_batch(int argc, char **argv)
 
     int status = PF_EXIT_FAIL;
     pf_value_t *reply = NULL;
+    pf_value_t *job_domains = NULL;
     pf_tapsub_t *tap = NULL;
     pf_client_t *client = pf_cli_connect(&cli);
     if (!client)
@@ -410,12 +459,15 @@ pf_cmd_batch(int argc, char **argv)
     if (jobs > 0) {
         if (s_wait_batch(&cli, client, tap, batch_id, jobs, deadline) != PF_OK)
             goto done;
-        if (s_fetch_results(&cli, client, job_ids, deadline, &completed) != PF_OK)
+        job_domains = s_job_domains(pf_map_get(body, "domains"), rejected, jobs);
+        if (s_fetch_results(&cli, client, job_ids, job_domains, full, deadline, &completed)
+            != PF_OK)
             goto done;
     }
     if (completed == jobs && pf_array_size(rejected) == 0)
         status = PF_EXIT_OK;
 done:
+    pf_value_destroy(&job_domains);
     pf_value_destroy(&reply);
     pf_value_destroy(&body);
     pf_tapsub_destroy(&tap);

@@ -5,7 +5,9 @@
     merges tap events for its job_id with a STATUS poll every
     PF_DEFAULT_CLI_POLL_MS (the tap may drop events; STATUS cannot) until the
     job is final.  On a terminal, stderr shows a live table of the modules.
-    Finally it fetches RESULTS (include_partial) and prints them.           */
+    Finally it fetches RESULTS (include_partial) and prints them: the
+    strategic signal brief as Markdown (or a summary of the modules when
+    the job has none) or the RESULT as JSON — pf_report.h, --format.        */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,15 +28,21 @@ static void
 s_help(void)
 {
     printf("usage: pf enrich DOMAIN [--modules a,b] [--priority high|default|low]\n"
-           "                 [--async] [--json] [--timeout S] [endpoint flags]\n\n"
-           "Enriches DOMAIN and prints its dossier: status, each module's status and\n"
-           "result.  On a terminal, stderr shows the modules' progress live.\n"
+           "                 [--async] [--format md|json | --json] [--timeout S]\n"
+           "                 [endpoint flags]\n\n"
+           "Enriches DOMAIN and prints its strategic signal brief (Markdown) when\n"
+           "stdout is a terminal, the whole RESULT as JSON otherwise.  On a terminal,\n"
+           "stderr shows the modules' progress live.  Synthetic data (the offline\n"
+           "emulator's) is named at the top and bottom, and flagged in JSON.\n"
            "Exit 0 when the job completed; 1 when it ended partial, failed or\n"
            "cancelled, or on an error (printed as ERROR code: message).\n\n"
-           "  --modules a,b  run only these modules (and the modules they need)\n"
+           "  --modules a,b  run only these modules (and the modules they need); md is\n"
+           "                 then a summary of each module, unless the brief is named\n"
            "  --priority P   high, default or low (default: default)\n"
            "  --async        print the job id (the ACCEPTED reply with --json) and exit\n"
-           "  --json         print the whole RESULT as pretty JSON\n"
+           "  --format F     md: the brief (or the module summary), json: the whole\n"
+           "                 RESULT with \"synthetic\" added\n"
+           "  --json         the same as --format json\n"
            "  --timeout S    give up waiting for the job after S seconds (default: wait\n"
            "                 as long as the coordinator answers; each reply %d s)\n"
            PF_CLI_ENDPOINT_HELP,
@@ -47,7 +55,7 @@ typedef struct {
     const char *modules;     /* --modules text, or NULL for all             */
     const char *priority;    /* --priority, or NULL for the server default  */
     bool async;              /* --async                                     */
-    bool json;               /* --json                                      */
+    pf_report_format_t format; /* --format / --json; AUTO: by the terminal  */
 } s_args_t;
 
 /*  The wait for one reply: the default, cut short by the overall deadline
@@ -66,6 +74,7 @@ s_reply_wait(long long deadline)
 static int
 s_parse(pf_cli_t *cli, int argc, char **argv, s_args_t *args, bool *help)
 {
+    const char *format_text = NULL;
     for (int i = 1; i < argc; i++) {
         int rc = pf_cli_common(cli, argc, argv, &i);
         if (rc < 0)
@@ -88,8 +97,24 @@ s_parse(pf_cli_t *cli, int argc, char **argv, s_args_t *args, bool *help)
             }
         } else if (strcmp(argv[i], "--async") == 0) {
             args->async = true;
+        } else if ((rc = pf_cli_value(cli, argc, argv, &i, "--format", &format_text)) != 0) {
+            pf_report_format_t format;
+            if (rc < 0)
+                return PF_EINVAL;
+            if (pf_report_format_parse(format_text, &format) != PF_OK) {
+                pf_cli_usage(cli, "--format is md or json, not '%s'", format_text);
+                return PF_EINVAL;
+            }
+            if (pf_report_format_merge(&args->format, format) != PF_OK) {
+                pf_cli_usage(cli, "--format %s conflicts with an earlier --json or --format",
+                             format_text);
+                return PF_EINVAL;
+            }
         } else if (strcmp(argv[i], "--json") == 0) {
-            args->json = true;
+            if (pf_report_format_merge(&args->format, PF_REPORT_JSON) != PF_OK) {
+                pf_cli_usage(cli, "--json conflicts with --format md");
+                return PF_EINVAL;
+            }
         } else if (argv[i][0] == '-' || args->domain) {
             pf_cli_usage(cli, "unexpected argument '%s'", argv[i]);
             return PF_EINVAL;
@@ -247,10 +272,11 @@ s_print_results(pf_cli_t *cli, pf_client_t *client, const s_args_t *args,
     } else if (pf_cli_request(cli, client, "RESULTS", body, wait, cmd, &reply) == PF_OK) {
         if (strcmp(cmd, "RESULT") == 0) {
             int rc;
-            if (args->json) {
-                rc = pf_cli_print_json(stdout, reply, PF_JSON_PRETTY);
+            if (pf_report_format_resolve(args->format, STDOUT_FILENO) == PF_REPORT_JSON) {
+                rc = pf_report_json(stdout, reply);
                 if (pf_report_simulated(reply))
                     pf_report_simulated_notice(stderr);
+                pf_report_synthetic_notice(stderr, reply);
             } else {
                 rc = pf_report_result(stdout, reply, progress);
             }
@@ -322,7 +348,7 @@ pf_cmd_enrich(int argc, char **argv)
         return PF_EXIT_FAIL;
     }
     if (args.async) {
-        int status = s_async(&cli, client, body, args.json);
+        int status = s_async(&cli, client, body, args.format == PF_REPORT_JSON);
         pf_value_destroy(&body);
         pf_client_destroy(&client);
         return status;

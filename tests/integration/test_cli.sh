@@ -95,6 +95,12 @@ expect 0 pf enrich --help
 expect 2 pf enrich
 expect 2 pf enrich stripe.com --priority urgent
 expect 2 pf enrich stripe.com --modules a,,b
+expect 2 pf enrich stripe.com --json --format md
+expect 2 pf enrich stripe.com --format md --format json
+expect 2 pf enrich stripe.com --format html
+expect 2 pf results job_0123 --format md --json
+expect 2 pf results job_0123 --format
+expect 2 pf batch domains.txt --full=yes
 expect 2 pf status not-an-id
 expect 2 pf results batch_0123
 expect 2 pf cancel
@@ -138,13 +144,19 @@ jcheck '"version" in d and d["uptime_s"] >= 0'
 expect 0 pf enrich stripe.com --json
 jcheck 'd["status"] == "completed" and d["domain"] == "stripe.com" and len(d["results"]) == 15'
 jcheck 'all(r["simulated"] is True for r in d["results"].values())'
+jcheck 'd["synthetic"] is False'
 jcheck 'd["job_id"].startswith("job_") and d["failed_modules"] == [] and d["pending_modules"] == []'
 grep -q "SIMULATED" "$work/err" || fail "enrich --json did not warn of simulated data on stderr"
 
+# Not a terminal: JSON unless --format md.
 expect 0 pf enrich stripe.com
-grep -q "^status:   completed$" "$work/out" || fail "enrich summary: $(head -5 "$work/out")"
-grep -q "SIMULATED DATA" "$work/out" || fail "enrich summary lacks the simulated notice"
-grep -q "strategic_signal_brief" "$work/out" || fail "enrich summary lacks modules"
+jcheck 'd["status"] == "completed" and len(d["results"]) == 15 and d["synthetic"] is False'
+expect 0 pf enrich stripe.com --format md
+grep -Eq '^\*\*Job\*\* job_[0-9a-f]{24} for stripe.com: \*\*completed\*\* in [0-9.]+ s; 15 of 15 modules completed\.$' "$work/out" \
+    || fail "enrich summary: $(head -5 "$work/out")"
+[[ $(grep -c "SIMULATED DATA" "$work/out") -eq 2 ]] || fail "enrich summary lacks the simulated notice twice"
+grep -q "^| strategic_signal_brief | completed | " "$work/out" || fail "enrich summary lacks modules"
+grep -q "^\*\*No brief:\*\* the modules ran simulated" "$work/out" || fail "enrich summary: why no brief"
 
 expect 0 pf enrich github.com --modules hiring_signals --priority high --json
 jcheck 'sorted(d["completed_modules"]) == ["company_context", "hiring_signals"]'
@@ -173,7 +185,11 @@ while :; do
     (( SECONDS - start < DEADLINE_S )) || fail "job $job never completed"
 done
 expect 0 pf results "$job"
-jcheck 'd["status"] == "completed" and len(d["results"]) == 15'
+jcheck 'd["status"] == "completed" and len(d["results"]) == 15 and d["synthetic"] is False'
+expect 0 pf results "$job" --format md
+grep -q "| company_context | completed | " "$work/out" || fail "results --format md: $(head -5 "$work/out")"
+expect 1 pf results "$job" --brief
+grep -q "has no strategic signal brief" "$work/err" || fail "results --brief: $(cat "$work/err")"
 expect 0 pf results "$job" --partial --json
 jcheck 'd["job_id"] == "'"$job"'"'
 expect 0 pf cancel "$job"
@@ -192,8 +208,17 @@ grep -q "rejected localhost: invalid_domain" "$work/err" || fail "batch rejectio
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
 assert [l["domain"] for l in lines] == ["stripe.com", "notion.so", "figma.com"], lines
-assert all(l["status"] == "completed" and len(l["results"]) == 15 for l in lines)
+keys = {"domain", "job_id", "status", "duration_ms", "synthetic", "synthetic_modules", "modules",
+        "failed_modules", "skipped_modules", "brief"}
+for l in lines:
+    assert set(l) == keys, l.keys()
+    assert l["status"] == "completed" and len(l["modules"]) == 15, l
+    assert set(l["modules"].values()) == {"completed"} and l["synthetic"] is False, l
+    assert l["brief"] is None, l    # simulated: no brief
 PY
+printf 'stripe.com\n' | { expect 0 pf batch - --full --modules company_context; }
+jcheck 'd["domain"] == "stripe.com" and list(d["results"]) == ["company_context"] and d["synthetic"] is False'
+
 printf 'a-company.com\nb-company.com\n' | {
     expect 0 pf batch - --max-concurrency 1 --modules company_context --priority low
 }
