@@ -1026,6 +1026,15 @@ pf_adapter_on_call(pf_actor_t *actor, pf_call_t *call, void *arg)
         pf_cache_begin(self->cache, key, strlen(key), now, call, &data, &size, &age_ms);
     if (verdict == PF_CACHE_JOINED) {
         self->stats.joined++;
+        /*  Said on the tap so that dedup can be counted from outside (pf
+            bench): no request of its own, so no status and no attempt.    */
+        pf_value_t *event = pf_value_map();
+        pf_map_set_str(event, "endpoint", op->endpoint);
+        pf_map_set_str(event, "op", op->name);
+        pf_map_set_int(event, "duration_ms", 0);
+        pf_map_set_bool(event, "cached", false);
+        pf_map_set_bool(event, "deduplicated", true);
+        s_emit(self, "api.call", event);
         /*  The fetch runs until its latest caller's deadline.             */
         s_fetch_t *owner = pf_cache_owner(self->cache, key, strlen(key));
         if (owner && owner->deadline_ms < f->deadline_ms)

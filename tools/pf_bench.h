@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "pf_graph.h"
+#include "pf_pfa.h"
 #include "pf_pfp.h"
 #include "pf_value.h"
 
@@ -48,6 +50,9 @@
 #define PF_BENCH_PORT_TRIES 64
 
 #define PF_BENCH_ENDPOINT_MAX 128   /* bytes in one endpoint string          */
+#define PF_BENCH_ADAPTERS_MAX 5     /* adapter actors at once: one per provider */
+/*  pf_bench_cluster_start_modules' scale for the real modules (no --simulate). */
+#define PF_BENCH_REAL_MODULES (-1.0)
 #define PF_BENCH_TOPIC_MAX 64       /* bytes in one tap topic                */
 
 /* ---------------------------------------------------------------- signals */
@@ -101,8 +106,17 @@ int pf_bench_cluster_stop_coordinator(pf_bench_cluster_t *self);
 /*  Starts the fifteen module actors with --simulate scale, waits for their
     fifteen actor.joined events, then runs one warm-up job and checks that
     it completes with all fifteen results (which proves every service is
-    registered even if the tap missed a join).  Returns 0 or PF_E*.          */
+    registered even if the tap missed a join).  scale PF_BENCH_REAL_MODULES
+    starts the real modules instead (the adapters must be running): the
+    warm-up job must then end with every module completed or failed (a
+    module may fail by its own rules), none skipped.  Returns 0 or PF_E*.   */
 int pf_bench_cluster_start_modules(pf_bench_cluster_t *self, double scale);
+
+/*  Proves the tap delivers (once per coordinator start): queues a
+    one-module async job until its job.accepted arrives, so no actor.joined
+    published afterwards is lost.  The job runs once company_context's actor
+    is up.  0, PF_ESTATE (no coordinator, interrupted), PF_ETIMEDOUT, PF_EIO. */
+int pf_bench_cluster_tap_ready(pf_bench_cluster_t *self);
 
 /*  Stops the module actors (SIGTERM, wait, SIGKILL).  0 or PF_EIO.          */
 int pf_bench_cluster_stop_modules(pf_bench_cluster_t *self);
@@ -144,6 +158,10 @@ int pf_bench_cluster_call(pf_bench_cluster_t *self, const char *command, const p
                           int timeout_ms, pf_bench_tap_fn tap_fn, void *tap_arg,
                           char reply_command[16], pf_value_t **reply_p, double *rtt_ms);
 
+/*  Hands every tap event waiting now to fn (may be NULL: dropped), without
+    blocking; what fn returns does not matter here.                         */
+void pf_bench_cluster_drain_tap(pf_bench_cluster_t *self, pf_bench_tap_fn fn, void *arg);
+
 /*  Feeds tap events to fn until it returns true (0) or timeout_ms passes
     (PF_ETIMEDOUT); client replies arriving meanwhile are discarded.         */
 int pf_bench_cluster_pump_tap(pf_bench_cluster_t *self, int timeout_ms, pf_bench_tap_fn fn,
@@ -178,12 +196,13 @@ int pf_bench_cluster_stop_fakeapi(pf_bench_cluster_t *self);
     EP --instance bench-PROVIDER-N ARGS...` against the running emulator and
     coordinator, with every PF_<PROVIDER>_* variable of our environment
     removed and PF_<PROVIDER>_KEY set to a dummy key.  args is a
-    NULL-terminated list (NULL: none).  Does not wait for the adapter to
-    register (pf_bench_caller_ready does).  0, PF_ESTATE (no coordinator or
-    emulator, or an adapter is running), PF_EINVAL, PF_EIO.                 */
+    NULL-terminated list (NULL: none).  SEC EDGAR's contact User-Agent is
+    set too.  Does not wait for the adapter to register
+    (pf_bench_caller_ready does).  0, PF_ESTATE (no coordinator or emulator,
+    or PF_BENCH_ADAPTERS_MAX adapters running), PF_EINVAL, PF_EIO.          */
 int pf_bench_cluster_start_adapter(pf_bench_cluster_t *self, const char *provider,
                                    const char *const *args);
-/*  SIGTERM (the adapter drains), wait, SIGKILL.  0 or PF_EIO.               */
+/*  Every running adapter: SIGTERM (it drains), wait, SIGKILL.  0 or PF_EIO. */
 int pf_bench_cluster_stop_adapter(pf_bench_cluster_t *self);
 
 /*  The actor endpoint of the running coordinator.                          */
@@ -311,5 +330,97 @@ int pf_bench_rate(pf_bench_caller_t *self, uint32_t calls, double send_per_s,
     limit per window_ms.  0, PF_ESTATE (no emulator), PF_EIO, PF_EPROTO.    */
 int pf_bench_fakeapi_set_limit(pf_bench_cluster_t *cl, const char *provider, uint32_t limit,
                                uint32_t window_ms);
+
+/*  One request to the emulator's control API (method "GET"/"POST", path
+    "/_control/..."); request (may be NULL) is sent as JSON.  On 0,
+    *reply_p (if reply_p is non-NULL) is the JSON answer (json_t *, caller
+    owns; void * here to keep jansson out of this header).  0, PF_ESTATE
+    (no emulator), PF_EIO, PF_EPROTO (not 200, or not JSON).               */
+int pf_bench_fakeapi_control(pf_bench_cluster_t *cl, const char *method, const char *path,
+                             void *request, void **reply_p);
+
+/* ------------------------------------------------------------------ batch */
+
+/*  The batch scenario (pf_bench_batch.c): a whole constellation as `pf up`
+    runs it offline — coordinator, pf-fakeapi, the five adapters, the
+    fifteen real modules — and one BATCH of synthetic domains through it,
+    with every rate limit scaled by the same factor on both sides: each
+    adapter runs at its default rpm x scale, and pf-fakeapi allows each
+    provider its default rpm per 60 s / scale (so a minute of the default
+    schedule passes in 60 s / scale).                                       */
+#define PF_BENCH_PROVIDERS 5          /* builtwith ... websearch            */
+#define PF_BENCH_FAILURE_KINDS 16     /* distinct "module: error" kept      */
+#define PF_BENCH_FAILURE_MAX 96       /* bytes of one such text             */
+#define PF_BENCH_SCALE_MAX 600        /* 60 s / 600 = a 100 ms window       */
+
+#define PF_BENCH_OPS_MAX 12            /* operations counted per provider  */
+
+/*  One operation's calls in the batch, from the api.call events.          */
+typedef struct {
+    char op[PFA_NAME_MAX + 1];    /* "domain", ...; "session" for Yahoo's
+                                     cookie and crumb requests             */
+    uint32_t http;                /* HTTP attempts                          */
+    uint32_t cached;              /* answered from the cache                */
+    uint32_t deduplicated;        /* joined an identical request in flight  */
+} pf_bench_op_t;
+
+typedef struct {
+    char name[PFA_NAME_MAX + 1];  /* the provider (adapter service)         */
+    uint32_t default_rpm;         /* the adapter's default limit            */
+    uint32_t rpm;                 /* its limit in the run: default x scale  */
+    uint32_t limit;               /* pf-fakeapi: requests per window ...    */
+    uint32_t window_ms;           /* ... of this length                     */
+    uint32_t requests;            /* HTTP requests pf-fakeapi counted       */
+    uint32_t rate_limited;        /* of them refused with 429               */
+    uint32_t max_in_window;       /* most accepted in one true window       */
+    uint32_t live;                /* api.call: first attempts of operations */
+    uint32_t retries;             /* api.call: later attempts               */
+    uint32_t session;             /* api.call: Yahoo's cookie/crumb requests */
+    uint32_t cached;              /* api.call: answered from the cache      */
+    uint32_t deduplicated;        /* api.call: joined a request in flight   */
+    uint32_t errors;              /* api.call: a transport error, 429 or 5xx */
+    uint32_t throttled;           /* api.throttled: waits for the limiter   */
+    uint32_t queued_max;          /* most requests they saw waiting         */
+    pf_bench_op_t ops[PF_BENCH_OPS_MAX]; /* per operation, in order seen    */
+    uint32_t op_count;            /* entries used                           */
+} pf_bench_provider_t;
+
+typedef struct {
+    char what[PF_BENCH_FAILURE_MAX]; /* "module: error code"                */
+    uint32_t count;                  /* jobs it happened in                 */
+} pf_bench_failure_t;
+
+typedef struct {
+    uint32_t accepted;            /* jobs the BATCH created                  */
+    uint32_t completed, partial, failed, cancelled; /* final job statuses   */
+    uint32_t all_modules;         /* jobs with all fifteen modules completed */
+    uint32_t module_done[PF_MODULE_COUNT]; /* jobs in which module completed */
+    pf_bench_failure_t failures[PF_BENCH_FAILURE_KINDS]; /* why others not  */
+    uint32_t failure_kinds;       /* entries used                            */
+    uint32_t failures_other;      /* failures of kinds beyond the table      */
+    uint32_t degraded_jobs;       /* jobs with a field missing because a
+                                     provider call failed ("... failed: ")  */
+    uint32_t degraded_fields;     /* such fields over all jobs               */
+    char degraded_example[2 * PF_BENCH_FAILURE_MAX]; /* the first one       */
+    double wall_ms;               /* BATCH sent to the last job's end        */
+    double job_p50_ms, job_max_ms; /* job duration_ms (acceptance to end)   */
+    uint32_t providers;           /* entries used below                      */
+    pf_bench_provider_t provider[PF_BENCH_PROVIDERS];
+} pf_bench_batch_t;
+
+/*  Runs the scenario on a cluster with nothing started: starts everything,
+    submits `domains` generated synthetic domains (pf_bench_batch_domain)
+    as one BATCH with max_concurrency, waits until every job ended, and
+    reads the emulator's stats and every job's RESULT into *out.  The
+    caller stops the processes (pf_bench_cluster_stop_coordinator), also
+    after a failure.  scale is 1 .. PF_BENCH_SCALE_MAX.  0, PF_EINVAL, or
+    another PF_E* (a process died, a wait timed out; said on stderr).      */
+int pf_bench_batch(pf_bench_cluster_t *cl, uint32_t domains, uint32_t scale,
+                   uint32_t concurrency, pf_bench_batch_t *out);
+
+/*  The i-th domain of the scenario's deterministic list (i from 0), e.g.
+    "amber-goods-0.com": no curated company, so pf-fakeapi synthesises it.
+    out holds at least 64 bytes.                                            */
+void pf_bench_batch_domain(uint32_t i, char *out, size_t size);
 
 #endif

@@ -765,6 +765,17 @@ s_control(pf_bench_cluster_t *cl, const char *method, const char *path, json_t *
 }
 
 int
+pf_bench_fakeapi_control(pf_bench_cluster_t *cl, const char *method, const char *path,
+                         void *request, void **reply_p)
+{
+    json_t *reply = NULL;
+    int rc = s_control(cl, method, path, request, reply_p ? &reply : NULL);
+    if (rc == PF_OK && reply_p)
+        *reply_p = reply;
+    return rc;
+}
+
+int
 pf_bench_fakeapi_set_limit(pf_bench_cluster_t *cl, const char *provider, uint32_t limit,
                            uint32_t window_ms)
 {

@@ -1,8 +1,9 @@
 /*  pf_bench_cluster.c — the processes `pf bench` measures and the sockets it
     measures them through (see pf_bench.h).
 
-    Children are this binary (/proc/self/exe) run as `pf coordinator` and
-    `pf module NAME --simulate SCALE`, each in its own process group (so a
+    Children are this binary (/proc/self/exe) run as `pf coordinator`,
+    `pf module NAME --simulate SCALE` (or the real `pf module NAME`) and
+    `pf adapter NAME`, and pf-fakeapi, each in its own process group (so a
     Ctrl-C on the terminal reaches only the benchmark, which then tears
     everything down in order), with stdout/stderr appended to a log file in
     the working directory, and with PR_SET_PDEATHSIG so that nothing
@@ -66,6 +67,9 @@ extern char **environ;
 #define S_ADAPTER_KEY "pf-bench-dummy-key"
 /*  Extra arguments a benchmark adapter may get, at most.                   */
 #define S_ADAPTER_ARGS_MAX 16
+/*  SEC EDGAR refuses requests without a contact in the User-Agent; the
+    adapter will not start without one.  Offline, this one.                 */
+#define S_ADAPTER_USER_AGENT "PartnerForge bench pf-bench@localhost"
 
 typedef struct {
     pid_t pid;                     /* 0 when not running                    */
@@ -83,7 +87,7 @@ struct pf_bench_cluster_t {
     s_proc_t coordinator;          /* the coordinator                       */
     s_proc_t modules[PF_MODULE_COUNT]; /* module actors by graph index      */
     s_proc_t fakeapi;              /* pf-fakeapi, the provider emulator     */
-    s_proc_t adapter;              /* one adapter actor                     */
+    s_proc_t adapter_procs[PF_BENCH_ADAPTERS_MAX]; /* adapter actors, 0 pid = free */
     int fakeapi_port;              /* its loopback port, 0 when not running */
     unsigned adapters;             /* adapter starts (names instances)      */
     unsigned starts;               /* coordinator starts (names data dirs)  */
@@ -350,13 +354,15 @@ static int
 s_check_children(pf_bench_cluster_t *self)
 {
     int rc = PF_OK;
-    s_proc_t *procs[PF_MODULE_COUNT + 3];
+    enum { S_PROCS = PF_MODULE_COUNT + PF_BENCH_ADAPTERS_MAX + 2 };
+    s_proc_t *procs[S_PROCS];
     procs[0] = &self->coordinator;
     procs[1] = &self->fakeapi;
-    procs[2] = &self->adapter;
+    for (int i = 0; i < PF_BENCH_ADAPTERS_MAX; i++)
+        procs[i + 2] = &self->adapter_procs[i];
     for (int i = 0; i < PF_MODULE_COUNT; i++)
-        procs[i + 3] = &self->modules[i];
-    for (size_t i = 0; i < PF_MODULE_COUNT + 3; i++) {
+        procs[i + 2 + PF_BENCH_ADAPTERS_MAX] = &self->modules[i];
+    for (size_t i = 0; i < S_PROCS; i++) {
         if (procs[i]->pid <= 0)
             continue;
         int status = 0;
@@ -800,7 +806,8 @@ pf_bench_cluster_stop_fakeapi(pf_bench_cluster_t *self)
 /*  The child environment of an adapter for provider: the cluster's,
     without any PF_<PROVIDER>_ setting of our own environment (a
     PF_WEBSEARCH_CACHE=off there would change what is measured), plus a
-    dummy PF_<PROVIDER>_KEY.                                                 */
+    dummy PF_<PROVIDER>_KEY and a PF_<PROVIDER>_USER_AGENT with a contact
+    (which only SEC EDGAR requires).                                         */
 static char **
 s_adapter_env(const pf_bench_cluster_t *self, const char *provider)
 {
@@ -819,12 +826,15 @@ s_adapter_env(const pf_bench_cluster_t *self, const char *provider)
         else
             env[kept++] = env[i];
     }
-    /* s_child_env allocates five slots beyond our own variables and fills
-       at most three of them without a data directory: two are free.      */
+    /* Room for the two variables below and the terminating NULL.          */
+    env = pf_realloc(env, (kept + 3) * sizeof *env);
     size_t len = strlen(prefix) + strlen("KEY=") + strlen(S_ADAPTER_KEY) + 1;
     env[kept] = pf_malloc(len);
     snprintf(env[kept], len, "%sKEY=%s", prefix, S_ADAPTER_KEY);
-    env[kept + 1] = NULL;
+    len = strlen(prefix) + strlen("USER_AGENT=") + strlen(S_ADAPTER_USER_AGENT) + 1;
+    env[kept + 1] = pf_malloc(len);
+    snprintf(env[kept + 1], len, "%sUSER_AGENT=%s", prefix, S_ADAPTER_USER_AGENT);
+    env[kept + 2] = NULL;
     return env;
 }
 
@@ -832,7 +842,12 @@ int
 pf_bench_cluster_start_adapter(pf_bench_cluster_t *self, const char *provider,
                                const char *const *args)
 {
-    if (self->adapter.pid > 0 || self->coordinator.pid <= 0 || self->fakeapi.pid <= 0)
+    s_proc_t *slot = NULL;
+    for (int i = 0; i < PF_BENCH_ADAPTERS_MAX && !slot; i++) {
+        if (self->adapter_procs[i].pid <= 0)
+            slot = &self->adapter_procs[i];
+    }
+    if (!slot || self->coordinator.pid <= 0 || self->fakeapi.pid <= 0)
         return PF_ESTATE;
     if (!provider || !*provider || strlen(provider) > PFA_NAME_MAX)
         return PF_EINVAL;
@@ -866,7 +881,7 @@ pf_bench_cluster_start_adapter(pf_bench_cluster_t *self, const char *provider,
     if (rc != PF_OK)
         return rc;
     char **env = s_adapter_env(self, provider);
-    rc = s_spawn(&self->adapter, instance, NULL, log_path, argv, env);
+    rc = s_spawn(slot, instance, NULL, log_path, argv, env);
     s_free_env(env);
     return rc;
 }
@@ -874,7 +889,7 @@ pf_bench_cluster_start_adapter(pf_bench_cluster_t *self, const char *provider,
 int
 pf_bench_cluster_stop_adapter(pf_bench_cluster_t *self)
 {
-    return s_stop(&self->adapter, 1);
+    return s_stop(self->adapter_procs, PF_BENCH_ADAPTERS_MAX);
 }
 
 const char *
@@ -909,14 +924,17 @@ s_join_fn(void *arg, const char *topic, const pf_value_t *body)
 }
 
 /*  One sync job over every module: it can only complete once all fifteen
-    services are registered, and it warms the coordinator's paths up.       */
+    services are registered, and it warms the coordinator's paths up.
+    scale < 0: the real modules, which call the adapters (their rate limits
+    decide how long it takes) and may fail by their own rules — then every
+    module must have ended, completed or failed, none skipped.              */
 static int
 s_probe(pf_bench_cluster_t *self, double scale)
 {
     double durations[PF_MODULE_COUNT];
     const double *estimates = pf_graph_estimates();
     for (int i = 0; i < PF_MODULE_COUNT; i++)
-        durations[i] = estimates[i] * scale;
+        durations[i] = estimates[i] * (scale < 0 ? 0 : scale);
     double critical_ms = pf_graph_critical_path(PF_MODULE_ALL, durations) * 1e3;
     char req_id[64];
     char domain[96];
@@ -935,8 +953,14 @@ s_probe(pf_bench_cluster_t *self, double scale)
         return rc;
     const char *status = pf_map_get_str(reply, "status");
     size_t results = pf_map_size(pf_map_get(reply, "results"));
-    if (strcmp(command, "RESULT") != 0 || !status || strcmp(status, "completed") != 0
-        || results != PF_MODULE_COUNT) {
+    bool ok = strcmp(command, "RESULT") == 0 && status && strcmp(status, "completed") == 0
+              && results == PF_MODULE_COUNT;
+    if (scale < 0 && strcmp(command, "RESULT") == 0 && status
+        && (strcmp(status, "completed") == 0 || strcmp(status, "partial") == 0))
+        ok = pf_array_size(pf_map_get(reply, "completed_modules"))
+                 + pf_array_size(pf_map_get(reply, "failed_modules"))
+             == PF_MODULE_COUNT;
+    if (!ok) {
         const char *why = pf_map_get_str(reply, "message");
         fprintf(stderr, "pf bench: warm-up job answered %s status=%s results=%zu%s%s\n", command,
                 status ? status : "-", results, why ? ": " : "", why ? why : "");
@@ -995,8 +1019,18 @@ s_tap_check(pf_bench_cluster_t *self)
 }
 
 int
+pf_bench_cluster_tap_ready(pf_bench_cluster_t *self)
+{
+    if (self->coordinator.pid <= 0)
+        return PF_ESTATE;
+    return s_tap_check(self);
+}
+
+int
 pf_bench_cluster_start_modules(pf_bench_cluster_t *self, double scale)
 {
+    if (scale < 0 && scale != PF_BENCH_REAL_MODULES)
+        return PF_EINVAL;
     if (self->coordinator.pid <= 0)
         return PF_ESTATE;
     for (int i = 0; i < PF_MODULE_COUNT; i++) {
@@ -1011,8 +1045,10 @@ pf_bench_cluster_start_modules(pf_bench_cluster_t *self, double scale)
     char **env = s_child_env(self, NULL);
     for (int i = 0; i < PF_MODULE_COUNT && rc == PF_OK; i++) {
         const char *name = pf_graph_name(i);
-        char *argv[] = { "pf", "module", (char *)name, "--simulate", scale_text, "--actor",
-                         self->endpoint[S_ACTOR], NULL };
+        char *simulated[] = { "pf", "module", (char *)name, "--simulate", scale_text, "--actor",
+                              self->endpoint[S_ACTOR], NULL };
+        char *real[] = { "pf", "module", (char *)name, "--actor", self->endpoint[S_ACTOR], NULL };
+        char **argv = scale < 0 ? real : simulated;
         char log_path[PATH_MAX];
         char log_name[PFA_NAME_MAX + sizeof ".log"];
         snprintf(log_name, sizeof log_name, "%s.log", name);
@@ -1199,6 +1235,12 @@ s_drain_tap(pf_bench_cluster_t *self, pf_bench_tap_fn fn, void *arg)
             done = true;
         pf_value_destroy(&body);
     }
+}
+
+void
+pf_bench_cluster_drain_tap(pf_bench_cluster_t *self, pf_bench_tap_fn fn, void *arg)
+{
+    s_drain_tap(self, fn, arg);
 }
 
 int

@@ -556,8 +556,10 @@ pf_bench_rss(pf_bench_cluster_t *cl, uint32_t jobs, uint32_t window, pf_bench_rs
     int rc = s_pipeline(cl, "ENRICH", true, "ra", jobs, window, &elapsed_ms, &errors);
     if (rc != PF_OK)
         return rc;
-    if (pf_bench_proc_status_kib(pid, "VmHWM:", &hwm) != PF_OK
-        || pf_bench_proc_status_kib(pid, "VmRSS:", &rss) != PF_OK) {
+    /*  VmRSS first: the coordinator may still be growing (its last replies,
+        the store), and the peak read after it can only be as high or more. */
+    if (pf_bench_proc_status_kib(pid, "VmRSS:", &rss) != PF_OK
+        || pf_bench_proc_status_kib(pid, "VmHWM:", &hwm) != PF_OK) {
         fprintf(stderr, "pf bench: rss: cannot read /proc/%d/status\n", (int)pid);
         return PF_EIO;
     }

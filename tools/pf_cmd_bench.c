@@ -8,7 +8,10 @@
     numbers.  The processes and sockets live in pf_bench_cluster.c, one run
     of each scenario in pf_bench_scenario.c, and the adapter scenario's
     caller actor in pf_bench_adapter.c.  The adapter scenario is not part
-    of `all`: it adds about two minutes and measures another path.           */
+    of `all`: it adds about two minutes and measures another path.  Nor is
+    the batch scenario (pf_bench_batch.c): the real modules, the five
+    adapters and pf-fakeapi, one BATCH of synthetic domains through scaled
+    rate limits; it runs once, not R times (minutes per run).               */
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -50,6 +53,20 @@
 #define S_QUICK_ADAPTER_SAMPLES 200
 #define S_QUICK_ADAPTER_FETCHES 500
 #define S_QUICK_RATE_CALLS 100
+
+/*  The batch scenario (opt-in): domains, the factor every rate limit is
+    scaled by (on the adapters and pf-fakeapi), the batch's max_concurrency;
+    and the domains under --quick.  At x10 the BuiltWith adapter's 30/min
+    default becomes 300/min: 200 domains take about six and a half minutes.
+    A larger factor shrinks the windows, and with them the slack for
+    scheduling jitter: (60 s / K) x the adapters' 1 % margin + pf-fakeapi's
+    20 ms grace — 80 ms at x10, 50 ms at x20 (where one 429 was seen on a
+    loaded machine).                                                        */
+#define S_DEFAULT_BATCH_DOMAINS 200
+#define S_DEFAULT_BATCH_SCALE 10
+#define S_DEFAULT_BATCH_CONCURRENCY PF_DEFAULT_BATCH_CONCURRENCY
+#define S_QUICK_BATCH_DOMAINS 20
+#define S_MAX_BATCH_DOMAINS 10000
 
 /*  Calls in flight from the caller actor to the adapter.                   */
 #define S_ADAPTER_WINDOW 64
@@ -98,7 +115,8 @@ enum {
     S_RSS = 1 << 4,
     S_DURABLE = 1 << 5,
     S_ALL = (1 << 6) - 1,
-    S_ADAPTER = 1 << 6      /* opt-in: not part of S_ALL                     */
+    S_ADAPTER = 1 << 6,     /* opt-in: not part of S_ALL                     */
+    S_BATCH = 1 << 7        /* opt-in: not part of S_ALL                     */
 };
 
 typedef struct {
@@ -111,6 +129,9 @@ typedef struct {
     uint32_t adapter_samples; /* adapter: sequential calls per latency      */
     uint32_t adapter_fetches; /* adapter: distinct (fetched) calls per run  */
     uint32_t rate_calls;    /* adapter: calls per rate-fidelity run         */
+    uint32_t batch_domains; /* batch: synthetic domains in the BATCH        */
+    uint32_t batch_scale;   /* batch: every rate limit x this               */
+    uint32_t batch_concurrency; /* batch: its max_concurrency               */
     unsigned scenarios;     /* S_* bits                                     */
     bool json;              /* JSON on stdout instead of the table          */
     bool quick;             /* the --quick preset was asked for             */
@@ -146,6 +167,8 @@ typedef struct {
         *rate_requests;
     double rate_allowed_s;          /* the time the limit allows for N calls */
     uint32_t rate_limited, rate_errors;
+    bool batch_ran;                 /* the batch scenario finished           */
+    pf_bench_batch_t batch;         /* its figures                           */
 } s_results_t;
 
 /* --------------------------------------------------------------- options */
@@ -156,9 +179,10 @@ s_usage(FILE *out)
     fprintf(out,
             "usage: pf bench [--runs R] [--jobs N] [--window W] [--samples S] [--rss-jobs M]\n"
             "                [--scenario all|throughput|latency|hop|makespan|rss|durable|"
-            "adapter[,...]]\n"
+            "adapter|batch[,...]]\n"
             "                [--adapter-calls N] [--adapter-samples S] [--adapter-fetches F]\n"
-            "                [--rate-calls C] [--quick] [--json] [--keep] [--data-dir DIR]\n"
+            "                [--rate-calls C] [--batch-domains D] [--batch-scale K]\n"
+            "                [--batch-concurrency C] [--quick] [--json] [--keep] [--data-dir DIR]\n"
             "                [--client EP] [--tap EP] [--actor EP]\n"
             "\n"
             "Starts a coordinator and the 15 module actors (simulated) on free loopback\n"
@@ -174,14 +198,20 @@ s_usage(FILE *out)
             "                 durable: throughput with --store sqlite against --store memory,\n"
             "                 each run on a fresh coordinator and actors, alternating;\n"
             "                 adapter (not in all; ask for it): the %s adapter against\n"
-            "                 pf-fakeapi, called by an actor: cached, fetch, rate fidelity\n"
+            "                 pf-fakeapi, called by an actor: cached, fetch, rate fidelity;\n"
+            "                 batch (not in all; ask for it; runs once): the real modules,\n"
+            "                 adapters and pf-fakeapi, one BATCH of synthetic domains with\n"
+            "                 every rate limit x K on both sides; counts provider calls\n"
             "  --adapter-calls N    adapter: cached and unknown-op calls per run,\n"
             "                       %d in flight (default %d)\n"
             "  --adapter-samples S  adapter: calls one at a time per latency (default %d)\n"
             "  --adapter-fetches F  adapter: distinct calls over HTTP per run (default %d)\n"
             "  --rate-calls C       adapter: calls per rate-fidelity run (default %d)\n"
-            "  --quick        small preset: R=%d, N=%d, S=%d, M=%d; adapter %d/%d/%d/%d\n"
-            "                 (flags still override)\n"
+            "  --batch-domains D      batch: domains in the BATCH (default %d)\n"
+            "  --batch-scale K        batch: rate limits x K, 1..%d (default %d)\n"
+            "  --batch-concurrency C  batch: the BATCH's max_concurrency (default %d)\n"
+            "  --quick        small preset: R=%d, N=%d, S=%d, M=%d; adapter %d/%d/%d/%d;\n"
+            "                 batch D=%d (flags still override)\n"
             "  --json         print JSON on stdout instead of the table\n"
             "  --keep         keep the working directory (logs, data) afterwards\n"
             "  --data-dir DIR create the working directory in DIR (default $TMPDIR or /tmp)\n"
@@ -192,9 +222,10 @@ s_usage(FILE *out)
             S_DEFAULT_RUNS, S_DEFAULT_JOBS, S_DEFAULT_WINDOW, S_DEFAULT_SAMPLES,
             S_DEFAULT_RSS_JOBS, PF_BENCH_ADAPTER_PROVIDER, S_ADAPTER_WINDOW,
             S_DEFAULT_ADAPTER_CALLS, S_DEFAULT_ADAPTER_SAMPLES, S_DEFAULT_ADAPTER_FETCHES,
-            S_DEFAULT_RATE_CALLS, S_QUICK_RUNS, S_QUICK_JOBS, S_QUICK_SAMPLES, S_QUICK_RSS_JOBS,
-            S_QUICK_ADAPTER_CALLS, S_QUICK_ADAPTER_SAMPLES, S_QUICK_ADAPTER_FETCHES,
-            S_QUICK_RATE_CALLS);
+            S_DEFAULT_RATE_CALLS, S_DEFAULT_BATCH_DOMAINS, PF_BENCH_SCALE_MAX,
+            S_DEFAULT_BATCH_SCALE, S_DEFAULT_BATCH_CONCURRENCY, S_QUICK_RUNS, S_QUICK_JOBS,
+            S_QUICK_SAMPLES, S_QUICK_RSS_JOBS, S_QUICK_ADAPTER_CALLS, S_QUICK_ADAPTER_SAMPLES,
+            S_QUICK_ADAPTER_FETCHES, S_QUICK_RATE_CALLS, S_QUICK_BATCH_DOMAINS);
 }
 
 static int
@@ -206,7 +237,7 @@ s_parse_scenarios(const char *text, unsigned *out)
     } names[] = {
         { "all", S_ALL },           { "throughput", S_THROUGHPUT }, { "latency", S_LATENCY },
         { "hop", S_HOP },           { "makespan", S_MAKESPAN },     { "rss", S_RSS },
-        { "durable", S_DURABLE },   { "adapter", S_ADAPTER },
+        { "durable", S_DURABLE },   { "adapter", S_ADAPTER },       { "batch", S_BATCH },
     };
     unsigned bits = 0;
     const char *p = text;
@@ -239,7 +270,7 @@ s_parse(int argc, char **argv, s_options_t *opt)
     opt->scenarios = S_ALL;
     bool set_runs = false, set_jobs = false, set_samples = false, set_rss = false;
     bool set_ad_calls = false, set_ad_samples = false, set_ad_fetches = false;
-    bool set_rate = false;
+    bool set_rate = false, set_batch_domains = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -265,7 +296,9 @@ s_parse(int argc, char **argv, s_options_t *opt)
                                                "--client",        "--tap",
                                                "--actor",         "--data-dir",
                                                "--adapter-calls", "--adapter-samples",
-                                               "--adapter-fetches", "--rate-calls" };
+                                               "--adapter-fetches", "--rate-calls",
+                                               "--batch-domains", "--batch-scale",
+                                               "--batch-concurrency" };
         const char *value = NULL;
         size_t which = sizeof valued / sizeof *valued;
         for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
@@ -337,10 +370,20 @@ s_parse(int argc, char **argv, s_options_t *opt)
             rc = pf_config_parse_u32(value, 1, S_MAX_JOBS, &opt->adapter_fetches);
             set_ad_fetches = true;
             break;
-        default:
+        case 13:
             /* At least two: the ratio divides by (calls - 1) intervals.   */
             rc = pf_config_parse_u32(value, 2, S_MAX_JOBS, &opt->rate_calls);
             set_rate = true;
+            break;
+        case 14:
+            rc = pf_config_parse_u32(value, 1, S_MAX_BATCH_DOMAINS, &opt->batch_domains);
+            set_batch_domains = true;
+            break;
+        case 15:
+            rc = pf_config_parse_u32(value, 1, PF_BENCH_SCALE_MAX, &opt->batch_scale);
+            break;
+        default:
+            rc = pf_config_parse_u32(value, 1, S_MAX_BATCH_DOMAINS, &opt->batch_concurrency);
             break;
         }
         if (rc != PF_OK) {
@@ -364,6 +407,12 @@ s_parse(int argc, char **argv, s_options_t *opt)
         opt->adapter_fetches = opt->quick ? S_QUICK_ADAPTER_FETCHES : S_DEFAULT_ADAPTER_FETCHES;
     if (!set_rate)
         opt->rate_calls = opt->quick ? S_QUICK_RATE_CALLS : S_DEFAULT_RATE_CALLS;
+    if (!set_batch_domains)
+        opt->batch_domains = opt->quick ? S_QUICK_BATCH_DOMAINS : S_DEFAULT_BATCH_DOMAINS;
+    if (!opt->batch_scale)
+        opt->batch_scale = S_DEFAULT_BATCH_SCALE;
+    if (!opt->batch_concurrency)
+        opt->batch_concurrency = S_DEFAULT_BATCH_CONCURRENCY;
     if (!opt->window)
         opt->window = S_DEFAULT_WINDOW;
     return 0;
@@ -741,6 +790,25 @@ s_run_adapter(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r)
     return rc;
 }
 
+/*  The batch scenario: one run (pf_bench_batch starts everything).        */
+static int
+s_run_batch(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r)
+{
+    s_progress("batch: coordinator, pf-fakeapi, 5 adapters and the 15 real modules; "
+               "%u synthetic domains, rate limits x %u, max_concurrency %u",
+               opt->batch_domains, opt->batch_scale, opt->batch_concurrency);
+    int rc = pf_bench_batch(cl, opt->batch_domains, opt->batch_scale, opt->batch_concurrency,
+                            &r->batch);
+    if (rc == PF_OK) {
+        r->batch_ran = true;
+        s_progress("batch: %u jobs in %.1f s; %u with all %d modules completed", r->batch.accepted,
+                   r->batch.wall_ms / 1e3, r->batch.all_modules, PF_MODULE_COUNT);
+    }
+    if (pf_bench_cluster_stop_coordinator(cl) != PF_OK)
+        fprintf(stderr, "pf bench: warning: a process did not stop cleanly\n");
+    return rc;
+}
+
 /*  hop is read from the tap events of the latency runs.                    */
 #define S_LATENCY_RUNS (S_LATENCY | S_HOP)
 #define S_SIM0_RUNS (S_THROUGHPUT | S_LATENCY_RUNS)
@@ -787,6 +855,8 @@ s_run_all(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r)
     }
     if (rc == PF_OK && (opt->scenarios & S_ADAPTER))
         rc = s_run_adapter(cl, opt, r);
+    if (rc == PF_OK && (opt->scenarios & S_BATCH))
+        rc = s_run_batch(cl, opt, r);
     return rc;
 }
 
@@ -912,6 +982,127 @@ s_json_adapter(const s_options_t *opt, s_results_t *r)
                      "errors", (json_int_t)r->ad_errors);
 }
 
+/*  Figures of the batch scenario derived from the counts.                 */
+typedef struct {
+    uint32_t http;          /* HTTP requests to all providers (pf-fakeapi)  */
+    uint32_t rate_limited;  /* 429s over all providers                      */
+    uint32_t api_errors;    /* api.call events with an error status         */
+    bool windows_ok;        /* every provider's max_in_window <= its limit  */
+    double window_ratio;    /* the largest max_in_window / limit            */
+    bool tap_matches;       /* HTTP attempts on the tap = pf-fakeapi's count */
+    int bottleneck;         /* provider index with the longest default time */
+    double default_s;       /* its requests x 60 s / its default rpm        */
+    double scaled_s;        /* the same at the scaled rpm: the run's floor  */
+} s_batch_model_t;
+
+static void
+s_batch_model(const pf_bench_batch_t *b, s_batch_model_t *m)
+{
+    memset(m, 0, sizeof *m);
+    m->windows_ok = true;
+    m->tap_matches = true;
+    m->bottleneck = -1;
+    for (uint32_t i = 0; i < b->providers; i++) {
+        const pf_bench_provider_t *p = &b->provider[i];
+        m->http += p->requests;
+        m->rate_limited += p->rate_limited;
+        m->api_errors += p->errors;
+        if (p->max_in_window > p->limit)
+            m->windows_ok = false;
+        if (p->limit && (double)p->max_in_window / p->limit > m->window_ratio)
+            m->window_ratio = (double)p->max_in_window / p->limit;
+        if (p->live + p->retries + p->session != p->requests)
+            m->tap_matches = false;
+        double t = p->default_rpm ? p->requests * S_SECONDS_PER_MINUTE / p->default_rpm : 0;
+        if (m->bottleneck < 0 || t > m->default_s) {
+            m->bottleneck = (int)i;
+            m->default_s = t;
+            m->scaled_s = p->rpm ? p->requests * S_SECONDS_PER_MINUTE / p->rpm : 0;
+        }
+    }
+}
+
+/*  The batch scenario: counts per provider (totals and per domain), job
+    outcomes, the time taken and the time the default limits imply.        */
+static json_t *
+s_json_batch(const s_options_t *opt, s_results_t *r)
+{
+    const pf_bench_batch_t *b = &r->batch;
+    s_batch_model_t m;
+    s_batch_model(b, &m);
+    double domains = b->accepted ? b->accepted : 1;
+    json_t *providers = json_object();
+    for (uint32_t i = 0; i < b->providers; i++) {
+        const pf_bench_provider_t *p = &b->provider[i];
+        uint32_t calls = p->live + p->cached + p->deduplicated;
+        json_t *ops = json_object();
+        for (uint32_t k = 0; k < p->op_count; k++)
+            json_object_set_new(ops, p->ops[k].op,
+                                json_pack("{s:i, s:i, s:i}", "http", (json_int_t)p->ops[k].http,
+                                          "cached", (json_int_t)p->ops[k].cached, "deduplicated",
+                                          (json_int_t)p->ops[k].deduplicated));
+        json_object_set_new(
+            providers, p->name,
+            json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, "
+                      "s:i, s:f, s:{s:f, s:f, s:f, s:f, s:f}, s:f, s:f, s:o}",
+                      "default_rpm", (json_int_t)p->default_rpm, "rpm", (json_int_t)p->rpm,
+                      "emulator_limit", (json_int_t)p->limit, "emulator_window_ms",
+                      (json_int_t)p->window_ms, "requests", (json_int_t)p->requests,
+                      "rate_limited", (json_int_t)p->rate_limited, "max_in_window",
+                      (json_int_t)p->max_in_window, "calls", (json_int_t)calls, "live",
+                      (json_int_t)p->live, "retries", (json_int_t)p->retries, "session",
+                      (json_int_t)p->session, "cached", (json_int_t)p->cached, "deduplicated",
+                      (json_int_t)p->deduplicated, "errors", (json_int_t)p->errors,
+                      "queued_max", (json_int_t)p->queued_max,
+                      "queue_wait_default_s",
+                      p->default_rpm ? p->queued_max * S_SECONDS_PER_MINUTE / p->default_rpm : 0.0,
+                      "per_domain", "calls", calls / domains,
+                      "requests", p->requests / domains, "live", p->live / domains, "cached",
+                      p->cached / domains, "deduplicated", p->deduplicated / domains,
+                      "default_limit_s",
+                      p->default_rpm ? p->requests * S_SECONDS_PER_MINUTE / p->default_rpm : 0.0,
+                      "scaled_limit_s",
+                      p->rpm ? p->requests * S_SECONDS_PER_MINUTE / p->rpm : 0.0, "ops", ops));
+    }
+    json_t *failures = json_array();
+    for (uint32_t i = 0; i < b->failure_kinds; i++)
+        json_array_append_new(failures, json_pack("{s:s, s:i}", "what", b->failures[i].what,
+                                                  "count", (json_int_t)b->failures[i].count));
+    json_t *modules = json_object();
+    for (int i = 0; i < PF_MODULE_COUNT; i++)
+        json_object_set_new(modules, pf_graph_name(i), json_integer(b->module_done[i]));
+    json_t *targets = json_array();
+    json_array_append_new(targets, s_jtarget("jobs with all 15 modules completed", "==",
+                                             b->accepted, "jobs", b->all_modules == b->accepted,
+                                             true));
+    json_array_append_new(targets, s_jtarget("provider 429s", "==", 0, "responses",
+                                             m.rate_limited == 0, true));
+    json_array_append_new(targets, s_jtarget("max_in_window / limit, worst provider", "<=", 1.0,
+                                             "x limit", m.windows_ok, true));
+    const char *bottleneck = m.bottleneck >= 0 ? b->provider[m.bottleneck].name : "";
+    return json_pack(
+        "{s:i, s:i, s:i, s:i, s:{s:i, s:i, s:i, s:i}, s:i, s:o, s:o, s:i, s:i, s:i, s:s, "
+        "s:f, s:f, s:f, s:f, "
+        "s:{s:s, s:f, s:f, s:f}, s:i, s:i, s:f, s:i, s:b, s:o, s:o}",
+        "domains", (json_int_t)opt->batch_domains, "scale", (json_int_t)opt->batch_scale,
+        "max_concurrency", (json_int_t)opt->batch_concurrency, "accepted",
+        (json_int_t)b->accepted, "jobs", "completed", (json_int_t)b->completed, "partial",
+        (json_int_t)b->partial, "failed", (json_int_t)b->failed, "cancelled",
+        (json_int_t)b->cancelled, "all_modules", (json_int_t)b->all_modules, "module_completed",
+        modules, "module_failures", failures, "module_failures_other",
+        (json_int_t)b->failures_other, "degraded_jobs", (json_int_t)b->degraded_jobs,
+        "degraded_fields", (json_int_t)b->degraded_fields, "degraded_example",
+        b->degraded_example, "wall_s", b->wall_ms / 1e3, "job_p50_s",
+        b->job_p50_ms / 1e3, "job_max_s", b->job_max_ms / 1e3, "domains_per_min",
+        b->wall_ms > 0 ? b->accepted * S_SECONDS_PER_MINUTE * 1e3 / b->wall_ms : 0.0,
+        "baseline", "bottleneck", bottleneck, "scaled_limit_s", m.scaled_s, "default_limit_s",
+        m.default_s, "ratio_wall_to_scaled", m.scaled_s > 0 ? b->wall_ms / 1e3 / m.scaled_s : 0.0,
+        "requests", (json_int_t)m.http, "rate_limited", (json_int_t)m.rate_limited,
+        "window_ratio", m.window_ratio, "api_errors",
+        (json_int_t)m.api_errors, "tap_matches_emulator", m.tap_matches, "providers", providers,
+        "targets", targets);
+}
+
 static json_t *
 s_json(const s_options_t *opt, const s_machine_t *m, s_results_t *r, bool ok, double elapsed_s)
 {
@@ -1004,6 +1195,8 @@ s_json(const s_options_t *opt, const s_machine_t *m, s_results_t *r, bool ok, do
     }
     if (pf_samples_count(r->ad_cached))
         json_object_set_new(scenarios, "adapter", s_json_adapter(opt, r));
+    if (r->batch_ran)
+        json_object_set_new(scenarios, "batch", s_json_batch(opt, r));
     return json_pack("{s:s, s:b, s:f, s:{s:i, s:s, s:s}, s:{s:i, s:i, s:i, s:i, s:i, s:f, s:b, "
                      "s:i, s:i, s:i, s:i}, s:o}",
                      "tool", "pf bench", "ok", ok, "elapsed_s", elapsed_s, "machine", "nproc",
@@ -1057,13 +1250,67 @@ s_verdict(char *out, size_t size, const char *goal, bool met, bool applies)
     return out;
 }
 
+/*  The batch scenario's table: one line per provider, then the outcome.    */
+static void
+s_table_batch(const s_options_t *opt, s_results_t *r)
+{
+    const pf_bench_batch_t *b = &r->batch;
+    s_batch_model_t m;
+    s_batch_model(b, &m);
+    double domains = b->accepted ? b->accepted : 1;
+    printf("\nbatch: %u synthetic domains, rate limits x %u on the adapters and pf-fakeapi, "
+           "max_concurrency %u\n",
+           opt->batch_domains, opt->batch_scale, opt->batch_concurrency);
+    printf("%-14s %12s %11s %7s %7s %8s %7s %5s %6s %6s %9s %9s %10s\n", "provider",
+           "rpm (x K)", "emu limit", "calls/d", "HTTP/d", "cached/d", "dedup/d", "429s", "maxwin",
+           "errors", "queue max", "default s", "scaled s");
+    for (uint32_t i = 0; i < b->providers; i++) {
+        const pf_bench_provider_t *p = &b->provider[i];
+        char rpm[32], limit[32];
+        snprintf(rpm, sizeof rpm, "%u (%u)", p->default_rpm, p->rpm);
+        snprintf(limit, sizeof limit, "%u/%ums", p->limit, p->window_ms);
+        char wait[32];
+        snprintf(wait, sizeof wait, "%u", p->queued_max);
+        printf("%-14s %12s %11s %7.2f %7.2f %8.2f %7.2f %5u %6u %6u %9s %9.0f %10.1f\n", p->name,
+               rpm, limit, (p->live + p->cached + p->deduplicated) / domains,
+               p->requests / domains, p->cached / domains, p->deduplicated / domains,
+               p->rate_limited, p->max_in_window, p->errors, wait,
+               p->default_rpm ? p->requests * S_SECONDS_PER_MINUTE / p->default_rpm : 0,
+               p->rpm ? p->requests * S_SECONDS_PER_MINUTE / p->rpm : 0);
+        for (uint32_t k = 0; k < p->op_count; k++)
+            printf("  %-20s per domain: %.2f HTTP, %.2f cached, %.2f deduplicated\n",
+                   p->ops[k].op, p->ops[k].http / domains, p->ops[k].cached / domains,
+                   p->ops[k].deduplicated / domains);
+    }
+    printf("jobs: %u completed, %u partial, %u failed, %u cancelled; %u of %u with all %d modules "
+           "(%s)\n",
+           b->completed, b->partial, b->failed, b->cancelled, b->all_modules, b->accepted,
+           PF_MODULE_COUNT, b->all_modules == b->accepted ? "MET" : "MISSED");
+    for (uint32_t i = 0; i < b->failure_kinds; i++)
+        printf("  not completed: %s in %u job(s)\n", b->failures[i].what, b->failures[i].count);
+    printf("degraded by a failed provider call: %u field(s) in %u job(s)%s%s\n",
+           b->degraded_fields, b->degraded_jobs, b->degraded_fields ? "; first: " : "",
+           b->degraded_example);
+    printf("time: %.1f s for the batch (job p50 %.1f s, max %.1f s); the bottleneck %s's "
+           "requests at its scaled limit take %.1f s (ratio %.2f); at the default limits %.0f s "
+           "(%.1f min)\n",
+           b->wall_ms / 1e3, b->job_p50_ms / 1e3, b->job_max_ms / 1e3,
+           m.bottleneck >= 0 ? b->provider[m.bottleneck].name : "-", m.scaled_s,
+           m.scaled_s > 0 ? b->wall_ms / 1e3 / m.scaled_s : 0, m.default_s, m.default_s / 60);
+    printf("limits: %u provider 429s (%s); max_in_window <= limit for every provider (%s); "
+           "%u api.call error(s); tap and pf-fakeapi agree on HTTP requests: %s\n",
+           m.rate_limited, m.rate_limited == 0 ? "MET" : "MISSED", m.windows_ok ? "MET" : "MISSED",
+           m.api_errors, m.tap_matches ? "yes" : "no");
+}
+
 static void
 s_table(const s_options_t *opt, const s_machine_t *m, s_results_t *r, double elapsed_s)
 {
-    printf("pf bench: %ld CPU(s), %s, %s; %u run(s) per scenario, %.1f s in all\n\n", m->nproc,
+    printf("pf bench: %ld CPU(s), %s, %s; %u run(s) per scenario, %.1f s in all\n", m->nproc,
            m->cpu, m->kernel, opt->runs, elapsed_s);
-    printf(S_ROW_FMT, "scenario", "metric", "median", "min - max", "baseline (median)", "ratio",
-           "target");
+    if (opt->scenarios & ~(unsigned)S_BATCH)
+        printf("\n" S_ROW_FMT, "scenario", "metric", "median", "min - max", "baseline (median)",
+               "ratio", "target");
     char base[64], verdict[96];
     if (r->tp_runs) {
         snprintf(base, sizeof base, "PING %.0f/s (W=%u)", s_median(r->tp_pings), opt->window);
@@ -1143,6 +1390,8 @@ s_table(const s_options_t *opt, const s_machine_t *m, s_results_t *r, double ela
                "", PF_BENCH_ADAPTER_PROVIDER, PF_BENCH_CALLER_SERVICE, opt->adapter_calls,
                opt->adapter_fetches, S_ADAPTER_WINDOW, opt->adapter_samples, r->ad_errors);
     }
+    if (r->batch_ran)
+        s_table_batch(opt, r);
     if (pf_samples_count(r->rate_elapsed)) {
         uint32_t limit = s_rate_limit_per_window();
         double max_window = NAN;
