@@ -51,13 +51,26 @@ pf_evidence_add(pf_value_t *map, const char *kind, const pf_value_t *result,
         pf_map_set(map, kind, &fresh);
         list = pf_map_get(map, kind);
     }
+    size_t len = 0;
+    const char *date = pf_evidence_date(result, &len);
+    const char *url = pf_map_get_str(result, "url");
+    for (size_t i = 0; url && *url && i < pf_array_size(list); i++) {
+        pf_value_t *seen = (pf_value_t *)pf_array_at(list, i);
+        const char *seen_url = pf_map_get_str(seen, "url");
+        if (!seen_url || strcmp(seen_url, url) != 0)
+            continue;
+        if (date) {
+            pf_value_t *d = pf_value_strn(date, len);
+            pf_map_set(seen, "date", &d);
+        }
+        pf_map_set_str(seen, "found_in", found_in);
+        return;
+    }
     if (pf_array_size(list) >= max)
         return;
     pf_value_t *e = pf_value_map();
     pf_map_set_str(e, "title", pf_map_get_str(result, "title"));
-    pf_map_set_str(e, "url", pf_map_get_str(result, "url"));
-    size_t len = 0;
-    const char *date = pf_evidence_date(result, &len);
+    pf_map_set_str(e, "url", url);
     if (date) {
         pf_value_t *d = pf_value_strn(date, len);
         pf_map_set(e, "date", &d);

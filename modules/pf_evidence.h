@@ -34,7 +34,11 @@ size_t pf_evidence_kinds(const pf_evidence_kind_t *table, size_t n, const char *
 const char *pf_evidence_date(const pf_value_t *result, size_t *len);
 
 /*  Appends {title, url, date (or nil), found_in} of result to the list
-    map[kind], created on first use, unless it holds max already.         */
+    map[kind], created on first use, unless it holds max already.  One
+    entry per url: a result whose url the list holds already (the same page
+    from another search) is not added again; it updates that entry's
+    found_in, and its date when it has one, so the later reading (the news
+    search, read after the web search) names the dated source.             */
 void pf_evidence_add(pf_value_t *map, const char *kind, const pf_value_t *result,
                      const char *found_in, size_t max);
 

@@ -72,6 +72,12 @@ s_free(pf_gather_t *self)
 }
 
 void
+pf_gather_set_timeout(pf_gather_t *self, uint32_t timeout_ms)
+{
+    self->timeout_ms = timeout_ms;
+}
+
+void
 pf_gather_destroy(pf_gather_t **self_p)
 {
     if (!self_p || !*self_p)

@@ -42,6 +42,9 @@ typedef void(pf_gather_done_fn)(pf_gather_t *gather, void *arg);
     actor config's call timeout).                                          */
 pf_gather_t *pf_gather_new(pf_actor_t *actor, uint32_t timeout_ms);
 
+/*  The timeout of the calls made from now on (0: the actor config's).     */
+void pf_gather_set_timeout(pf_gather_t *self, uint32_t timeout_ms);
+
 /*  Frees the gather, or orphans it until its pending calls have ended (see
     the file comment).  Accepts NULL; nulls *self_p.                        */
 void pf_gather_destroy(pf_gather_t **self_p);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pf_facts.h"
+#include "pf_modjob.h"
 #include "pf_words.h"
 
 #define S_COMPANY "company_context"
@@ -229,11 +230,8 @@ s_run(pf_actor_t *actor, pf_task_t *task)
     const pf_value_t *inputs = pf_task_inputs(task);
     pf_value_t *result = pf_mod_buying_committee_result(
         pf_map_get(inputs, S_COMPANY), pf_map_get(inputs, S_HIRING), pf_map_get(inputs, S_EXECS));
-    if (result)
-        pf_actor_task_done(actor, &task, &result);
-    else
-        pf_actor_task_fail(actor, &task, "no_basis",
-                           "no executive fits a persona and no hiring shows one");
+    pf_modjob_answer(actor, &task, &result, "no_basis",
+                     "no executive fits a persona and no hiring shows one");
 }
 
 const pf_module_t pf_mod_buying_committee = {"buying_committee", s_run};

@@ -11,6 +11,7 @@
 #include "pf_alloc.h"
 #include "pf_facts.h"
 #include "pf_input.h"
+#include "pf_modjob.h"
 #include "pf_words.h"
 
 #define S_COMPANY "company_context"
@@ -271,13 +272,8 @@ pf_mod_case_study_matching_result(const pf_value_t *inputs, const pf_profile_t *
 static void
 s_run(pf_actor_t *actor, pf_task_t *task)
 {
-    const pf_profile_t *profile = pf_profile_current();
-    if (!profile) {
-        pf_actor_task_fail(actor, &task, "no_profile", "no seller profile is installed");
-        return;
-    }
-    pf_value_t *result = pf_mod_case_study_matching_result(pf_task_inputs(task), profile);
-    pf_actor_task_done(actor, &task, &result);
+    pf_modjob_run_profiled(actor, task, pf_mod_case_study_matching_result, "internal",
+                           "no result could be built");
 }
 
 const pf_module_t pf_mod_case_study_matching = {"case_study_matching", s_run};

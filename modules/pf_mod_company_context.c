@@ -6,14 +6,18 @@
     calls' outcomes, so the rules are unit-tested without an actor.       */
 #include "pf_mod_company_context.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pf_alloc.h"
 #include "pf_error.h"
 #include "pf_facts.h"
 #include "pf_gather.h"
+#include "pf_listing.h"
+#include "pf_modjob.h"
 
 /*  The module's service name, as in the graph.                             */
 #define S_MODULE "company_context"
@@ -24,6 +28,8 @@
 #define S_WEB_COUNT 5
 /*  Room for a missing fact's reason.                                       */
 #define S_REASON_MAX 512
+/*  Room for a company name reduced to its words (s_name_words).            */
+#define S_NAME_MAX 256
 
 /*  ---- pure logic ------------------------------------------------------ */
 
@@ -152,6 +158,80 @@ s_set_employees(pf_facts_t *facts, const pf_value_t *map,
     return true;
 }
 
+/*  ---- conflicts: a lower source that disagrees with the one used ------ */
+
+/*  The provider of a reply ("?" when it has no provenance).                */
+static const char *
+s_provider(const pf_mod_company_context_reply_t *r)
+{
+    const char *p = r ? pf_map_get_str(r->provenance, "provider") : NULL;
+    return p && *p ? p : "?";
+}
+
+/*  Appends {field, used, used_from, other, other_from} to conflicts: the
+    value the source order chose and one it set aside.                      */
+static void
+s_conflict(pf_value_t *conflicts, const char *field, const char *used,
+           const pf_mod_company_context_reply_t *used_from, const char *other,
+           const pf_mod_company_context_reply_t *other_from)
+{
+    pf_value_t *c = pf_value_map();
+    pf_map_set_str(c, "field", field);
+    pf_map_set_str(c, "used", used);
+    pf_map_set_str(c, "used_from", s_provider(used_from));
+    pf_map_set_str(c, "other", other);
+    pf_map_set_str(c, "other_from", s_provider(other_from));
+    pf_array_push(conflicts, &c);
+}
+
+/*  Legal-form words that do not tell two company names apart.              */
+static const char *const s_legal_forms[] = {"inc", "incorporated", "corp", "corporation",
+                                            "co", "company", "ltd", "limited", "llc", "plc",
+                                            "nv", "sa", "ag", "gmbh", "the"};
+
+/*  name reduced to its lower-case words, one space apart, legal forms
+    dropped ("NIKE, Inc." -> "nike"; dots vanish so "N.V." is "nv").        */
+static void
+s_name_words(const char *name, char *out, size_t size)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    const char *p = name;
+    while (*p) {
+        char word[S_NAME_MAX];
+        size_t w = 0;
+        for (; *p && !isalnum((unsigned char)*p); p++)
+            ;
+        for (; *p && (isalnum((unsigned char)*p) || *p == '.' || *p == '\''); p++)
+            if (isalnum((unsigned char)*p) && w + 1 < sizeof word)
+                word[w++] = (char)tolower((unsigned char)*p);
+        word[w] = '\0';
+        bool form = w == 0;
+        for (size_t i = 0; !form && i < sizeof s_legal_forms / sizeof *s_legal_forms; i++)
+            form = strcmp(word, s_legal_forms[i]) == 0;
+        if (form || n + w + 2 > size)
+            continue;
+        n += (size_t)snprintf(out + n, size - n, "%s%s", n ? " " : "", word);
+    }
+}
+
+/*  Whether two company names name the same company: after s_name_words,
+    one is the other or its first words ("Costco" and "Costco Wholesale
+    Corporation" agree; "Stripe" and "Acme Payments" do not).               */
+static bool
+s_same_name(const char *a, const char *b)
+{
+    char wa[S_NAME_MAX], wb[S_NAME_MAX];
+    s_name_words(a, wa, sizeof wa);
+    s_name_words(b, wb, sizeof wb);
+    size_t la = strlen(wa), lb = strlen(wb);
+    if (la == 0 || lb == 0)
+        return true;   /* nothing to compare: no contradiction shown       */
+    const char *shorter = la <= lb ? wa : wb, *longer = la <= lb ? wb : wa;
+    size_t ls = la <= lb ? la : lb;
+    return strncmp(shorter, longer, ls) == 0 && (longer[ls] == '\0' || longer[ls] == ' ');
+}
+
 /*  The fields that only a confirmed listing can give.                     */
 static const char *const s_listing_fields[] = { "ticker", "exchange" };
 static const char *const s_sec_fields[] = { "cik", "sic", "sic_description",
@@ -266,9 +346,19 @@ pf_mod_company_context_result(const char *domain, const pf_mod_company_context_i
 
     s_cand_t name[] = { { quote, "name", &in->search }, { sec, "name", &in->submissions },
                         { bw, "name", &in->builtwith } };
-    if (s_set_first(facts, "name", name, S_COUNT(name)) < 0) {
+    int name_at = s_set_first(facts, "name", name, S_COUNT(name));
+    if (name_at < 0) {
         pf_facts_destroy(&facts);   /* nothing true can be said            */
         return NULL;
+    }
+    /*  Where sources disagree, the source order decides and the result
+        names what it set aside (docs/MODULES.md, "conflicts").            */
+    pf_value_t *conflicts = pf_value_array();
+    const char *name_used = pf_map_get_str(name[name_at].map, "name");
+    for (size_t i = (size_t)name_at + 1; i < S_COUNT(name); i++) {
+        const char *other = pf_map_get_str(name[i].map, name[i].key);
+        if (other && *other && !s_same_name(name_used, other))
+            s_conflict(conflicts, "name", name_used, name[name_at].reply, other, name[i].reply);
     }
     pf_facts_set_str(facts, "domain", domain,
                      pf_facts_derived(facts, "the domain the enrichment was asked for"));
@@ -300,13 +390,39 @@ pf_mod_company_context_result(const char *domain, const pf_mod_company_context_i
                                                   : "no confirmed Yahoo profile");
 
     const pf_value_t *business = pf_map_get(pf_map_get(sec, "addresses"), "business");
-    if (!s_set_place(facts, business, "country", &in->submissions)
-        && !s_set_place(facts, profile, "country", q)
-        && !s_set_place(facts, bw, "country", &in->builtwith))
+    const pf_value_t *places[] = { business, profile, bw };
+    const pf_mod_company_context_reply_t *place_from[] = { &in->submissions, q, &in->builtwith };
+    int hq_at = -1;
+    for (size_t i = 0; i < S_COUNT(places); i++) {
+        if (hq_at < 0) {
+            if (s_set_place(facts, places[i], "country", place_from[i]))
+                hq_at = (int)i;
+            continue;
+        }
+        const char *used = pf_map_get_str(places[hq_at], "city");
+        const char *other = pf_map_get_str(places[i], "city");
+        if (other && *other && strcasecmp(used, other) != 0)
+            s_conflict(conflicts, "headquarters", used, place_from[hq_at], other, place_from[i]);
+    }
+    if (hq_at < 0)
         pf_facts_missing(facts, "headquarters", "no city from SEC, Yahoo or BuiltWith");
 
     if (!s_set_employees(facts, profile, q) && !s_set_employees(facts, bw, &in->builtwith))
         pf_facts_missing(facts, "employees", "not reported by Yahoo or BuiltWith");
+    double yahoo_employees = pf_map_get_float(profile, "employees", 0);
+    double bw_employees = pf_map_get_float(bw, "employees", 0);
+    if (yahoo_employees >= 1 && bw_employees >= 1 && yahoo_employees != bw_employees) {
+        char used[32], other[32];
+        snprintf(used, sizeof used, "%.0f", yahoo_employees);
+        snprintf(other, sizeof other, "%.0f", bw_employees);
+        s_conflict(conflicts, "employees", used, q, other, &in->builtwith);
+    }
+    if (pf_array_size(conflicts) > 0)
+        pf_facts_set(facts, "conflicts", &conflicts,
+                     pf_facts_derived(facts, "the source order of docs/MODULES.md "
+                                             "(company_context): the first source wins"));
+    else
+        pf_value_destroy(&conflicts);
 
     pf_facts_missing(facts, "founded_year",
                      "none of the providers reports a founding year");
@@ -322,112 +438,58 @@ pf_mod_company_context_result(const char *domain, const pf_mod_company_context_i
 
 /*  ---- the actor part -------------------------------------------------- */
 
-/*  One task in its waves.                                                  */
-typedef struct {
-    pf_actor_t *actor;                  /* runtime                          */
-    pf_task_t *task;                    /* owned until answered             */
-    pf_gather_t *gather;                /* the task's calls                 */
-    size_t ncandidates;                 /* quote candidates called          */
-    char symbols[PF_MOD_COMPANY_CONTEXT_CANDIDATES][PF_IDENTITY_LABEL_MAX];
-                                        /* their symbols                    */
-} s_job_t;
-
 static void
-s_input(const s_job_t *job, pf_mod_company_context_input_t *in)
+s_input(const pf_modjob_t *job, pf_mod_company_context_input_t *in)
 {
+    const pf_gather_t *g = pf_modjob_gather(job);
     memset(in, 0, sizeof *in);
-    pf_identity_reply_of(job->gather, "builtwith", &in->builtwith);
-    pf_identity_reply_of(job->gather, "search", &in->search);
-    pf_identity_reply_of(job->gather, "web", &in->web);
-    in->ncandidates = job->ncandidates;
-    for (size_t i = 0; i < job->ncandidates; i++)
-        in->symbols[i] = job->symbols[i];
-    pf_identity_candidate_replies(job->gather, job->ncandidates, in->quotes, in->ciks);
-    pf_identity_reply_of(job->gather, "submissions", &in->submissions);
+    pf_identity_reply_of(g, "builtwith", &in->builtwith);
+    pf_identity_reply_of(g, "search", &in->search);
+    pf_identity_reply_of(g, "web", &in->web);
+    in->ncandidates = pf_listing_candidates(job, in->symbols, in->quotes, in->ciks);
+    pf_identity_reply_of(g, "submissions", &in->submissions);
 }
 
 static void
-s_finish(s_job_t *job)
+s_finish(pf_modjob_t *job)
 {
     pf_mod_company_context_input_t in;
     s_input(job, &in);
-    pf_value_t *result = pf_mod_company_context_result(pf_task_domain(job->task), &in);
-    if (result) {
-        pf_actor_task_done(job->actor, &job->task, &result);
-    } else {
-        char why[S_REASON_MAX];
-        snprintf(why, sizeof why, "no provider names the company (builtwith: %s, "
-                 "yahoo_finance search: %s)",
-                 in.builtwith.error ? in.builtwith.error : "no company name",
-                 in.search.error ? in.search.error : "no confirmed listing");
-        pf_actor_task_fail(job->actor, &job->task, "no_data", why);
-    }
-    pf_gather_destroy(&job->gather);
-    free(job);
+    pf_value_t *result = pf_mod_company_context_result(pf_modjob_domain(job), &in);
+    pf_modjob_finish(&job, &result, "no_data",
+                     "no provider names the company (builtwith: %s, yahoo_finance search: %s)",
+                     in.builtwith.error ? in.builtwith.error : "no company name",
+                     in.search.error ? in.search.error : "no confirmed listing");
 }
 
+/*  Wave 3: the SEC record of the confirmed CIK.                            */
 static void
-s_wave3_done(pf_gather_t *gather, void *arg)
+s_sec_calls(pf_modjob_t *job, int64_t cik)
 {
-    (void) gather;
-    s_finish(arg);
-}
-
-static void
-s_wave2_done(pf_gather_t *gather, void *arg)
-{
-    s_job_t *job = arg;
-    pf_mod_company_context_input_t in;
-    s_input(job, &in);
-    int conf = pf_mod_company_context_confirmed(&in, pf_task_domain(job->task));
-    int64_t cik = conf >= 0 ? pf_map_get_int(in.ciks[conf].data, "cik", -1) : -1;
-    if (cik <= 0 || !pf_actor_task_live(job->actor, job->task)) {
-        s_finish(job);
-        return;
-    }
     pf_value_t *args = pf_value_map();
     pf_map_set_int(args, "cik", cik);
-    pf_gather_call(gather, "submissions", "sec_edgar", "submissions", &args);
-    pf_gather_go(gather, s_wave3_done, job);
-}
-
-static void
-s_wave1_done(pf_gather_t *gather, void *arg)
-{
-    s_job_t *job = arg;
-    job->ncandidates = pf_identity_call_candidates(gather, pf_gather_data(gather, "search"),
-                                                   job->symbols);
-    if (job->ncandidates == 0 || !pf_actor_task_live(job->actor, job->task)) {
-        s_finish(job);
-        return;
-    }
-    pf_gather_go(gather, s_wave2_done, job);
+    pf_modjob_call(job, "submissions", "sec_edgar", "submissions", &args);
 }
 
 static void
 s_run(pf_actor_t *actor, pf_task_t *task)
 {
-    const char *domain = pf_task_domain(task);
-    s_job_t *job = pf_calloc(1, sizeof *job);
-    job->actor = actor;
-    job->task = task;
-    uint32_t share = pf_task_timeout_ms(task) / S_WAVES;
-    job->gather = pf_gather_new(actor, share > 0 && share < PF_DEFAULT_CALL_TIMEOUT_MS ? share : 0);
-
+    pf_modjob_t *job = pf_modjob_new(actor, task, S_WAVES, sizeof(pf_listing_t), NULL);
+    const char *domain = pf_modjob_domain(job);
     pf_value_t *args = pf_value_map();
     pf_map_set_str(args, "domain", domain);
-    pf_gather_call(job->gather, "builtwith", "builtwith", "domain", &args);
+    pf_modjob_call(job, "builtwith", "builtwith", "domain", &args);
     char guess[PF_IDENTITY_LABEL_MAX];
     if (pf_identity_name_guess(domain, guess, sizeof guess)) {
         args = pf_value_map();
         pf_map_set_str(args, "query", guess);
-        pf_gather_call(job->gather, "search", "yahoo_finance", "search", &args);
+        pf_modjob_call(job, "search", "yahoo_finance", "search", &args);
     }
     args = pf_value_map();
     pf_map_set_str(args, "query", domain);
     pf_map_set_int(args, "count", S_WEB_COUNT);
-    pf_gather_call(job->gather, "web", "websearch", "web", &args);
-    pf_gather_go(job->gather, s_wave1_done, job);
+    pf_modjob_call(job, "web", "websearch", "web", &args);
+    pf_listing_go(job, s_sec_calls, s_finish);
 }
 
 const pf_module_t pf_mod_company_context = { S_MODULE, s_run };

@@ -13,6 +13,7 @@
 #include "pf_gather.h"
 #include "pf_mod_technology_stack.h"
 #include "pf_mod_traffic_analysis.h"
+#include "pf_modjob.h"
 
 #define S_COMPANY "company_context"
 #define S_TECHNOLOGY "technology_stack"
@@ -24,6 +25,9 @@
 /*  A domain's "www." prefix, ignored when comparing domains.               */
 #define S_WWW "www."
 #define S_REASON_MAX 512
+/*  Waves of calls: similar sites and the target's visits, then every
+    competitor's visits and stack.                                        */
+#define S_WAVES 2
 
 /*  ---- pure logic ------------------------------------------------------- */
 
@@ -355,27 +359,24 @@ pf_mod_competitor_intelligence_result(const pf_mod_competitor_input_t *in)
 #define S_SLOT_STACK "stack_"
 #define S_SLOT_MAX 32
 
+/*  A task's state between its waves.                                       */
 typedef struct {
-    pf_actor_t *actor;               /* the actor holding the task          */
-    pf_task_t *task;                 /* owned until answered                */
-    pf_gather_t *gather;             /* both waves                          */
     pf_value_t *ranked;              /* the competitors asked about         */
-} s_job_t;
-
+} s_state_t;
 
 static void
-s_job_free(s_job_t *job)
+s_state_free(void *state)
 {
-    pf_gather_destroy(&job->gather);
-    pf_value_destroy(&job->ranked);
-    free(job);
+    s_state_t *st = state;
+    pf_value_destroy(&st->ranked);
 }
 
 static void
-s_finish(pf_gather_t *gather, void *arg)
+s_finish(pf_modjob_t *job)
 {
-    s_job_t *job = arg;
-    size_t n = pf_array_size(job->ranked);
+    const s_state_t *st = pf_modjob_state(job);
+    const pf_gather_t *gather = pf_modjob_gather(job);
+    size_t n = pf_array_size(st->ranked);
     pf_mod_competitor_calls_t *calls = pf_calloc(n ? n : 1, sizeof *calls);
     for (size_t i = 0; i < n; i++) {
         char slot[S_SLOT_MAX];
@@ -384,78 +385,54 @@ s_finish(pf_gather_t *gather, void *arg)
         snprintf(slot, sizeof slot, S_SLOT_STACK "%zu", i);
         calls[i].stack = pf_gather_reply(gather, slot);
     }
-    const pf_value_t *inputs = pf_task_inputs(job->task);
     pf_mod_competitor_input_t in = {
-        pf_task_domain(job->task), pf_map_get(inputs, S_COMPANY),
-        pf_map_get(inputs, S_TECHNOLOGY), pf_gather_reply(gather, "similar"),
-        pf_gather_reply(gather, "target_visits"), job->ranked, calls,
+        pf_modjob_domain(job), pf_modjob_input(job, S_COMPANY),
+        pf_modjob_input(job, S_TECHNOLOGY), pf_gather_reply(gather, "similar"),
+        pf_gather_reply(gather, "target_visits"), st->ranked, calls,
     };
     pf_value_t *result = pf_mod_competitor_intelligence_result(&in);
-    if (result) {
-        pf_actor_task_done(job->actor, &job->task, &result);
-    } else {
-        char reason[S_REASON_MAX];
-        s_reason(reason, sizeof reason, S_TRAFFIC, "similar_sites", &in.similar);
-        pf_actor_task_fail(job->actor, &job->task, "providers_unavailable", reason);
-    }
+    char reason[S_REASON_MAX];
+    s_reason(reason, sizeof reason, S_TRAFFIC, "similar_sites", &in.similar);
     free(calls);
-    s_job_free(job);
+    pf_modjob_finish(&job, &result, "providers_unavailable", "%s", reason);
 }
 
 /*  Adds the call op {domain} of service under slot.                        */
-static int
-s_call(s_job_t *job, const char *slot, const char *service, const char *op, const char *domain)
+static void
+s_call(pf_modjob_t *job, const char *slot, const char *service, const char *op,
+       const char *domain)
 {
     pf_value_t *args = pf_value_map();
     pf_map_set_str(args, "domain", domain);
-    return pf_gather_call(job->gather, slot, service, op, &args);
+    pf_modjob_call(job, slot, service, op, &args);
 }
 
 static void
-s_first_done(pf_gather_t *gather, void *arg)
+s_first_done(pf_modjob_t *job)
 {
-    s_job_t *job = arg;
-    job->ranked = pf_mod_competitor_ranked(pf_gather_data(gather, "similar"),
-                                           pf_task_domain(job->task), PF_MOD_COMPETITOR_MAX);
-    int rc = 0;
-    for (size_t i = 0; i < pf_array_size(job->ranked) && rc == 0; i++) {
-        const char *domain = pf_map_get_str(pf_array_at(job->ranked, i), "domain");
+    s_state_t *st = pf_modjob_state(job);
+    st->ranked = pf_mod_competitor_ranked(pf_gather_data(pf_modjob_gather(job), "similar"),
+                                          pf_modjob_domain(job), PF_MOD_COMPETITOR_MAX);
+    for (size_t i = 0; i < pf_array_size(st->ranked); i++) {
+        const char *domain = pf_map_get_str(pf_array_at(st->ranked, i), "domain");
         char slot[S_SLOT_MAX];
         snprintf(slot, sizeof slot, S_SLOT_VISITS "%zu", i);
-        rc = s_call(job, slot, S_TRAFFIC, "visits", domain);
+        s_call(job, slot, S_TRAFFIC, "visits", domain);
         snprintf(slot, sizeof slot, S_SLOT_STACK "%zu", i);
-        if (rc == 0)
-            rc = s_call(job, slot, S_STACK, "domain", domain);
+        s_call(job, slot, S_STACK, "domain", domain);
     }
     /*  With no competitors the second wave is empty and s_finish runs at
-        once (pf_gather_go calls done also when nothing is pending).       */
-    if (rc == 0)
-        rc = pf_gather_go(job->gather, s_finish, job);
-    if (rc != 0) {
-        pf_actor_task_fail(job->actor, &job->task, "internal",
-                           "could not start the competitor calls");
-        s_job_free(job);
-    }
+        once (the wave's callback comes also when nothing is pending).    */
+    pf_modjob_go(job, s_finish);
 }
 
 static void
 s_run(pf_actor_t *actor, pf_task_t *task)
 {
-    s_job_t *job = pf_calloc(1, sizeof *job);
-    job->actor = actor;
-    job->task = task;
-    job->gather = pf_gather_new(actor, 0);
-    int rc = job->gather ? 0 : -1;
-    if (rc == 0)
-        rc = s_call(job, "similar", S_TRAFFIC, "similar_sites", pf_task_domain(task));
-    if (rc == 0)
-        rc = s_call(job, "target_visits", S_TRAFFIC, "visits", pf_task_domain(task));
-    if (rc == 0)
-        rc = pf_gather_go(job->gather, s_first_done, job);
-    if (rc != 0) {
-        pf_actor_task_fail(actor, &job->task, "internal", "could not start the SimilarWeb calls");
-        s_job_free(job);
-    }
+    pf_modjob_t *job = pf_modjob_new(actor, task, S_WAVES, sizeof(s_state_t), s_state_free);
+    s_call(job, "similar", S_TRAFFIC, "similar_sites", pf_modjob_domain(job));
+    s_call(job, "target_visits", S_TRAFFIC, "visits", pf_modjob_domain(job));
+    pf_modjob_go(job, s_first_done);
 }
 
 const pf_module_t pf_mod_competitor_intelligence = {"competitor_intelligence", s_run};

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "pf_facts.h"
+#include "pf_modjob.h"
 #include "pf_words.h"
 
 #define S_TECHNOLOGY "technology_stack"
@@ -350,11 +351,8 @@ s_run(pf_actor_t *actor, pf_task_t *task)
     pf_value_t *result = pf_mod_displacement_analysis_result(
         pf_map_get(inputs, S_TECHNOLOGY), pf_map_get(inputs, S_COMPETITORS),
         pf_profile_current());
-    if (result)
-        pf_actor_task_done(actor, &task, &result);
-    else
-        pf_actor_task_fail(actor, &task, "inputs_unavailable",
-                           "technology_stack gave no data (simulated or failed)");
+    pf_modjob_answer(actor, &task, &result, "inputs_unavailable",
+                     "technology_stack gave no data (simulated or failed)");
 }
 
 const pf_module_t pf_mod_displacement_analysis = {"displacement_analysis", s_run};

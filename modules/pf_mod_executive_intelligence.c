@@ -12,6 +12,7 @@
 #include "pf_evidence.h"
 #include "pf_facts.h"
 #include "pf_gather.h"
+#include "pf_modjob.h"
 #include "pf_upstream.h"
 #include "pf_words.h"
 
@@ -412,12 +413,10 @@ pf_mod_executive_intelligence_result(const pf_value_t *company, const pf_value_t
 
 /*  ---- the actor side -------------------------------------------------- */
 
+/*  A task's state between its start and its wave.                          */
 typedef struct {
-    pf_actor_t *actor;               /* the actor holding the task          */
-    pf_task_t *task;                 /* owned until answered                */
-    pf_gather_t *gather;             /* the three calls                     */
     bool asked;                      /* quote_summary was called            */
-} s_job_t;
+} s_state_t;
 
 static pf_mod_executive_intelligence_reply_t
 s_outcome(const pf_gather_t *g, const char *slot, bool asked)
@@ -436,74 +435,52 @@ s_outcome(const pf_gather_t *g, const char *slot, bool asked)
 }
 
 static void
-s_done(pf_gather_t *gather, void *arg)
+s_done(pf_modjob_t *job)
 {
-    s_job_t *job = arg;
-    pf_mod_executive_intelligence_reply_t officers = s_outcome(gather, "officers", job->asked);
+    const s_state_t *st = pf_modjob_state(job);
+    const pf_gather_t *gather = pf_modjob_gather(job);
+    pf_mod_executive_intelligence_reply_t officers = s_outcome(gather, "officers", st->asked);
     pf_mod_executive_intelligence_reply_t web = s_outcome(gather, "web", true);
     pf_mod_executive_intelligence_reply_t news = s_outcome(gather, "news", true);
-    const pf_value_t *inputs = pf_task_inputs(job->task);
     pf_value_t *result = pf_mod_executive_intelligence_result(
-        pf_map_get(inputs, S_COMPANY), pf_map_get(inputs, S_STRATEGY),
-        pf_task_domain(job->task), &officers, &web, &news);
-    if (result) {
-        pf_actor_task_done(job->actor, &job->task, &result);
-    } else {
-        char message[S_REASON_MAX];
-        snprintf(message, sizeof message,
-                 "no executive found and both searches failed: web %s, news %s",
-                 web.error ? web.error : "?", news.error ? news.error : "?");
-        pf_actor_task_fail(job->actor, &job->task, "providers_unavailable", message);
-    }
-    pf_gather_destroy(&job->gather);
-    free(job);
+        pf_modjob_input(job, S_COMPANY), pf_modjob_input(job, S_STRATEGY),
+        pf_modjob_domain(job), &officers, &web, &news);
+    pf_modjob_finish(&job, &result, "providers_unavailable",
+                     "no executive found and both searches failed: web %s, news %s",
+                     web.error ? web.error : "?", news.error ? news.error : "?");
 }
 
-static int
-s_search(pf_gather_t *g, const char *slot, const char *op, const char *query)
+static void
+s_search(pf_modjob_t *job, const char *slot, const char *op, const char *query)
 {
     pf_value_t *args = pf_value_map();
     pf_map_set_str(args, "query", query);
     pf_map_set_int(args, "count", S_COUNT);
-    int rc = pf_gather_call(g, slot, S_SEARCH, op, &args);
-    pf_value_destroy(&args);
-    return rc;
+    pf_modjob_call(job, slot, S_SEARCH, op, &args);
 }
 
 static void
 s_run(pf_actor_t *actor, pf_task_t *task)
 {
-    s_job_t *job = pf_calloc(1, sizeof *job);
-    job->actor = actor;
-    job->task = task;
-    job->gather = pf_gather_new(actor, 0);
-    const pf_value_t *company = pf_map_get(pf_task_inputs(task), S_COMPANY);
+    pf_modjob_t *job = pf_modjob_new(actor, task, 0, sizeof(s_state_t), NULL);
+    s_state_t *st = pf_modjob_state(job);
+    const pf_value_t *company = pf_modjob_input(job, S_COMPANY);
     char name[S_NAME_MAX];
-    pf_upstream_company_name(company, pf_task_domain(task), name, sizeof name);
-    int rc = job->gather ? 0 : -1;
+    pf_upstream_company_name(company, pf_modjob_domain(job), name, sizeof name);
     /*  company_context sets ticker only for a confirmed listing.           */
     const char *ticker = pf_map_get_str(pf_map_get(company, "data"), "ticker");
-    if (rc == 0 && ticker && *ticker) {
+    if (ticker && *ticker) {
         pf_value_t *args = pf_value_map();
         pf_map_set_str(args, "symbol", ticker);
-        rc = pf_gather_call(job->gather, "officers", S_YAHOO, "quote_summary", &args);
-        pf_value_destroy(&args);
-        job->asked = true;
+        pf_modjob_call(job, "officers", S_YAHOO, "quote_summary", &args);
+        st->asked = true;
     }
     char query[S_QUERY_MAX];
     snprintf(query, sizeof query, "%s leadership team", name);
-    if (rc == 0)
-        rc = s_search(job->gather, "web", "web", query);
+    s_search(job, "web", "web", query);
     snprintf(query, sizeof query, "%s executives", name);
-    if (rc == 0)
-        rc = s_search(job->gather, "news", "news", query);
-    if (rc == 0)
-        rc = pf_gather_go(job->gather, s_done, job);
-    if (rc != 0) {
-        pf_actor_task_fail(actor, &job->task, "internal", "could not start the calls");
-        pf_gather_destroy(&job->gather);
-        free(job);
-    }
+    s_search(job, "news", "news", query);
+    pf_modjob_go(job, s_done);
 }
 
 const pf_module_t pf_mod_executive_intelligence = {"executive_intelligence", s_run};

@@ -16,6 +16,8 @@
 #include "pf_error.h"
 #include "pf_facts.h"
 #include "pf_gather.h"
+#include "pf_listing.h"
+#include "pf_modjob.h"
 
 /*  The module's service name, as in the graph.                             */
 #define S_MODULE "financial_profile"
@@ -37,6 +39,9 @@
 #define S_EXACT_MAX 9007199254740992.0
 /*  Figures of one metric kept: the latest full year and the one before.   */
 #define S_FIGURES 2
+/*  Two amounts differ when they are a whole unit (a dollar) apart or more:
+    SEC and Yahoo both report whole units, so less is representation.      */
+#define S_SAME_AMOUNT 1.0
 /*  "YYYY-MM-DD".                                                           */
 #define S_DATE_LEN 10
 
@@ -274,6 +279,36 @@ s_metric(pf_facts_t *facts, const char *metric, const pf_value_t *sec_list,
     return n;
 }
 
+/*  Where SEC's figures were used and Yahoo's income statements give the
+    same period (same end date) another value, appends {field, period_end,
+    used, used_from, other, other_from} to conflicts: SEC comes first in
+    the source order, and the result says what it set aside.             */
+static void
+s_conflicts(pf_value_t *conflicts, const char *metric, const s_figure_t *figs, size_t n,
+            const pf_identity_reply_t *quote, const char *yahoo_key)
+{
+    if (n == 0 || !figs[0].sec_row)
+        return;   /* Yahoo's own figures: nothing set aside                 */
+    s_figure_t yahoo[S_FIGURES];
+    size_t ny = s_yahoo_figures(quote->data, yahoo_key, quote, yahoo);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < ny; j++) {
+            if (strcmp(figs[i].end, yahoo[j].end) != 0
+                || fabs(figs[i].value - yahoo[j].value) < S_SAME_AMOUNT)
+                continue;
+            pf_value_t *c = pf_value_map();
+            char field[64];
+            snprintf(field, sizeof field, "%s_%s", metric, i == 0 ? "latest" : "prior");
+            pf_map_set_str(c, "field", field);
+            pf_map_set_str(c, "period_end", figs[i].end);
+            s_set_amount(c, "used", figs[i].value);
+            pf_map_set_str(c, "used_from", "sec_edgar");
+            s_set_amount(c, "other", yahoo[j].value);
+            pf_map_set_str(c, "other_from", "yahoo_finance");
+            pf_array_push(conflicts, &c);
+        }
+}
+
 /*  revenue_growth from two consecutive full years of one source.          */
 static void
 s_growth(pf_facts_t *facts, const s_figure_t *rev, size_t n)
@@ -462,6 +497,15 @@ s_confirmed(pf_facts_t *facts, const pf_mod_financial_profile_input_t *in, int c
                            &in->company_facts, q, "total_revenue", rev);
     size_t nni = s_metric(facts, "net_income", pf_map_get(use.facts, "annual_net_income"),
                           &in->company_facts, q, "net_income", ni);
+    pf_value_t *conflicts = pf_value_array();
+    s_conflicts(conflicts, "revenue", rev, nrev, q, "total_revenue");
+    s_conflicts(conflicts, "net_income", ni, nni, q, "net_income");
+    if (pf_array_size(conflicts) > 0)
+        pf_facts_set(facts, "conflicts", &conflicts,
+                     pf_facts_derived(facts, "the source order of docs/MODULES.md "
+                                             "(financial_profile): SEC before Yahoo"));
+    else
+        pf_value_destroy(&conflicts);
     s_growth(facts, rev, nrev);
     s_net_margin(facts, rev, nrev, ni, nni);
     s_yahoo(facts, q, rev, nrev);
@@ -505,115 +549,61 @@ pf_mod_financial_profile_result(const char *domain, const pf_mod_financial_profi
 
 /*  ---- the actor part -------------------------------------------------- */
 
-/*  One task in its waves.                                                  */
-typedef struct {
-    pf_actor_t *actor;                  /* runtime                          */
-    pf_task_t *task;                    /* owned until answered             */
-    pf_gather_t *gather;                /* the task's calls                 */
-    size_t ncandidates;                 /* quote candidates called          */
-    char symbols[PF_IDENTITY_CANDIDATES][PF_IDENTITY_LABEL_MAX];
-                                        /* their symbols                    */
-} s_job_t;
-
 static void
-s_input(const s_job_t *job, pf_mod_financial_profile_input_t *in)
+s_input(const pf_modjob_t *job, pf_mod_financial_profile_input_t *in)
 {
+    const pf_gather_t *g = pf_modjob_gather(job);
     memset(in, 0, sizeof *in);
-    pf_identity_reply_of(job->gather, "search", &in->search);
-    pf_identity_reply_of(job->gather, "news", &in->news);
-    in->ncandidates = job->ncandidates;
-    for (size_t i = 0; i < job->ncandidates; i++)
-        in->symbols[i] = job->symbols[i];
-    pf_identity_candidate_replies(job->gather, job->ncandidates, in->quotes, in->ciks);
-    pf_identity_reply_of(job->gather, "submissions", &in->submissions);
-    pf_identity_reply_of(job->gather, "company_facts", &in->company_facts);
+    pf_identity_reply_of(g, "search", &in->search);
+    pf_identity_reply_of(g, "news", &in->news);
+    in->ncandidates = pf_listing_candidates(job, in->symbols, in->quotes, in->ciks);
+    pf_identity_reply_of(g, "submissions", &in->submissions);
+    pf_identity_reply_of(g, "company_facts", &in->company_facts);
 }
 
 static void
-s_finish(s_job_t *job)
+s_finish(pf_modjob_t *job)
 {
     pf_mod_financial_profile_input_t in;
     s_input(job, &in);
-    pf_value_t *result = pf_mod_financial_profile_result(pf_task_domain(job->task), &in);
-    if (result) {
-        pf_actor_task_done(job->actor, &job->task, &result);
-    } else {
-        char why[S_REASON_MAX];
-        snprintf(why, sizeof why, "listing and news both unknown (yahoo_finance search: %s, "
-                 "websearch news: %s)", in.search.error ? in.search.error : "not called",
-                 in.news.error ? in.news.error : "not called");
-        pf_actor_task_fail(job->actor, &job->task, "no_data", why);
-    }
-    pf_gather_destroy(&job->gather);
-    free(job);
+    pf_value_t *result = pf_mod_financial_profile_result(pf_modjob_domain(job), &in);
+    pf_modjob_finish(&job, &result, "no_data",
+                     "listing and news both unknown (yahoo_finance search: %s, "
+                     "websearch news: %s)", in.search.error ? in.search.error : "not called",
+                     in.news.error ? in.news.error : "not called");
 }
 
+/*  Wave 3: the SEC record and the XBRL facts of the confirmed CIK.         */
 static void
-s_wave3_done(pf_gather_t *gather, void *arg)
+s_sec_calls(pf_modjob_t *job, int64_t cik)
 {
-    (void) gather;
-    s_finish(arg);
-}
-
-static void
-s_wave2_done(pf_gather_t *gather, void *arg)
-{
-    s_job_t *job = arg;
-    pf_identity_reply_t quotes[PF_IDENTITY_CANDIDATES], ciks[PF_IDENTITY_CANDIDATES];
-    pf_identity_candidate_replies(gather, job->ncandidates, quotes, ciks);
-    int conf = pf_identity_confirmed(quotes, job->ncandidates, pf_task_domain(job->task));
-    int64_t cik = conf >= 0 ? pf_map_get_int(ciks[conf].data, "cik", -1) : -1;
-    if (cik <= 0 || !pf_actor_task_live(job->actor, job->task)) {
-        s_finish(job);
-        return;
-    }
     pf_value_t *args = pf_value_map();
     pf_map_set_int(args, "cik", cik);
-    pf_gather_call(gather, "submissions", "sec_edgar", "submissions", &args);
+    pf_modjob_call(job, "submissions", "sec_edgar", "submissions", &args);
     args = pf_value_map();
     pf_map_set_int(args, "cik", cik);
-    pf_gather_call(gather, "company_facts", "sec_edgar", "company_facts", &args);
-    pf_gather_go(gather, s_wave3_done, job);
-}
-
-static void
-s_wave1_done(pf_gather_t *gather, void *arg)
-{
-    s_job_t *job = arg;
-    job->ncandidates = pf_identity_call_candidates(gather, pf_gather_data(gather, "search"),
-                                                   job->symbols);
-    if (job->ncandidates == 0 || !pf_actor_task_live(job->actor, job->task)) {
-        s_finish(job);
-        return;
-    }
-    pf_gather_go(gather, s_wave2_done, job);
+    pf_modjob_call(job, "company_facts", "sec_edgar", "company_facts", &args);
 }
 
 static void
 s_run(pf_actor_t *actor, pf_task_t *task)
 {
-    const char *domain = pf_task_domain(task);
-    s_job_t *job = pf_calloc(1, sizeof *job);
-    job->actor = actor;
-    job->task = task;
-    uint32_t share = pf_task_timeout_ms(task) / S_WAVES;
-    job->gather = pf_gather_new(actor, share > 0 && share < PF_DEFAULT_CALL_TIMEOUT_MS ? share : 0);
-
+    pf_modjob_t *job = pf_modjob_new(actor, task, S_WAVES, sizeof(pf_listing_t), NULL);
     /* Yahoo and the news search together: the news query cannot wait for
        the confirmed name, so it uses the name guessed from the domain.     */
     char guess[PF_IDENTITY_LABEL_MAX], query[PF_IDENTITY_LABEL_MAX * 2];
-    if (pf_identity_name_guess(domain, guess, sizeof guess)) {
+    if (pf_identity_name_guess(pf_modjob_domain(job), guess, sizeof guess)) {
         pf_value_t *args = pf_value_map();
         pf_map_set_str(args, "query", guess);
-        pf_gather_call(job->gather, "search", "yahoo_finance", "search", &args);
+        pf_modjob_call(job, "search", "yahoo_finance", "search", &args);
         if (pf_mod_financial_profile_news_query(guess, query, sizeof query)) {
             args = pf_value_map();
             pf_map_set_str(args, "query", query);
             pf_map_set_int(args, "count", PF_MOD_FINANCIAL_PROFILE_NEWS);
-            pf_gather_call(job->gather, "news", "websearch", "news", &args);
+            pf_modjob_call(job, "news", "websearch", "news", &args);
         }
     }
-    pf_gather_go(job->gather, s_wave1_done, job);
+    pf_listing_go(job, s_sec_calls, s_finish);
 }
 
 const pf_module_t pf_mod_financial_profile = { S_MODULE, s_run };

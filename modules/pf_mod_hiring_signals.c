@@ -10,6 +10,7 @@
 #include "pf_alloc.h"
 #include "pf_facts.h"
 #include "pf_gather.h"
+#include "pf_modjob.h"
 #include "pf_upstream.h"
 #include "pf_words.h"
 
@@ -209,57 +210,33 @@ pf_mod_hiring_signals_result(const pf_value_t *company, const char *domain,
 
 /*  ---- the actor side -------------------------------------------------- */
 
-/*  One task in progress.                                                   */
-typedef struct {
-    pf_actor_t *actor;               /* the actor holding the task          */
-    pf_task_t *task;                 /* owned until answered                */
-    pf_gather_t *gather;             /* the one search                      */
-} s_job_t;
-
 static void
-s_done(pf_gather_t *gather, void *arg)
+s_done(pf_modjob_t *job)
 {
-    s_job_t *job = arg;
-    const pf_value_t *company = pf_map_get(pf_task_inputs(job->task), S_UPSTREAM);
+    const pf_gather_t *gather = pf_modjob_gather(job);
     pf_value_t *result = NULL;
     if (pf_gather_ok(gather, S_OP))
-        result = pf_mod_hiring_signals_result(company, pf_task_domain(job->task),
+        result = pf_mod_hiring_signals_result(pf_modjob_input(job, S_UPSTREAM),
+                                              pf_modjob_domain(job),
                                               pf_gather_data(gather, S_OP),
                                               pf_gather_provenance(gather, S_OP));
-    if (result) {
-        pf_actor_task_done(job->actor, &job->task, &result);
-    } else {
-        char message[S_REASON_MAX];
-        snprintf(message, sizeof message, "websearch jobs failed: %s: %s",
-                 pf_gather_error(gather, S_OP), pf_gather_message(gather, S_OP));
-        pf_actor_task_fail(job->actor, &job->task, "providers_unavailable", message);
-    }
-    pf_gather_destroy(&job->gather);
-    free(job);
+    const char *error = pf_gather_error(gather, S_OP);
+    pf_modjob_finish(&job, &result, "providers_unavailable", "websearch jobs failed: %s: %s",
+                     error ? error : "no usable answer", pf_gather_message(gather, S_OP));
 }
 
 static void
 s_run(pf_actor_t *actor, pf_task_t *task)
 {
-    s_job_t *job = pf_calloc(1, sizeof *job);
-    job->actor = actor;
-    job->task = task;
-    job->gather = pf_gather_new(actor, 0);
+    pf_modjob_t *job = pf_modjob_new(actor, task, 0, 0, NULL);
     char name[S_NAME_MAX];
-    pf_upstream_company_name(pf_map_get(pf_task_inputs(task), S_UPSTREAM),
-                                  pf_task_domain(task), name, sizeof name);
+    pf_upstream_company_name(pf_modjob_input(job, S_UPSTREAM), pf_modjob_domain(job), name,
+                             sizeof name);
     pf_value_t *args = pf_value_map();
     pf_map_set_str(args, "company", name);
-    pf_map_set_str(args, "domain", pf_task_domain(task));
-    int rc = job->gather ? pf_gather_call(job->gather, S_OP, S_PROVIDER, S_OP, &args) : -1;
-    pf_value_destroy(&args);
-    if (rc == 0)
-        rc = pf_gather_go(job->gather, s_done, job);
-    if (rc != 0) {
-        pf_actor_task_fail(actor, &job->task, "internal", "could not start the job search");
-        pf_gather_destroy(&job->gather);
-        free(job);
-    }
+    pf_map_set_str(args, "domain", pf_modjob_domain(job));
+    pf_modjob_call(job, S_OP, S_PROVIDER, S_OP, &args);
+    pf_modjob_go(job, s_done);
 }
 
 const pf_module_t pf_mod_hiring_signals = {"hiring_signals", s_run};

@@ -8,6 +8,7 @@
 
 #include "pf_facts.h"
 #include "pf_input.h"
+#include "pf_modjob.h"
 #include "pf_words.h"
 
 /*  Room for one factor's reason.                                           */
@@ -58,7 +59,8 @@ s_unknown(s_outcome_t *o, const pf_value_t *inputs, const char *module, const ch
 }
 
 static void
-s_revenue(s_outcome_t *o, const pf_value_t *inputs, const char *module, const pf_value_t *d)
+s_revenue(s_outcome_t *o, const pf_value_t *inputs, const char *module, const pf_value_t *d,
+          const pf_profile_icp_rules_t *rules)
 {
     const pf_value_t *rev = pf_map_get(d, "revenue_latest");
     const pf_value_t *value = pf_map_get(rev, "value");
@@ -74,15 +76,16 @@ s_revenue(s_outcome_t *o, const pf_value_t *inputs, const char *module, const pf
     }
     double v = pf_value_as_float(value, 0);
     o->known = true;
-    o->fraction = pf_mod_icp_priority_mapping_scale(v, PF_MOD_ICP_REVENUE_FLOOR,
-                                                    PF_MOD_ICP_REVENUE_FULL);
+    o->fraction = pf_mod_icp_priority_mapping_scale(v, rules->revenue_floor,
+                                                    rules->revenue_full);
     snprintf(o->reason, sizeof o->reason, "revenue %.0f USD (fiscal year %lld); full points "
              "from %.0f, none below %.0f", v, (long long) pf_map_get_int(rev, "fiscal_year", 0),
-             PF_MOD_ICP_REVENUE_FULL, PF_MOD_ICP_REVENUE_FLOOR);
+             rules->revenue_full, rules->revenue_floor);
 }
 
 static void
-s_traffic(s_outcome_t *o, const pf_value_t *inputs, const char *module, const pf_value_t *d)
+s_traffic(s_outcome_t *o, const pf_value_t *inputs, const char *module, const pf_value_t *d,
+          const pf_profile_icp_rules_t *rules)
 {
     const pf_value_t *visits = pf_map_get(d, "monthly_visits");
     if (!visits) {
@@ -91,10 +94,9 @@ s_traffic(s_outcome_t *o, const pf_value_t *inputs, const char *module, const pf
     }
     double v = pf_value_as_float(visits, 0);
     o->known = true;
-    o->fraction = pf_mod_icp_priority_mapping_scale(v, PF_MOD_ICP_VISITS_FLOOR,
-                                                    PF_MOD_ICP_VISITS_FULL);
+    o->fraction = pf_mod_icp_priority_mapping_scale(v, rules->visits_floor, rules->visits_full);
     snprintf(o->reason, sizeof o->reason, "%.0f visits in the latest month; full points from "
-             "%.0f, none below %.0f", v, PF_MOD_ICP_VISITS_FULL, PF_MOD_ICP_VISITS_FLOOR);
+             "%.0f, none below %.0f", v, rules->visits_full, rules->visits_floor);
 }
 
 /*  "a, b, c" of the names of a technology_stack seller list into out.     */
@@ -114,7 +116,7 @@ s_names(const pf_value_t *list, char *out, size_t size)
 
 static void
 s_techs(s_outcome_t *o, const pf_value_t *inputs, const char *module, const pf_value_t *d,
-        const char *field)
+        const char *field, const pf_profile_icp_rules_t *rules)
 {
     const pf_value_t *list = pf_map_get(d, field);
     if (!pf_value_is(list, PF_ARRAY)) {
@@ -126,9 +128,10 @@ s_techs(s_outcome_t *o, const pf_value_t *inputs, const char *module, const pf_v
     s_names(list, names, sizeof names);
     o->known = true;
     if (strcmp(field, "fit") == 0) {
-        o->fraction = n >= PF_MOD_ICP_FIT_FULL ? 1.0 : (double) n / PF_MOD_ICP_FIT_FULL;
+        size_t full = (size_t) rules->fit_full;
+        o->fraction = n >= full ? 1.0 : (double) n / (double) full;
         snprintf(o->reason, sizeof o->reason, "%zu fit technolog%s detected%s%s; full points "
-                 "from %d", n, n == 1 ? "y" : "ies", n ? ": " : "", names, PF_MOD_ICP_FIT_FULL);
+                 "from %d", n, n == 1 ? "y" : "ies", n ? ": " : "", names, rules->fit_full);
     } else {
         o->fraction = n > 0 ? 1.0 : 0.0;
         snprintf(o->reason, sizeof o->reason, n ? "incumbent the seller displaces: %s"
@@ -178,14 +181,15 @@ s_factor(s_outcome_t *o, const pf_value_t *inputs, const pf_profile_factor_t *f,
     const pf_value_t *d = pf_input_data(inputs, f->input, o->reason, sizeof o->reason);
     if (!d)
         return;
+    const pf_profile_icp_rules_t *rules = pf_profile_icp_rules(profile);
     if (strcmp(f->name, "revenue_scale") == 0)
-        s_revenue(o, inputs, f->input, d);
+        s_revenue(o, inputs, f->input, d, rules);
     else if (strcmp(f->name, "traffic_scale") == 0)
-        s_traffic(o, inputs, f->input, d);
+        s_traffic(o, inputs, f->input, d, rules);
     else if (strcmp(f->name, "technology_fit") == 0)
-        s_techs(o, inputs, f->input, d, "fit");
+        s_techs(o, inputs, f->input, d, "fit", rules);
     else if (strcmp(f->name, "displaceable_incumbent") == 0)
-        s_techs(o, inputs, f->input, d, "displaceable");
+        s_techs(o, inputs, f->input, d, "displaceable", rules);
     else if (strcmp(f->name, "industry_fit") == 0)
         s_industry(o, inputs, f->input, d, profile);
     else
@@ -233,7 +237,7 @@ pf_mod_icp_priority_mapping_result(const pf_value_t *inputs, const pf_profile_t 
     char tier[2] = {pf_profile_tier(profile, score), '\0'};
     char how[S_REASON_MAX];
     snprintf(how, sizeof how, "sum of the factors of the seller profile (%s) icp, each its "
-             "weight times the fraction its rule gives; tier by icp.tiers",
+             "weight times the fraction its rule gives (icp.rules); tier by icp.tiers",
              pf_profile_seller(profile));
     int derived = pf_facts_derived(facts, how);
     pf_facts_set_float(facts, "score", score, derived);
@@ -251,13 +255,8 @@ pf_mod_icp_priority_mapping_result(const pf_value_t *inputs, const pf_profile_t 
 static void
 s_run(pf_actor_t *actor, pf_task_t *task)
 {
-    const pf_profile_t *profile = pf_profile_current();
-    if (!profile) {
-        pf_actor_task_fail(actor, &task, "no_profile", "no seller profile is installed");
-        return;
-    }
-    pf_value_t *result = pf_mod_icp_priority_mapping_result(pf_task_inputs(task), profile);
-    pf_actor_task_done(actor, &task, &result);
+    pf_modjob_run_profiled(actor, task, pf_mod_icp_priority_mapping_result, "internal",
+                           "no result could be built");
 }
 
 const pf_module_t pf_mod_icp_priority_mapping = {"icp_priority_mapping", s_run};

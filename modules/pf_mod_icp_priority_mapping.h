@@ -9,12 +9,12 @@
     letter for it.  The factor's rule is chosen by its name:
 
       revenue_scale          revenue_latest (USD) of financial_profile,
-                             on a log scale from PF_MOD_ICP_REVENUE_FLOOR
-                             (nothing) to PF_MOD_ICP_REVENUE_FULL (all);
+                             on a log scale from icp.rules.revenue_scale
+                             floor (nothing) to full (all);
       traffic_scale          monthly_visits of traffic_analysis, the same
-                             way from PF_MOD_ICP_VISITS_FLOOR to _FULL;
+                             way on icp.rules.traffic_scale;
       technology_fit         technology_stack's `fit` technologies, one
-                             PF_MOD_ICP_FIT_FULL-th each;
+                             icp.rules.technology_fit.full-th each;
       displaceable_incumbent all when technology_stack's `displaceable`
                              list is not empty, else nothing;
       industry_fit           all when company_context's industry or sector
@@ -33,17 +33,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/*  Annual revenue (USD) below which revenue_scale earns nothing and from
-    which it earns all: a business too small to buy, one of the largest.  */
-#define PF_MOD_ICP_REVENUE_FLOOR 1e7
-#define PF_MOD_ICP_REVENUE_FULL 1e10
-/*  Monthly visits, likewise: a small site, a top retail site.             */
-#define PF_MOD_ICP_VISITS_FLOOR 1e5
-#define PF_MOD_ICP_VISITS_FULL 1e8
-/*  Fit technologies (platform, CMS, CDN, data) that earn technology_fit
-    in full: one integration point is a start, three a real footprint.   */
-#define PF_MOD_ICP_FIT_FULL 3
 
 /*  The table entry (modules/pf_module.c).                                  */
 extern const pf_module_t pf_mod_icp_priority_mapping;

@@ -10,6 +10,7 @@
 #include "pf_evidence.h"
 #include "pf_facts.h"
 #include "pf_gather.h"
+#include "pf_modjob.h"
 #include "pf_upstream.h"
 
 #define S_UPSTREAM "company_context"
@@ -159,71 +160,50 @@ pf_mod_investor_intelligence_result(const pf_value_t *company,
 
 /*  ---- the actor side -------------------------------------------------- */
 
+/*  A task's state between its start and its wave.                          */
 typedef struct {
-    pf_actor_t *actor;               /* the actor holding the task          */
-    pf_task_t *task;                 /* owned until answered                */
-    pf_gather_t *gather;             /* the calls                           */
     bool asked_sec;                  /* a CIK was known                     */
-} s_job_t;
-
+} s_state_t;
 
 static void
-s_done(pf_gather_t *gather, void *arg)
+s_done(pf_modjob_t *job)
 {
-    s_job_t *job = arg;
+    const s_state_t *st = pf_modjob_state(job);
+    const pf_gather_t *gather = pf_modjob_gather(job);
     pf_mod_investor_intelligence_reply_t sub = pf_gather_reply(gather, "submissions");
     pf_mod_investor_intelligence_reply_t news = pf_gather_reply(gather, "news");
-    pf_value_t *result = pf_mod_investor_intelligence_result(
-        pf_map_get(pf_task_inputs(job->task), S_UPSTREAM), &sub, &news);
-    if (result) {
-        pf_actor_task_done(job->actor, &job->task, &result);
-    } else {
-        char message[S_REASON_MAX];
-        snprintf(message, sizeof message, "no filings (%s) and the news search failed (%s)",
-                 job->asked_sec ? (sub.error ? sub.error : "?") : "no CIK known",
-                 news.error ? news.error : "?");
-        pf_actor_task_fail(job->actor, &job->task, "providers_unavailable", message);
-    }
-    pf_gather_destroy(&job->gather);
-    free(job);
+    pf_value_t *result = pf_mod_investor_intelligence_result(pf_modjob_input(job, S_UPSTREAM),
+                                                             &sub, &news);
+    pf_modjob_finish(&job, &result, "providers_unavailable",
+                     "no filings (%s) and the news search failed (%s)",
+                     st->asked_sec ? (sub.error ? sub.error : "?") : "no CIK known",
+                     news.error ? news.error : "?");
 }
 
 static void
 s_run(pf_actor_t *actor, pf_task_t *task)
 {
-    s_job_t *job = pf_calloc(1, sizeof *job);
-    job->actor = actor;
-    job->task = task;
-    job->gather = pf_gather_new(actor, 0);
-    const pf_value_t *company = pf_map_get(pf_task_inputs(task), S_UPSTREAM);
+    pf_modjob_t *job = pf_modjob_new(actor, task, 0, sizeof(s_state_t), NULL);
+    s_state_t *st = pf_modjob_state(job);
+    const pf_value_t *company = pf_modjob_input(job, S_UPSTREAM);
     const pf_value_t *data = pf_map_get(company, "data");
     const pf_value_t *pub = pf_map_get(data, "public");
     bool is_public = pub && pf_value_as_bool(pub, false);
-    int rc = job->gather ? 0 : -1;
     const pf_value_t *cik = pf_map_get(data, "cik");
-    if (rc == 0 && pf_value_is(cik, PF_INT)) {
+    if (pf_value_is(cik, PF_INT)) {
         pf_value_t *args = pf_value_map();
         pf_map_set_int(args, "cik", pf_value_as_int(cik, 0));
-        rc = pf_gather_call(job->gather, "submissions", "sec_edgar", "submissions", &args);
-        pf_value_destroy(&args);
-        job->asked_sec = true;
+        pf_modjob_call(job, "submissions", "sec_edgar", "submissions", &args);
+        st->asked_sec = true;
     }
     char name[S_NAME_MAX], query[S_QUERY_MAX];
-    pf_upstream_company_name(company, pf_task_domain(task), name, sizeof name);
+    pf_upstream_company_name(company, pf_modjob_domain(job), name, sizeof name);
     snprintf(query, sizeof query, "%s %s", name, is_public || !pub ? "earnings" : "funding");
     pf_value_t *args = pf_value_map();
     pf_map_set_str(args, "query", query);
     pf_map_set_int(args, "count", S_NEWS_COUNT);
-    if (rc == 0)
-        rc = pf_gather_call(job->gather, "news", "websearch", "news", &args);
-    pf_value_destroy(&args);
-    if (rc == 0)
-        rc = pf_gather_go(job->gather, s_done, job);
-    if (rc != 0) {
-        pf_actor_task_fail(actor, &job->task, "internal", "could not start the calls");
-        pf_gather_destroy(&job->gather);
-        free(job);
-    }
+    pf_modjob_call(job, "news", "websearch", "news", &args);
+    pf_modjob_go(job, s_done);
 }
 
 const pf_module_t pf_mod_investor_intelligence = {"investor_intelligence", s_run};

@@ -9,6 +9,8 @@
 
 #include "pf_alloc.h"
 #include "pf_facts.h"
+#include "pf_words.h"
+#include "pf_modjob.h"
 
 #define S_REASON_MAX 512
 #define S_DATE_LEN 10                /* YYYY-MM-DD                          */
@@ -85,11 +87,11 @@ pf_mod_signal_scoring_decay(int64_t age_days, int half_life_days)
 }
 
 const char *
-pf_mod_signal_scoring_timing(double score)
+pf_mod_signal_scoring_timing(const pf_profile_signal_timing_t *timing, double score)
 {
-    if (score >= PF_MOD_SIGNAL_ACT_NOW)
+    if (score >= timing->act_now)
         return "act_now";
-    if (score >= PF_MOD_SIGNAL_NURTURE)
+    if (score >= timing->nurture)
         return "nurture";
     return "monitor";
 }
@@ -133,6 +135,40 @@ s_item_day(const pf_value_t *item, int64_t fallback)
     return fallback;
 }
 
+/*  True when phrase (as the profile spells it) stands in words.            */
+static bool
+s_has_phrase(const pf_words_t *words, const char *phrase)
+{
+    pf_words_t p;
+    pf_words_init(&p, phrase);
+    size_t len = strlen(p.text);
+    if (len < 3)
+        return false;                /* no letter or digit in it           */
+    p.text[len - 1] = '\0';          /* drop the spaces at both ends       */
+    return pf_words_has(words, p.text + 1);
+}
+
+bool
+pf_mod_signal_scoring_counts(const pf_profile_signal_t *sig, const pf_value_t *item)
+{
+    if (!sig)
+        return true;
+    if (sig->dated_only && s_item_day(item, S_NO_DAY) == S_NO_DAY)
+        return false;
+    if (sig->n_require == 0)
+        return true;
+    pf_words_t words;
+    pf_words_init(&words, pf_map_get_str(item, "title"));
+    for (size_t g = 0; g < sig->n_require; g++) {
+        bool shown = false;
+        for (size_t w = 0; w < sig->require[g].n_words && !shown; w++)
+            shown = s_has_phrase(&words, sig->require[g].words[w]);
+        if (!shown)
+            return false;
+    }
+    return true;
+}
+
 static bool
 s_kind_wanted(const pf_profile_signal_t *sig, const char *kind)
 {
@@ -165,7 +201,7 @@ s_walk(const pf_value_t *result, const pf_profile_signal_t *sig, s_visit_fn *vis
                     continue;
                 for (size_t i = 0; i < pf_array_size(list); i++) {
                     const pf_value_t *item = pf_array_at(list, i);
-                    if (pf_value_is(item, PF_MAP))
+                    if (pf_value_is(item, PF_MAP) && pf_mod_signal_scoring_counts(sig, item))
                         visit(item, kind, s_item_day(item, fetched), arg);
                 }
             }
@@ -173,6 +209,8 @@ s_walk(const pf_value_t *result, const pf_profile_signal_t *sig, s_visit_fn *vis
             for (size_t i = 0; i < pf_array_size(v); i++) {
                 const pf_value_t *item = pf_array_at(v, i);
                 const pf_value_t *themes = pf_map_get(item, "themes");
+                if (!pf_mod_signal_scoring_counts(sig, item))
+                    continue;
                 for (size_t t = 0; t < pf_array_size(themes); t++) {
                     const char *kind = pf_value_as_str(pf_array_at(themes, t), NULL);
                     if (s_kind_wanted(sig, kind)) {
@@ -270,8 +308,8 @@ s_newest_first(const void *a, const void *b)
 
 /*  Scores signal sig against inputs; adds its score to *total.             */
 static pf_value_t *
-s_signal(const pf_profile_signal_t *sig, const pf_value_t *inputs, int64_t as_of,
-         double *total)
+s_signal(const pf_profile_signal_t *sig, const pf_profile_signal_timing_t *timing,
+         const pf_value_t *inputs, int64_t as_of, double *total)
 {
     pf_value_t *out = pf_value_map();
     pf_map_set_str(out, "name", sig->name);
@@ -293,7 +331,7 @@ s_signal(const pf_profile_signal_t *sig, const pf_value_t *inputs, int64_t as_of
     s_collect_t *c = pf_calloc(1, sizeof *c);
     s_walk(r, sig, s_visit_collect, c);
     qsort(c->seen, c->n, sizeof c->seen[0], s_newest_first);
-    double strength = (double) c->found / PF_MOD_SIGNAL_SATURATION;
+    double strength = (double) c->found / timing->full_strength;
     if (strength > 1.0)
         strength = 1.0;
     pf_map_set_str(out, "status", c->found ? "seen" : "not_seen");
@@ -320,7 +358,9 @@ s_signal(const pf_profile_signal_t *sig, const pf_value_t *inputs, int64_t as_of
                  c->found, sig->input, (long long) age, strength, sig->weight,
                  sig->half_life_days);
     } else {
-        snprintf(reason, sizeof reason, "no evidence of %s in %s", sig->name, sig->input);
+        snprintf(reason, sizeof reason, "no evidence of %s in %s%s%s", sig->name, sig->input,
+                 sig->dated_only ? " (only dated evidence counts)" : "",
+                 sig->n_require ? " (its title must show the signal's required words)" : "");
     }
     pf_value_t *list = pf_value_array();
     for (size_t i = 0; i < c->n && i < PF_MOD_SIGNAL_EVIDENCE_MAX; i++) {
@@ -392,10 +432,12 @@ pf_mod_signal_scoring_result(const pf_profile_t *profile, const pf_value_t *inpu
     }
     int how = pf_facts_derived(facts, "the seller profile's signals, each weight × strength "
                                       "× decay by age (docs/MODULES.md, signal_scoring)");
+    const pf_profile_signal_timing_t *timing = pf_profile_signal_timing(profile);
     double total = 0.0;
     pf_value_t *signals = pf_value_array();
     for (size_t i = 0; i < n; i++) {
-        pf_value_t *s = s_signal(pf_profile_signal_at(profile, i), inputs, as_of, &total);
+        pf_value_t *s = s_signal(pf_profile_signal_at(profile, i), timing, inputs, as_of,
+                                 &total);
         pf_array_push(signals, &s);
     }
     pf_facts_set(facts, "signals", &signals, how);
@@ -403,10 +445,10 @@ pf_mod_signal_scoring_result(const pf_profile_t *profile, const pf_value_t *inpu
         total = PF_PROFILE_WEIGHT_SUM;
     total = s_round(total);
     pf_facts_set_float(facts, "composite_score", total, how);
-    pf_facts_set_str(facts, "timing", pf_mod_signal_scoring_timing(total), how);
+    pf_facts_set_str(facts, "timing", pf_mod_signal_scoring_timing(timing, total), how);
     pf_value_t *thresholds = pf_value_map();
-    pf_map_set_int(thresholds, "act_now", PF_MOD_SIGNAL_ACT_NOW);
-    pf_map_set_int(thresholds, "nurture", PF_MOD_SIGNAL_NURTURE);
+    pf_map_set_int(thresholds, "act_now", timing->act_now);
+    pf_map_set_int(thresholds, "nurture", timing->nurture);
     pf_facts_set(facts, "thresholds", &thresholds, how);
     pf_value_t *result = pf_facts_result(&facts);
     if (synthetic)
@@ -416,19 +458,17 @@ pf_mod_signal_scoring_result(const pf_profile_t *profile, const pf_value_t *inpu
 
 /*  ---- the actor side -------------------------------------------------- */
 
+/*  The result in pf_modjob_profiled_fn's argument order.                   */
+static pf_value_t *
+s_result(const pf_value_t *inputs, const pf_profile_t *profile)
+{
+    return pf_mod_signal_scoring_result(profile, inputs);
+}
+
 static void
 s_run(pf_actor_t *actor, pf_task_t *task)
 {
-    const pf_profile_t *profile = pf_profile_current();
-    if (!profile) {
-        pf_actor_task_fail(actor, &task, "internal", "no seller profile installed");
-        return;
-    }
-    pf_value_t *result = pf_mod_signal_scoring_result(profile, pf_task_inputs(task));
-    if (result)
-        pf_actor_task_done(actor, &task, &result);
-    else
-        pf_actor_task_fail(actor, &task, "inputs_unavailable",
+    pf_modjob_run_profiled(actor, task, s_result, "inputs_unavailable",
                            "none of hiring_signals, strategic_context, investor_intelligence "
                            "completed with data: no signal can be read");
 }

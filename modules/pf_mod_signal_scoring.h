@@ -4,9 +4,13 @@
     of the seller profile (pf_profile.h `signals`).  Each signal reads the
     evidence its input module reports (hiring_signals, strategic_context,
     investor_intelligence — all optional) under the signal's `kinds`:
-    its strength grows with the evidence found, its weight halves every
+    its strength grows with the evidence found (up to the profile's
+    signal_timing.full_strength pieces), its weight halves every
     half_life_days of age, and the weighted sum is a composite score 0–100
-    with a timing call (act now / nurture / monitor).  No clock: ages count
+    with a timing call (act now / nurture / monitor, at the profile's
+    signal_timing thresholds).  A signal may count only dated evidence
+    whose title shows required words (leadership_change: an appointment
+    or departure word and an executive role).  No clock: ages count
     from the "as of" date, the newest date among the inputs' evidence and
     their sources' fetch times.  A signal whose input is absent or was
     simulated contributes 0 and says why; the task fails only when no input
@@ -32,15 +36,10 @@ extern "C" {
 /*  The table entry (modules/pf_module.c).                                  */
 extern const pf_module_t pf_mod_signal_scoring;
 
-/*  Pieces of evidence at which a signal is at full strength (strength is
-    found / this, at most 1).                                               */
-#define PF_MOD_SIGNAL_SATURATION 3
-/*  Most evidence listed per signal (newest first).                         */
+/*  Most evidence listed per signal (newest first).  The thresholds of the
+    timing call and the evidence at full strength are the seller
+    profile's ("signal_timing", pf_profile_signal_timing_t).               */
 #define PF_MOD_SIGNAL_EVIDENCE_MAX 5
-/*  Lowest composite scores of the timing calls "act_now" and "nurture";
-    below nurture the call is "monitor".                                    */
-#define PF_MOD_SIGNAL_ACT_NOW 50
-#define PF_MOD_SIGNAL_NURTURE 20
 
 /*  The day number (days since 1970-01-01) of a date whose first ten
     characters are YYYY-MM-DD, in *day; false (day untouched) otherwise.  */
@@ -55,8 +54,15 @@ void pf_mod_signal_scoring_date(int64_t day, char *out, size_t size);
     power age / half-life; 1 for an age <= 0.                              */
 double pf_mod_signal_scoring_decay(int64_t age_days, int half_life_days);
 
-/*  The timing call of a composite score: "act_now", "nurture", "monitor". */
-const char *pf_mod_signal_scoring_timing(double score);
+/*  The timing call of a composite score under the profile's thresholds:
+    "act_now", "nurture" or "monitor".                                     */
+const char *pf_mod_signal_scoring_timing(const pf_profile_signal_timing_t *timing,
+                                         double score);
+
+/*  True when the evidence item counts for sig: it has a date of its own
+    (date or filing_date) when sig is dated_only, and its title shows a
+    phrase of every group of sig's require, as whole words.               */
+bool pf_mod_signal_scoring_counts(const pf_profile_signal_t *sig, const pf_value_t *item);
 
 /*  The module's result from profile's signals and the task's inputs map
     ({module: result}; borrowed).  NULL when none of the inputs the signals

@@ -10,6 +10,7 @@
 #include "pf_facts.h"
 #include "pf_evidence.h"
 #include "pf_gather.h"
+#include "pf_modjob.h"
 #include "pf_upstream.h"
 
 #define S_UPSTREAM "company_context"
@@ -134,65 +135,41 @@ pf_mod_strategic_context_result(const pf_value_t *company,
 
 /*  ---- the actor side -------------------------------------------------- */
 
-typedef struct {
-    pf_actor_t *actor;               /* the actor holding the task          */
-    pf_task_t *task;                 /* owned until answered                */
-    pf_gather_t *gather;             /* the two searches                    */
-} s_job_t;
-
-
 static void
-s_done(pf_gather_t *gather, void *arg)
+s_done(pf_modjob_t *job)
 {
-    s_job_t *job = arg;
+    const pf_gather_t *gather = pf_modjob_gather(job);
     pf_mod_strategic_context_reply_t news = pf_gather_reply(gather, "news");
     pf_mod_strategic_context_reply_t web = pf_gather_reply(gather, "web");
-    pf_value_t *result = pf_mod_strategic_context_result(
-        pf_map_get(pf_task_inputs(job->task), S_UPSTREAM), &news, &web);
-    if (result) {
-        pf_actor_task_done(job->actor, &job->task, &result);
-    } else {
-        char message[S_REASON_MAX];
-        snprintf(message, sizeof message, "both searches failed: news %s, web %s",
-                 news.error ? news.error : "?", web.error ? web.error : "?");
-        pf_actor_task_fail(job->actor, &job->task, "providers_unavailable", message);
-    }
-    pf_gather_destroy(&job->gather);
-    free(job);
+    pf_value_t *result = pf_mod_strategic_context_result(pf_modjob_input(job, S_UPSTREAM),
+                                                         &news, &web);
+    pf_modjob_finish(&job, &result, "providers_unavailable",
+                     "both searches failed: news %s, web %s", news.error ? news.error : "?",
+                     web.error ? web.error : "?");
+}
+
+/*  Adds the search op for query under slot (= op).                         */
+static void
+s_search(pf_modjob_t *job, const char *op, const char *query)
+{
+    pf_value_t *args = pf_value_map();
+    pf_map_set_str(args, "query", query);
+    pf_map_set_int(args, "count", S_COUNT);
+    pf_modjob_call(job, op, S_PROVIDER, op, &args);
 }
 
 static void
 s_run(pf_actor_t *actor, pf_task_t *task)
 {
-    s_job_t *job = pf_calloc(1, sizeof *job);
-    job->actor = actor;
-    job->task = task;
-    job->gather = pf_gather_new(actor, 0);
+    pf_modjob_t *job = pf_modjob_new(actor, task, 0, 0, NULL);
     char name[S_NAME_MAX];
-    pf_upstream_company_name(pf_map_get(pf_task_inputs(task), S_UPSTREAM),
-                             pf_task_domain(task), name, sizeof name);
+    pf_upstream_company_name(pf_modjob_input(job, S_UPSTREAM), pf_modjob_domain(job), name,
+                             sizeof name);
     char query[S_QUERY_MAX];
     snprintf(query, sizeof query, "%s strategy", name);
-    int rc = job->gather ? 0 : -1;
-    pf_value_t *args = pf_value_map();
-    pf_map_set_str(args, "query", name);
-    pf_map_set_int(args, "count", S_COUNT);
-    if (rc == 0)
-        rc = pf_gather_call(job->gather, "news", S_PROVIDER, "news", &args);
-    pf_value_destroy(&args);
-    args = pf_value_map();
-    pf_map_set_str(args, "query", query);
-    pf_map_set_int(args, "count", S_COUNT);
-    if (rc == 0)
-        rc = pf_gather_call(job->gather, "web", S_PROVIDER, "web", &args);
-    pf_value_destroy(&args);
-    if (rc == 0)
-        rc = pf_gather_go(job->gather, s_done, job);
-    if (rc != 0) {
-        pf_actor_task_fail(actor, &job->task, "internal", "could not start the searches");
-        pf_gather_destroy(&job->gather);
-        free(job);
-    }
+    s_search(job, "news", name);
+    s_search(job, "web", query);
+    pf_modjob_go(job, s_done);
 }
 
 const pf_module_t pf_mod_strategic_context = {"strategic_context", s_run};

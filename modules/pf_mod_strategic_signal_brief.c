@@ -12,12 +12,15 @@
 #include "pf_facts.h"
 #include "pf_graph.h"
 #include "pf_mod_signal_scoring.h"
+#include "pf_modjob.h"
 
 #define S_MODULE "strategic_signal_brief"
 /*  Longest line of the brief (bytes); a longer one is cut.                 */
 #define S_LINE_MAX 1024
 /*  First size of the Markdown buffer; it grows as needed.                  */
 #define S_MD_START 4096
+/*  Room for one value of a conflict (a name, a city, an amount).           */
+#define S_SCALAR_MAX 256
 #define S_MS_PER_DAY 86400000LL
 /*  The buying committee's personas, in the order the brief names them.   */
 static const char *const s_personas[][2] = {
@@ -103,6 +106,20 @@ s_item(s_brief_t *b, pf_value_t *list, const char *module, const char *fmt, ...)
         pf_map_set_str(item, "module", module);
     pf_array_push(list, &item);
     s_md(&b->md, "- %s\n", line);
+}
+
+/*  A string, integer or float value as text ("?" for anything else).      */
+static void
+s_scalar(const pf_value_t *v, char *out, size_t size)
+{
+    if (pf_value_is(v, PF_STR))
+        snprintf(out, size, "%s", pf_value_as_str(v, NULL));
+    else if (pf_value_is(v, PF_INT))
+        snprintf(out, size, "%lld", (long long) pf_value_as_int(v, 0));
+    else if (pf_value_is(v, PF_FLOAT))
+        snprintf(out, size, "%g", pf_value_as_float(v, 0));
+    else
+        snprintf(out, size, "?");
 }
 
 /*  A string of map, or fallback.                                           */
@@ -260,6 +277,26 @@ s_who(s_brief_t *b)
     return list;
 }
 
+/*  The latest 10-K the inputs know ({form, accession, filing_date,
+    report_date, url}): financial_profile's, else investor_intelligence's
+    latest["10-K"] (both from SEC EDGAR's submissions), else NULL; *module
+    (when not NULL) names the input it came from.                          */
+static const pf_value_t *
+s_latest_10k(const s_brief_t *b, const char **module)
+{
+    const pf_value_t *k = pf_map_get(s_data(b, "financial_profile"), "latest_10k");
+    const char *from = "financial_profile";
+    if (!pf_value_is(k, PF_MAP) || !s_str(k, "url", NULL)) {
+        k = pf_map_get(pf_map_get(s_data(b, "investor_intelligence"), "latest"), "10-K");
+        from = "investor_intelligence";
+    }
+    if (!pf_value_is(k, PF_MAP) || !s_str(k, "url", NULL))
+        return NULL;
+    if (module)
+        *module = from;
+    return k;
+}
+
 static pf_value_t *
 s_what(s_brief_t *b)
 {
@@ -295,6 +332,13 @@ s_what(s_brief_t *b)
         s_item(b, list, "financial_profile", "Revenue %.0f %s in fiscal year %lld",
                pf_map_get_float(rev, "value", 0), s_str(rev, "currency", ""),
                (long long) pf_map_get_int(rev, "fiscal_year", 0));
+    const char *k_from = NULL;
+    const pf_value_t *k = s_latest_10k(b, &k_from);
+    if (k)
+        s_item(b, list, k_from, "Latest annual report: %s for the fiscal year "
+               "ended %s, filed %s (accession %s): %s", s_str(k, "form", "10-K"),
+               s_str(k, "report_date", "(date unknown)"), s_str(k, "filing_date", "(date unknown)"),
+               s_str(k, "accession", "unknown"), s_str(k, "url", "(no URL)"));
     if (pf_array_size(list) == 0)
         s_md(&b->md, "_Nothing specific: no fit, investor, traffic or financial facts "
                      "completed._\n");
@@ -414,6 +458,18 @@ s_risks(s_brief_t *b, pf_value_t **risks_p, pf_value_t **unknowns_p, pf_value_t 
         if (n > PF_MOD_BRIEF_MISSING_MAX)
             s_item(b, unknowns, name, "%s: %zu more fact(s) unknown", name,
                    n - PF_MOD_BRIEF_MISSING_MAX);
+        /*  Providers that disagreed: the input's source order chose, and
+            the reader should know what was set aside.                     */
+        const pf_value_t *conflicts = pf_map_get(s_data(b, name), "conflicts");
+        for (size_t c = 0; c < pf_array_size(conflicts) && c < PF_MOD_BRIEF_MISSING_MAX; c++) {
+            const pf_value_t *x = pf_array_at(conflicts, c);
+            char used[S_SCALAR_MAX], other[S_SCALAR_MAX];
+            s_scalar(pf_map_get(x, "used"), used, sizeof used);
+            s_scalar(pf_map_get(x, "other"), other, sizeof other);
+            s_item(b, risks, name, "%s: sources disagree on %s — %s (%s) used by the source "
+                   "order; %s says %s", name, s_str(x, "field", "?"), used,
+                   s_str(x, "used_from", "?"), s_str(x, "other_from", "?"), other);
+        }
     }
     if (pf_array_size(risks) + pf_array_size(unknowns) == 0)
         s_md(&b->md, "_None found._\n");
@@ -517,6 +573,14 @@ pf_mod_strategic_signal_brief_result(const pf_profile_t *profile, const char *do
     pf_facts_set(b.facts, "who_to_talk_to", &v, how);
     v = s_what(&b);
     pf_facts_set(b.facts, "what_to_say", &v, how);
+    const char *k_from = NULL;
+    const pf_value_t *k = s_latest_10k(&b, &k_from);
+    if (k) {
+        pf_value_t *copy = pf_value_dup(k);
+        pf_facts_set(b.facts, "latest_10k", &copy, pf_facts_module(b.facts, k_from));
+    } else if (pf_map_get_bool(s_data(&b, "company_context"), "public", false)) {
+        pf_facts_missing(b.facts, "latest_10k", "no input names a 10-K with its URL");
+    }
     v = s_displacement(&b);
     pf_facts_set(b.facts, "displacement_angle", &v, how);
     v = s_proof(&b);
@@ -548,11 +612,8 @@ s_run(pf_actor_t *actor, pf_task_t *task)
 {
     pf_value_t *result = pf_mod_strategic_signal_brief_result(
         pf_profile_current(), pf_task_domain(task), pf_task_inputs(task));
-    if (result)
-        pf_actor_task_done(actor, &task, &result);
-    else
-        pf_actor_task_fail(actor, &task, "inputs_unavailable",
-                           "no input of the brief completed with data");
+    pf_modjob_answer(actor, &task, &result, "inputs_unavailable",
+                     "no input of the brief completed with data");
 }
 
 const pf_module_t pf_mod_strategic_signal_brief = {S_MODULE, s_run};

@@ -10,6 +10,7 @@
 #include "pf_alloc.h"
 #include "pf_facts.h"
 #include "pf_gather.h"
+#include "pf_modjob.h"
 
 /*  The provider every call goes to.                                        */
 #define S_PROVIDER "builtwith"
@@ -469,58 +470,32 @@ static const char *const s_ops[] = {"domain", "relationships", "recommendations"
                                     "trust"};
 #define S_OPS (sizeof s_ops / sizeof s_ops[0])
 
-/*  One task in progress.                                                   */
-typedef struct {
-    pf_actor_t *actor;               /* the actor holding the task          */
-    pf_task_t *task;                 /* owned until answered                */
-    pf_gather_t *gather;             /* the BuiltWith calls                 */
-} s_job_t;
-
-
 static void
-s_done(pf_gather_t *gather, void *arg)
+s_done(pf_modjob_t *job)
 {
-    s_job_t *job = arg;
+    const pf_gather_t *gather = pf_modjob_gather(job);
     pf_mod_technology_stack_input_t in = {
         pf_gather_reply(gather, "domain"), pf_gather_reply(gather, "relationships"),
         pf_gather_reply(gather, "recommendations"), pf_gather_reply(gather, "keywords"),
         pf_gather_reply(gather, "trust"),
     };
     pf_value_t *result = pf_mod_technology_stack_result(&in, pf_profile_current());
-    if (result) {
-        pf_actor_task_done(job->actor, &job->task, &result);
-    } else {
-        char reason[S_REASON_MAX];
-        s_reason(reason, sizeof reason, "domain", &in.domain);
-        char message[S_REASON_MAX + 64];
-        snprintf(message, sizeof message, "every BuiltWith call failed (%s)", reason);
-        pf_actor_task_fail(job->actor, &job->task, "providers_unavailable", message);
-    }
-    pf_gather_destroy(&job->gather);
-    free(job);
+    char reason[S_REASON_MAX];
+    s_reason(reason, sizeof reason, "domain", &in.domain);
+    pf_modjob_finish(&job, &result, "providers_unavailable", "every BuiltWith call failed (%s)",
+                     reason);
 }
 
 static void
 s_run(pf_actor_t *actor, pf_task_t *task)
 {
-    s_job_t *job = pf_calloc(1, sizeof *job);
-    job->actor = actor;
-    job->task = task;
-    job->gather = pf_gather_new(actor, 0);
-    int rc = job->gather ? 0 : -1;
-    for (size_t i = 0; i < S_OPS && rc == 0; i++) {
+    pf_modjob_t *job = pf_modjob_new(actor, task, 0, 0, NULL);
+    for (size_t i = 0; i < S_OPS; i++) {
         pf_value_t *args = pf_value_map();
-        pf_map_set_str(args, "domain", pf_task_domain(task));
-        rc = pf_gather_call(job->gather, s_ops[i], S_PROVIDER, s_ops[i], &args);
+        pf_map_set_str(args, "domain", pf_modjob_domain(job));
+        pf_modjob_call(job, s_ops[i], S_PROVIDER, s_ops[i], &args);
     }
-    if (rc == 0)
-        rc = pf_gather_go(job->gather, s_done, job);
-    if (rc != 0) {
-        /*  Fixed slot names and a fresh gather: only a bug gets here.     */
-        pf_actor_task_fail(actor, &job->task, "internal", "could not start the BuiltWith calls");
-        pf_gather_destroy(&job->gather);
-        free(job);
-    }
+    pf_modjob_go(job, s_done);
 }
 
 const pf_module_t pf_mod_technology_stack = {"technology_stack", s_run};

@@ -16,6 +16,7 @@
 #include "pf_config.h"
 #include "pf_facts.h"
 #include "pf_gather.h"
+#include "pf_modjob.h"
 
 /*  The module's service name, as in the graph.                             */
 #define S_MODULE "traffic_analysis"
@@ -554,63 +555,43 @@ static const char *const s_window_ops[] = {"bounce_rate", "pages_per_visit",
                                            "average_visit_duration", "traffic_sources", "geo"};
 #define S_WINDOW_OPS (sizeof s_window_ops / sizeof s_window_ops[0])
 
-/*  One task in its waves.                                                  */
-typedef struct {
-    pf_actor_t *actor;               /* runtime                              */
-    pf_task_t *task;                 /* owned until answered                 */
-    pf_gather_t *gather;             /* the task's calls                     */
-} s_job_t;
-
 static void
-s_finish(s_job_t *job)
+s_finish(pf_modjob_t *job)
 {
+    const pf_gather_t *g = pf_modjob_gather(job);
     pf_mod_traffic_analysis_input_t in;
-    in.probe = pf_gather_reply(job->gather, "probe");
-    in.visits = pf_gather_reply(job->gather, "visits");
-    in.bounce_rate = pf_gather_reply(job->gather, "bounce_rate");
-    in.pages_per_visit = pf_gather_reply(job->gather, "pages_per_visit");
-    in.average_visit_duration = pf_gather_reply(job->gather, "average_visit_duration");
-    in.traffic_sources = pf_gather_reply(job->gather, "traffic_sources");
-    in.geo = pf_gather_reply(job->gather, "geo");
+    in.probe = pf_gather_reply(g, "probe");
+    in.visits = pf_gather_reply(g, "visits");
+    in.bounce_rate = pf_gather_reply(g, "bounce_rate");
+    in.pages_per_visit = pf_gather_reply(g, "pages_per_visit");
+    in.average_visit_duration = pf_gather_reply(g, "average_visit_duration");
+    in.traffic_sources = pf_gather_reply(g, "traffic_sources");
+    in.geo = pf_gather_reply(g, "geo");
     pf_value_t *result = pf_mod_traffic_analysis_result(&in);
-    if (result) {
-        pf_actor_task_done(job->actor, &job->task, &result);
-    } else {
-        /*  Every call failing is an outage; answers without data are not. */
-        const pf_mod_traffic_analysis_reply_t *const all[] = {
-            &in.probe, &in.bounce_rate, &in.pages_per_visit, &in.average_visit_duration,
-            &in.traffic_sources, &in.geo};
-        bool answered = false;
-        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-            answered = answered || all[i]->data;
-        char why[S_REASON_MAX], message[S_REASON_MAX + 64];
-        s_failure(why, sizeof why, "visits", &in.probe);
-        if (answered) {
-            pf_actor_task_fail(job->actor, &job->task, "no_data",
-                               "SimilarWeb has no traffic data for the domain");
-        } else {
-            snprintf(message, sizeof message, "every SimilarWeb call failed (%s)", why);
-            pf_actor_task_fail(job->actor, &job->task, "providers_unavailable", message);
-        }
-    }
-    pf_gather_destroy(&job->gather);
-    free(job);
-}
-
-static void
-s_window_done(pf_gather_t *gather, void *arg)
-{
-    (void) gather;
-    s_finish(arg);
+    /*  Every call failing is an outage; answers without data are not.     */
+    const pf_mod_traffic_analysis_reply_t *const all[] = {
+        &in.probe, &in.bounce_rate, &in.pages_per_visit, &in.average_visit_duration,
+        &in.traffic_sources, &in.geo};
+    bool answered = false;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        answered = answered || all[i]->data;
+    char why[S_REASON_MAX];
+    s_failure(why, sizeof why, "visits", &in.probe);
+    if (answered)
+        pf_modjob_finish(&job, &result, "no_data",
+                         "SimilarWeb has no traffic data for the domain");
+    else
+        pf_modjob_finish(&job, &result, "providers_unavailable",
+                         "every SimilarWeb call failed (%s)", why);
 }
 
 /*  A call of op for the task's domain; with months > 0, over the months
     ending at latest.                                                       */
 static void
-s_call(s_job_t *job, const char *slot, const char *op, int latest, int months)
+s_call(pf_modjob_t *job, const char *slot, const char *op, int latest, int months)
 {
     pf_value_t *args = pf_value_map();
-    pf_map_set_str(args, "domain", pf_task_domain(job->task));
+    pf_map_set_str(args, "domain", pf_modjob_domain(job));
     if (months > 0) {
         char start[PF_MOD_TRAFFIC_ANALYSIS_MONTH_LEN], end[PF_MOD_TRAFFIC_ANALYSIS_MONTH_LEN];
         pf_mod_traffic_analysis_month_format(latest - months + 1, start);
@@ -618,38 +599,31 @@ s_call(s_job_t *job, const char *slot, const char *op, int latest, int months)
         pf_map_set_str(args, "start", start);
         pf_map_set_str(args, "end", end);
     }
-    /*  Fixed, distinct slots in a fresh wave: the call is registered, and
-        a call that cannot be sent ends with its error in the slot.       */
-    pf_gather_call(job->gather, slot, S_PROVIDER, op, &args);
+    pf_modjob_call(job, slot, S_PROVIDER, op, &args);
 }
 
 static void
-s_probe_done(pf_gather_t *gather, void *arg)
+s_probe_done(pf_modjob_t *job)
 {
-    s_job_t *job = arg;
-    if (!pf_actor_task_live(job->actor, job->task)) {
+    if (!pf_modjob_live(job)) {
         s_finish(job);
         return;
     }
-    int latest = pf_mod_traffic_analysis_latest(pf_gather_data(gather, "probe"));
+    int latest = pf_mod_traffic_analysis_latest(pf_gather_data(pf_modjob_gather(job), "probe"));
     if (latest >= 0)
         s_call(job, "visits", "visits", latest, PF_MOD_TRAFFIC_ANALYSIS_VISITS_MONTHS);
     for (size_t i = 0; i < S_WINDOW_OPS; i++)
         s_call(job, s_window_ops[i], s_window_ops[i], latest,
                latest >= 0 ? PF_MOD_TRAFFIC_ANALYSIS_MONTHS : 0);
-    pf_gather_go(gather, s_window_done, job);
+    pf_modjob_go(job, s_finish);
 }
 
 static void
 s_run(pf_actor_t *actor, pf_task_t *task)
 {
-    s_job_t *job = pf_calloc(1, sizeof *job);
-    job->actor = actor;
-    job->task = task;
-    uint32_t share = pf_task_timeout_ms(task) / S_WAVES;
-    job->gather = pf_gather_new(actor, share > 0 && share < PF_DEFAULT_CALL_TIMEOUT_MS ? share : 0);
+    pf_modjob_t *job = pf_modjob_new(actor, task, S_WAVES, 0, NULL);
     s_call(job, "probe", "visits", -1, 0);
-    pf_gather_go(job->gather, s_probe_done, job);
+    pf_modjob_go(job, s_probe_done);
 }
 
 const pf_module_t pf_mod_traffic_analysis = {S_MODULE, s_run};

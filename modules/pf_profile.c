@@ -46,6 +46,8 @@ struct pf_profile_t {
     const char **industries;          /* ICP industry keywords              */
     size_t n_industries;
     int tiers[PF_PROFILE_TIERS];      /* minimum score of A, B, C, D        */
+    pf_profile_icp_rules_t icp_rules; /* the ICP rules' constants           */
+    pf_profile_signal_timing_t timing; /* timing thresholds, full strength  */
     pf_profile_signal_t *signals;     /* signal kinds                       */
     size_t n_signals;
     pf_profile_case_t *cases;         /* case studies                       */
@@ -165,6 +167,23 @@ s_int(s_ctx_t *ctx, const json_t *obj, const char *path, const char *key, int mi
     if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
         return s_fail(ctx, sub, "must be an integer in [%d, %d]", min, max);
     *out = (int) json_integer_value(v);
+    return PF_OK;
+}
+
+/*  obj[key] as a required finite number in [min, max].                     */
+static int
+s_number(s_ctx_t *ctx, const json_t *obj, const char *path, const char *key, double min,
+         double max, double *out)
+{
+    char sub[S_PATH_MAX];
+    s_path_key(sub, path, key);
+    const json_t *v = json_object_get(obj, key);
+    if (!v)
+        return s_fail(ctx, sub, "is required");
+    if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) < min
+        || json_number_value(v) > max)
+        return s_fail(ctx, sub, "must be a number in [%g, %g]", min, max);
+    *out = json_number_value(v);
     return PF_OK;
 }
 
@@ -393,10 +412,64 @@ s_tiers(s_ctx_t *ctx, const json_t *icp, pf_profile_t *self)
     return rc;
 }
 
+/*  A log scale {floor, full} at obj[key]: 0 < floor < full.                */
+static int
+s_scale(s_ctx_t *ctx, const json_t *obj, const char *path, const char *key, double *floor,
+        double *full)
+{
+    static const char *const keys[] = {"floor", "full", NULL};
+    char sub[S_PATH_MAX];
+    s_path_key(sub, path, key);
+    const json_t *v = json_object_get(obj, key);
+    if (!v)
+        return s_fail(ctx, sub, "is required");
+    int rc = s_object(ctx, v, sub, keys);
+    /*  A floor of at least 1: the scale is logarithmic.                    */
+    if (rc == PF_OK)
+        rc = s_number(ctx, v, sub, "floor", 1, PF_PROFILE_AMOUNT_MAX, floor);
+    if (rc == PF_OK)
+        rc = s_number(ctx, v, sub, "full", 1, PF_PROFILE_AMOUNT_MAX, full);
+    if (rc == PF_OK && *full <= *floor) {
+        char at[S_PATH_MAX];
+        s_path_key(at, sub, "full");
+        rc = s_fail(ctx, at, "must be above floor's %g", *floor);
+    }
+    return rc;
+}
+
+/*  icp.rules: the constants of the rules the factors are scored by.       */
+static int
+s_icp_rules(s_ctx_t *ctx, const json_t *icp, pf_profile_t *self)
+{
+    static const char *const keys[] = {"revenue_scale", "traffic_scale", "technology_fit",
+                                       NULL};
+    static const char *const fit_keys[] = {"full", NULL};
+    const json_t *v = json_object_get(icp, "rules");
+    if (!v)
+        return s_fail(ctx, "$.icp.rules", "is required");
+    pf_profile_icp_rules_t *r = &self->icp_rules;
+    int rc = s_object(ctx, v, "$.icp.rules", keys);
+    if (rc == PF_OK)
+        rc = s_scale(ctx, v, "$.icp.rules", "revenue_scale", &r->revenue_floor,
+                     &r->revenue_full);
+    if (rc == PF_OK)
+        rc = s_scale(ctx, v, "$.icp.rules", "traffic_scale", &r->visits_floor,
+                     &r->visits_full);
+    const json_t *fit = json_object_get(v, "technology_fit");
+    if (rc == PF_OK && !fit)
+        rc = s_fail(ctx, "$.icp.rules.technology_fit", "is required");
+    if (rc == PF_OK)
+        rc = s_object(ctx, fit, "$.icp.rules.technology_fit", fit_keys);
+    if (rc == PF_OK)
+        rc = s_int(ctx, fit, "$.icp.rules.technology_fit", "full", 1, PF_PROFILE_TECHS_MAX,
+                   &r->fit_full);
+    return rc;
+}
+
 static int
 s_icp(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
 {
-    static const char *const keys[] = {"factors", "industries", "tiers", NULL};
+    static const char *const keys[] = {"factors", "industries", "tiers", "rules", NULL};
     static const char *const fkeys[] = {"name", "input", "weight", "description", NULL};
     const json_t *icp = json_object_get(root, "icp");
     if (!icp)
@@ -446,6 +519,78 @@ s_icp(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
                          &self->industries, &self->n_industries);
     if (rc == PF_OK)
         rc = s_tiers(ctx, icp, self);
+    if (rc == PF_OK)
+        rc = s_icp_rules(ctx, icp, self);
+    return rc;
+}
+
+/*  obj[key] as an optional bool (absent: fallback).                        */
+static int
+s_bool(s_ctx_t *ctx, const json_t *obj, const char *path, const char *key, bool fallback,
+       bool *out)
+{
+    char sub[S_PATH_MAX];
+    s_path_key(sub, path, key);
+    const json_t *v = json_object_get(obj, key);
+    if (!v) {
+        *out = fallback;
+        return PF_OK;
+    }
+    if (!json_is_boolean(v))
+        return s_fail(ctx, sub, "must be true or false");
+    *out = json_is_true(v);
+    return PF_OK;
+}
+
+static void
+s_require_free(pf_profile_signal_t *s)
+{
+    for (size_t i = 0; i < s->n_require; i++)
+        free((void *) s->require[i].words);
+    free((void *) s->require);
+    s->require = NULL;
+    s->n_require = 0;
+}
+
+/*  A signal's optional "require": 1..PF_PROFILE_LIST_MAX groups, each a
+    list of 1..PF_PROFILE_LIST_MAX phrases.                                */
+static int
+s_require(s_ctx_t *ctx, const json_t *v, const char *item, pf_profile_signal_t *s)
+{
+    char sub[S_PATH_MAX];
+    s_path_key(sub, item, "require");
+    const json_t *arr = json_object_get(v, "require");
+    if (!arr)
+        return PF_OK;
+    if (!json_is_array(arr) || json_array_size(arr) < 1
+        || json_array_size(arr) > PF_PROFILE_LIST_MAX)
+        return s_fail(ctx, sub, "must be an array of 1 to %d word lists", PF_PROFILE_LIST_MAX);
+    size_t n = json_array_size(arr);
+    pf_profile_words_t *groups = pf_calloc(n, sizeof *groups);
+    s->require = groups;
+    /*  Counted at once so that a failure frees the groups parsed before.   */
+    s->n_require = n;
+    int rc = PF_OK;
+    for (size_t g = 0; g < n && rc == PF_OK; g++) {
+        char path[S_PATH_MAX];
+        s_path_index(path, sub, g);
+        const json_t *group = json_array_get(arr, g);
+        size_t m = json_is_array(group) ? json_array_size(group) : 0;
+        if (m < 1 || m > PF_PROFILE_LIST_MAX) {
+            rc = s_fail(ctx, path, "must be an array of 1 to %d strings", PF_PROFILE_LIST_MAX);
+            break;
+        }
+        const char **words = pf_calloc(m, sizeof *words);
+        groups[g].words = words;
+        groups[g].n_words = m;
+        for (size_t w = 0; w < m && rc == PF_OK; w++) {
+            char at[S_PATH_MAX];
+            s_path_index(at, path, w);
+            rc = s_text_value(ctx, json_array_get(group, w), at, &words[w]);
+        }
+    }
+    if (rc != PF_OK)
+        s_require_free(s);
     return rc;
 }
 
@@ -453,7 +598,8 @@ static int
 s_signals(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
 {
     static const char *const keys[] = {"name", "input", "weight", "half_life_days",
-                                       "description", "kinds", NULL};
+                                       "description", "kinds", "dated_only", "require",
+                                       NULL};
     const json_t *arr;
     int rc = s_array(ctx, root, "$", "signals", 1, PF_PROFILE_SIGNALS_MAX, &arr);
     if (rc != PF_OK)
@@ -491,6 +637,10 @@ s_signals(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
         if (rc == PF_OK)
             rc = s_text_list(ctx, v, item, "kinds", false, 0, PF_PROFILE_LIST_MAX,
                              (const char ***) &s->kinds, &s->n_kinds);
+        if (rc == PF_OK)
+            rc = s_bool(ctx, v, item, "dated_only", false, &s->dated_only);
+        if (rc == PF_OK)
+            rc = s_require(ctx, v, item, s);
         if (rc == PF_OK) {
             names[i] = s->name;
             sum += s->weight;
@@ -498,6 +648,28 @@ s_signals(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
     }
     if (rc == PF_OK && sum != PF_PROFILE_WEIGHT_SUM)
         rc = s_fail(ctx, "$.signals", "weights sum to %d, not %d", sum, PF_PROFILE_WEIGHT_SUM);
+    return rc;
+}
+
+/*  signal_timing: act_now above nurture, both scores out of 100.           */
+static int
+s_signal_timing(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
+{
+    static const char *const keys[] = {"act_now", "nurture", "full_strength", NULL};
+    const json_t *v = json_object_get(root, "signal_timing");
+    if (!v)
+        return s_fail(ctx, "$.signal_timing", "is required");
+    pf_profile_signal_timing_t *t = &self->timing;
+    int rc = s_object(ctx, v, "$.signal_timing", keys);
+    if (rc == PF_OK)
+        rc = s_int(ctx, v, "$.signal_timing", "act_now", 1, PF_PROFILE_WEIGHT_SUM, &t->act_now);
+    if (rc == PF_OK)
+        rc = s_int(ctx, v, "$.signal_timing", "nurture", 1, PF_PROFILE_WEIGHT_SUM, &t->nurture);
+    if (rc == PF_OK && t->nurture >= t->act_now)
+        rc = s_fail(ctx, "$.signal_timing.nurture", "must be below act_now's %d", t->act_now);
+    if (rc == PF_OK)
+        rc = s_int(ctx, v, "$.signal_timing", "full_strength", 1, PF_PROFILE_LIST_MAX,
+                   &t->full_strength);
     return rc;
 }
 
@@ -743,8 +915,8 @@ pf_profile_load(const char *path, char *err, size_t size)
         return NULL;
     }
     static const char *const keys[] = {"format", "sample", "seller", "displaceable", "fit",
-                                       "icp", "signals", "case_studies", "case_matching",
-                                       "displacement", NULL};
+                                       "icp", "signals", "signal_timing", "case_studies",
+                                       "case_matching", "displacement", NULL};
     pf_profile_t *self = pf_calloc(1, sizeof *self);
     self->file = pf_strdup(path);
     int rc = s_read(&ctx, path, &self->root);
@@ -776,6 +948,8 @@ pf_profile_load(const char *path, char *err, size_t size)
     if (rc == PF_OK)
         rc = s_signals(&ctx, root, self);
     if (rc == PF_OK)
+        rc = s_signal_timing(&ctx, root, self);
+    if (rc == PF_OK)
         rc = s_cases(&ctx, root, self);
     if (rc == PF_OK)
         rc = s_case_matching(&ctx, root, self);
@@ -796,8 +970,10 @@ pf_profile_destroy(pf_profile_t **self_p)
     s_techs_free(self->fit, self->n_fit);
     free(self->factors);
     free(self->industries);
-    for (size_t i = 0; i < self->n_signals; i++)
+    for (size_t i = 0; i < self->n_signals; i++) {
         free((void *) self->signals[i].kinds);
+        s_require_free(&self->signals[i]);
+    }
     free(self->signals);
     for (size_t i = 0; i < self->n_cases; i++)
         s_case_free(&self->cases[i]);
@@ -920,6 +1096,18 @@ pf_profile_tier(const pf_profile_t *self, double score)
         if (score >= self->tiers[i])
             return (char) ('A' + i);
     return (char) ('A' + PF_PROFILE_TIERS - 1);
+}
+
+const pf_profile_icp_rules_t *
+pf_profile_icp_rules(const pf_profile_t *self)
+{
+    return &self->icp_rules;
+}
+
+const pf_profile_signal_timing_t *
+pf_profile_signal_timing(const pf_profile_t *self)
+{
+    return &self->timing;
 }
 
 size_t

@@ -41,6 +41,7 @@ extern "C" {
 #define PF_PROFILE_HALF_LIFE_MAX_DAYS 3650 /* ten years                     */
 #define PF_PROFILE_TIERS 4                /* A, B, C, D                     */
 #define PF_PROFILE_ERROR_MAX 512          /* room for an error message      */
+#define PF_PROFILE_AMOUNT_MAX 1e15        /* revenue or visits on a scale   */
 /*  The environment variable naming the profile file.                       */
 #define PF_PROFILE_ENV "PF_SELLER_PROFILE"
 
@@ -64,6 +65,12 @@ typedef struct {
     const char *description;      /* for people                              */
 } pf_profile_factor_t;
 
+/*  A group of words (phrases) of which a text must show one.              */
+typedef struct {
+    const char *const *words;     /* whole-word phrases (count: n_words)     */
+    size_t n_words;
+} pf_profile_words_t;
+
 /*  One kind of buying signal.                                              */
 typedef struct {
     const char *name;             /* snake_case, unique                      */
@@ -74,7 +81,33 @@ typedef struct {
     const char *const *kinds;     /* the input's evidence kinds that show it
                                      (none listed: every kind it reports)   */
     size_t n_kinds;
+    bool dated_only;              /* only evidence with a date of its own
+                                     counts ("dated_only", default false)  */
+    const pf_profile_words_t *require; /* groups the evidence's title must
+                                     each show a phrase of ("require"; none:
+                                     any title)                            */
+    size_t n_require;
 } pf_profile_signal_t;
+
+/*  The constants of the ICP rules ("icp.rules"): the log scales of
+    revenue_scale and traffic_scale, and the fit technologies that earn
+    technology_fit in full.                                                */
+typedef struct {
+    double revenue_floor;         /* annual revenue (USD) earning nothing    */
+    double revenue_full;          /* annual revenue (USD) earning all        */
+    double visits_floor;          /* monthly visits earning nothing          */
+    double visits_full;           /* monthly visits earning all              */
+    int fit_full;                 /* fit technologies earning all            */
+} pf_profile_icp_rules_t;
+
+/*  How signal_scoring calls the timing ("signal_timing"): the lowest
+    composite scores of "act_now" and "nurture" (below: "monitor"), and
+    the pieces of evidence at which a signal is at full strength.          */
+typedef struct {
+    int act_now;                  /* lowest score to act now                 */
+    int nurture;                  /* lowest score to nurture                 */
+    int full_strength;            /* evidence pieces at full strength        */
+} pf_profile_signal_timing_t;
 
 /*  One outcome metric of a case study.                                     */
 typedef struct {
@@ -173,8 +206,14 @@ int pf_profile_tier_min(const pf_profile_t *self, size_t i);
     reaches ('D' has minimum 0, so every score has a tier).                 */
 char pf_profile_tier(const pf_profile_t *self, double score);
 
+/*  The ICP rules' constants (owned by the profile).                       */
+const pf_profile_icp_rules_t *pf_profile_icp_rules(const pf_profile_t *self);
+
 size_t pf_profile_signal_count(const pf_profile_t *self);
 const pf_profile_signal_t *pf_profile_signal_at(const pf_profile_t *self, size_t i);
+
+/*  The timing call's thresholds and full strength (owned by the profile). */
+const pf_profile_signal_timing_t *pf_profile_signal_timing(const pf_profile_t *self);
 
 size_t pf_profile_case_count(const pf_profile_t *self);
 const pf_profile_case_t *pf_profile_case_at(const pf_profile_t *self, size_t i);

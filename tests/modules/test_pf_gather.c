@@ -4,15 +4,14 @@
     A real actor runs the module code on its thread against a fake
     coordinator (../actors/pf_test_coord.h) that plays the adapters.      */
 #include <check.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../actors/pf_test_coord.h"
 #include "pf_actor.h"
 #include "pf_check.h"
 #include "pf_error.h"
 #include "pf_gather.h"
+#include "pf_mod_rig.h"
 
 #define WAIT_MS 10000
 /*  A call timeout short enough for the test, long enough for a loaded
@@ -163,73 +162,12 @@ s_on_task(pf_actor_t *actor, pf_task_t *task, void *arg)
 
 /*  ---- the rig ---------------------------------------------------------- */
 
-typedef struct {
-    fc_t fc;                   /* fake coordinator                        */
-    pf_actor_t *actor;         /* runs the module code                    */
-    pthread_t thread;          /* running the actor                       */
-    int rc;                    /* pf_actor_run's return                   */
-} rig_t;
-
-static void *
-s_run(void *arg)
-{
-    rig_t *rig = arg;
-    rig->rc = pf_actor_run(rig->actor);
-    return NULL;
-}
-
 static void
-rig_start(rig_t *rig, scen_t scen)
+rig_start(pf_mod_rig_t *rig, scen_t scen)
 {
-    memset(rig, 0, sizeof *rig);
     memset(&g_mod, 0, sizeof g_mod);
     g_mod.scen = scen;
-    fc_init(&rig->fc);
-    pf_config_t cfg;
-    pf_config_defaults(&cfg);
-    pf_actor_opts_t opts;
-    memset(&opts, 0, sizeof opts);
-    opts.service = "mod_g";
-    opts.endpoint = rig->fc.endpoint;
-    opts.config = &cfg;
-    opts.on_task = s_on_task;
-    opts.arg = &g_mod;
-    rig->actor = pf_actor_new(&opts);
-    ck_assert_ptr_nonnull(rig->actor);
-    ck_assert_int_eq(pthread_create(&rig->thread, NULL, s_run, rig), 0);
-    fc_handshake(&rig->fc, 1000, 10);
-}
-
-static void
-rig_stop(rig_t *rig)
-{
-    pf_actor_stop(rig->actor);
-    pthread_join(rig->thread, NULL);
-    ck_assert_int_eq(rig->rc, 0);
-    pf_actor_destroy(&rig->actor);
-    fc_fini(&rig->fc);
-}
-
-/*  Answers call with payload (may be NULL) or with an error.              */
-static void
-s_reply(fc_t *fc, const pfa_msg_t *call, const pf_value_t *payload, const char *error)
-{
-    pfa_msg_t *reply = pfa_msg_new(PFA_REPLY);
-    reply->call_id = call->call_id;
-    reply->ok = error == NULL;
-    if (error) {
-        snprintf(reply->error_code, sizeof reply->error_code, "%s", error);
-        snprintf(reply->error_message, sizeof reply->error_message, "%s said no", call->service);
-    }
-    if (payload) {
-        uint8_t *data = NULL;
-        size_t size = 0;
-        ck_assert_int_eq(pf_msgpack_encode(payload, &data, &size), 0);
-        reply->payload = data;
-        reply->payload_size = size;
-    }
-    fc_send(fc, reply);
-    pfa_msg_destroy(&reply);
+    pf_mod_rig_start(rig, "mod_g", s_on_task, &g_mod);
 }
 
 /*  An adapter-shaped reply {data: {v}, provenance: {provider}}.          */
@@ -246,19 +184,9 @@ s_adapter_reply(const char *provider, int64_t v)
     return r;
 }
 
-static pf_value_t *
-s_result(fc_t *fc)
-{
-    pfa_msg_t *res = fc_expect(fc, PFA_RESULT, WAIT_MS);
-    ck_assert(res->ok);
-    pf_value_t *body = fc_payload(res);
-    pfa_msg_destroy(&res);
-    return body;
-}
-
 START_TEST(test_two_waves)
 {
-    rig_t rig;
+    pf_mod_rig_t rig;
     rig_start(&rig, SCEN_WAVES);
     fc_task(&rig.fc, 1, "mod_g", "nike.com", 1, 60000, NULL);
     pfa_msg_t *calls[3];
@@ -274,12 +202,12 @@ START_TEST(test_two_waves)
     /* Answered out of order: done waits for all three.                   */
     pf_value_t *bare = pf_value_map();
     pf_map_set_int(bare, "answer", 42);
-    s_reply(&rig.fc, calls[2], bare, NULL);   /* no data/provenance maps */
+    pf_mod_rig_reply(&rig.fc, calls[2], bare, NULL);   /* no data/provenance maps */
     pf_value_destroy(&bare);
-    s_reply(&rig.fc, calls[1], NULL, "not_found");
+    pf_mod_rig_reply(&rig.fc, calls[1], NULL, "not_found");
     ck_assert(fc_quiet(&rig.fc, 50));         /* a is still out: no wave 2 */
     pf_value_t *ra = s_adapter_reply("svc_a", 7);
-    s_reply(&rig.fc, calls[0], ra, NULL);
+    pf_mod_rig_reply(&rig.fc, calls[0], ra, NULL);
     pf_value_destroy(&ra);
     for (int i = 0; i < 3; i++)
         pfa_msg_destroy(&calls[i]);
@@ -290,11 +218,11 @@ START_TEST(test_two_waves)
     ck_assert_int_eq(pf_map_get_int(args, "v", 0), 7);   /* from wave 1 */
     pf_value_destroy(&args);
     pf_value_t *rd = s_adapter_reply("svc_d", 8);
-    s_reply(&rig.fc, d, rd, NULL);
+    pf_mod_rig_reply(&rig.fc, d, rd, NULL);
     pf_value_destroy(&rd);
     pfa_msg_destroy(&d);
 
-    pf_value_t *body = s_result(&rig.fc);
+    pf_value_t *body = pf_mod_rig_result(&rig.fc, WAIT_MS);
     const pf_value_t *a = pf_map_get(body, "a");
     ck_assert(pf_map_get_bool(a, "ok", false));
     ck_assert(!pf_map_has(a, "error"));
@@ -318,60 +246,60 @@ START_TEST(test_two_waves)
     ck_assert(pf_map_get_bool(dd, "ok", false));
     ck_assert_int_eq(pf_map_get_int(pf_map_get(dd, "data"), "v", 0), 8);
     pf_value_destroy(&body);
-    rig_stop(&rig);
+    pf_mod_rig_stop(&rig);
 }
 END_TEST
 
 START_TEST(test_empty_wave)
 {
-    rig_t rig;
+    pf_mod_rig_t rig;
     rig_start(&rig, SCEN_EMPTY);
     fc_task(&rig.fc, 2, "mod_g", "nike.com", 1, 60000, NULL);
-    pf_value_t *body = s_result(&rig.fc);
+    pf_value_t *body = pf_mod_rig_result(&rig.fc, WAIT_MS);
     ck_assert(pf_map_get_bool(body, "done", false));
     pf_value_destroy(&body);
-    rig_stop(&rig);
+    pf_mod_rig_stop(&rig);
 }
 END_TEST
 
 START_TEST(test_timeout)
 {
-    rig_t rig;
+    pf_mod_rig_t rig;
     rig_start(&rig, SCEN_TIMEOUT);
     fc_task(&rig.fc, 3, "mod_g", "nike.com", 1, 60000, NULL);
     pfa_msg_t *call = fc_expect(&rig.fc, PFA_CALL, WAIT_MS);
     ck_assert_uint_eq(call->timeout_ms, SHORT_TIMEOUT_MS);
     pfa_msg_destroy(&call);   /* never answered */
-    pf_value_t *body = s_result(&rig.fc);
+    pf_value_t *body = pf_mod_rig_result(&rig.fc, WAIT_MS);
     const pf_value_t *slow = pf_map_get(body, "slow");
     ck_assert(!pf_map_get_bool(slow, "ok", true));
     ck_assert_str_eq(pf_map_get_str(slow, "error"), "timeout");
     pf_value_destroy(&body);
-    rig_stop(&rig);
+    pf_mod_rig_stop(&rig);
 }
 END_TEST
 
 START_TEST(test_orphaned)
 {
-    rig_t rig;
+    pf_mod_rig_t rig;
     rig_start(&rig, SCEN_ORPHAN);
     fc_task(&rig.fc, 4, "mod_g", "nike.com", 1, 60000, NULL);
     pfa_msg_t *call = fc_expect(&rig.fc, PFA_CALL, WAIT_MS);
-    pf_value_t *body = s_result(&rig.fc);
+    pf_value_t *body = pf_mod_rig_result(&rig.fc, WAIT_MS);
     ck_assert(pf_map_get_bool(body, "abandoned", false));
     pf_value_destroy(&body);
     /* The late reply frees the orphan (ASan: no leak, no use after free)
        and runs no done; the actor goes on serving.                        */
     pf_value_t *r = s_adapter_reply("svc_o", 1);
-    s_reply(&rig.fc, call, r, NULL);
+    pf_mod_rig_reply(&rig.fc, call, r, NULL);
     pf_value_destroy(&r);
     pfa_msg_destroy(&call);
     g_mod.scen = SCEN_EMPTY;   /* the actor's thread reads it on the next task */
     fc_task(&rig.fc, 5, "mod_g", "nike.com", 1, 60000, NULL);
-    body = s_result(&rig.fc);
+    body = pf_mod_rig_result(&rig.fc, WAIT_MS);
     ck_assert(pf_map_get_bool(body, "done", false));
     pf_value_destroy(&body);
-    rig_stop(&rig);
+    pf_mod_rig_stop(&rig);
 }
 END_TEST
 

@@ -7,42 +7,19 @@
 #include <string.h>
 
 #include "pf_check.h"
+#include "pf_mod_check.h"
 #include "pf_identity.h"
 #include "pf_value.h"
 
 /*  ---- reply builders (values owned by the test's arena) --------------- */
 
-#define ARENA_MAX 64
-static pf_value_t *g_arena[ARENA_MAX];
-static size_t g_narena;
+static pf_mod_check_arena_t g_arena;
 
-static pf_value_t *
-s_keep(pf_value_t *v)
-{
-    ck_assert_uint_lt(g_narena, ARENA_MAX);
-    g_arena[g_narena++] = v;
-    return v;
-}
-
-static void
-s_free_arena(void)
-{
-    for (size_t i = 0; i < g_narena; i++)
-        pf_value_destroy(&g_arena[i]);
-    g_narena = 0;
-}
-
+/*  An answered reply without provenance: the listing rule reads data only. */
 static pf_identity_reply_t
 s_ok(pf_value_t *data)
 {
-    pf_identity_reply_t r = { s_keep(data), NULL, NULL, "" };
-    return r;
-}
-
-static pf_identity_reply_t
-s_err(const char *code, const char *message)
-{
-    pf_identity_reply_t r = { NULL, NULL, code, message };
+    pf_identity_reply_t r = { pf_mod_check_keep(&g_arena, data), NULL, NULL, "" };
     return r;
 }
 
@@ -110,22 +87,22 @@ START_TEST(test_listing)
     ck_assert_int_eq(conf, -1);
 
     /* A candidate that could not be checked makes it unknown.             */
-    quotes[1] = s_err("timeout", "");
+    quotes[1] = pf_mod_check_err("timeout", "");
     ck_assert_int_eq(pf_identity_listing("nike.com", &search, symbols, quotes, 2, &conf, reason,
                                          sizeof reason),
                      PF_IDENTITY_UNKNOWN);
     ck_assert_str_eq(reason, "listing unknown: yahoo_finance quote_summary NKE failed: timeout");
 
-    pf_identity_reply_t down = s_err("breaker_open", "resting");
+    pf_identity_reply_t down = pf_mod_check_err("breaker_open", "resting");
     ck_assert_int_eq(pf_identity_listing("nike.com", &down, symbols, quotes, 0, &conf, reason,
                                          sizeof reason),
                      PF_IDENTITY_UNKNOWN);
     ck_assert_str_eq(reason, "listing unknown: yahoo_finance search failed: breaker_open "
                              "(resting)");
-    pf_identity_reply_t never = s_err(NULL, NULL);
+    pf_identity_reply_t never = pf_mod_check_err(NULL, NULL);
     pf_identity_listing("nike.com", &never, symbols, quotes, 0, &conf, reason, sizeof reason);
     ck_assert_str_eq(reason, "listing unknown: yahoo_finance search failed: not called");
-    s_free_arena();
+    pf_mod_check_free(&g_arena);
 }
 END_TEST
 
@@ -154,13 +131,13 @@ START_TEST(test_sec)
                                      sizeof reason),
                      PF_IDENTITY_SEC_CONTRADICTORY);
 
-    pf_identity_reply_t failed = s_err("timeout", "no answer");
+    pf_identity_reply_t failed = pf_mod_check_err("timeout", "no answer");
     ck_assert_int_eq(pf_identity_sec(&c, &failed, "BRK.B", &cik, &index, reason, sizeof reason),
                      PF_IDENTITY_SEC_CIK_ONLY);
     ck_assert_int_eq(cik, 1067983);
     ck_assert_str_eq(reason, "sec_edgar submissions failed: timeout (no answer)");
 
-    pf_identity_reply_t nf = s_err("not_found", "");
+    pf_identity_reply_t nf = pf_mod_check_err("not_found", "");
     ck_assert_int_eq(pf_identity_sec(&nf, &sub, "ADYEN.AS", &cik, &index, reason, sizeof reason),
                      PF_IDENTITY_SEC_NOT_FILER);
     ck_assert_str_eq(reason, "not an SEC filer: SEC EDGAR lists no CIK for ADYEN.AS");
@@ -171,7 +148,7 @@ START_TEST(test_sec)
     ck_assert_int_eq(pf_identity_sec(&zero, &sub, "NKE", &cik, &index, reason, sizeof reason),
                      PF_IDENTITY_SEC_FAILED);
     ck_assert_str_eq(reason, "sec_edgar cik answered without a CIK");
-    s_free_arena();
+    pf_mod_check_free(&g_arena);
 }
 END_TEST
 

@@ -8,19 +8,10 @@
 #include <string.h>
 
 #include "pf_check.h"
+#include "pf_mod_check.h"
 #include "pf_mod_case_study_matching.h"
 #include "pf_profile.h"
 #include "pf_value.h"
-
-static pf_profile_t *
-s_profile(void)
-{
-    unsetenv(PF_PROFILE_ENV);
-    char err[PF_PROFILE_ERROR_MAX] = "";
-    pf_profile_t *p = pf_profile_load(pf_profile_path(NULL), err, sizeof err);
-    ck_assert_msg(p != NULL, "%s", err);
-    return p;
-}
 
 /*  A technologies list of the given names.                                 */
 static pf_value_t *
@@ -35,16 +26,6 @@ s_techs(const char *const *names)
     return list;
 }
 
-/*  inputs[module] = {data: *data_p, synthetic}.                            */
-static void
-s_input(pf_value_t *inputs, const char *module, pf_value_t **data_p, bool synthetic)
-{
-    pf_value_t *r = pf_value_map();
-    pf_map_set(r, "data", data_p);
-    pf_map_set_bool(r, "synthetic", synthetic);
-    pf_map_set(inputs, module, &r);
-}
-
 static pf_value_t *
 s_nike_like(void)
 {
@@ -55,19 +36,9 @@ s_nike_like(void)
     return c;
 }
 
-static const char *
-s_reason(const pf_value_t *result, const char *field)
-{
-    const pf_value_t *missing = pf_map_get(result, "missing");
-    for (size_t i = 0; i < pf_array_size(missing); i++)
-        if (strcmp(pf_map_get_str(pf_array_at(missing, i), "field"), field) == 0)
-            return pf_map_get_str(pf_array_at(missing, i), "reason");
-    return NULL;
-}
-
 START_TEST(test_bands)
 {
-    pf_profile_t *p = s_profile();
+    pf_profile_t *p = pf_mod_check_profile();
     ck_assert_int_eq(pf_mod_case_study_matching_band(p, 50), 0);
     ck_assert_int_eq(pf_mod_case_study_matching_band(p, 199), 0);
     ck_assert_int_eq(pf_mod_case_study_matching_band(p, 200), 1);
@@ -91,7 +62,7 @@ START_TEST(test_industry_and_technology)
     ck_assert(!pf_mod_case_study_matching_industry("Apparel", NULL));
     ck_assert(!pf_mod_case_study_matching_industry("Apparel", "  "));
 
-    pf_profile_t *p = s_profile();
+    pf_profile_t *p = pf_mod_check_profile();
     const char *names[] = {"Demandware", "algolia", "Google Analytics", NULL};
     pf_value_t *techs = s_techs(names);
     ck_assert(pf_mod_case_study_matching_runs(techs, p, "Salesforce Commerce Cloud"));
@@ -106,15 +77,15 @@ END_TEST
 
 START_TEST(test_result_ranked)
 {
-    pf_profile_t *p = s_profile();
+    pf_profile_t *p = pf_mod_check_profile();
     pf_value_t *inputs = pf_value_map();
     pf_value_t *c = s_nike_like();
-    s_input(inputs, "company_context", &c, false);
+    pf_mod_check_input(inputs, "company_context", &c, false);
     const char *names[] = {"Salesforce Commerce Cloud", "Coveo", NULL};
     pf_value_t *t = pf_value_map();
     pf_value_t *techs = s_techs(names);
     pf_map_set(t, "technologies", &techs);
-    s_input(inputs, "technology_stack", &t, false);
+    pf_mod_check_input(inputs, "technology_stack", &t, false);
 
     pf_value_t *r = pf_mod_case_study_matching_result(inputs, p);
     const pf_value_t *d = pf_map_get(r, "data");
@@ -147,11 +118,11 @@ END_TEST
 
 START_TEST(test_result_degrades)
 {
-    pf_profile_t *p = s_profile();
+    pf_profile_t *p = pf_mod_check_profile();
     pf_value_t *inputs = pf_value_map();
     pf_value_t *c = pf_value_map();
     pf_map_set_str(c, "industry", "Footwear & Accessories");   /* no employees */
-    s_input(inputs, "company_context", &c, true);
+    pf_mod_check_input(inputs, "company_context", &c, true);
     pf_value_t *sim = pf_value_map();
     pf_map_set_bool(sim, "simulated", true);
     pf_map_set(inputs, "technology_stack", &sim);
@@ -159,8 +130,8 @@ START_TEST(test_result_degrades)
     pf_value_t *r = pf_mod_case_study_matching_result(inputs, p);
     const pf_value_t *d = pf_map_get(r, "data");
     ck_assert(pf_map_get_bool(r, "synthetic", false));
-    ck_assert_ptr_nonnull(strstr(s_reason(r, "technology_match"), "simulated"));
-    ck_assert_ptr_nonnull(strstr(s_reason(r, "company_size_band"), "employee"));
+    ck_assert_ptr_nonnull(strstr(pf_mod_check_reason(r, "technology_match"), "simulated"));
+    ck_assert_ptr_nonnull(strstr(pf_mod_check_reason(r, "company_size_band"), "employee"));
     ck_assert(!pf_map_has(d, "company_size_band"));
     /*  Industry alone: only the footwear case scores.                      */
     const pf_value_t *m = pf_map_get(d, "matches");
@@ -173,8 +144,8 @@ START_TEST(test_result_degrades)
     pf_value_t *none = pf_value_map();
     r = pf_mod_case_study_matching_result(none, p);
     ck_assert_uint_eq(pf_array_size(pf_map_get(pf_map_get(r, "data"), "matches")), 0);
-    ck_assert_ptr_nonnull(strstr(s_reason(r, "industry_match"), "company_context"));
-    ck_assert_ptr_nonnull(strstr(s_reason(r, "technology_match"), "no result"));
+    ck_assert_ptr_nonnull(strstr(pf_mod_check_reason(r, "industry_match"), "company_context"));
+    ck_assert_ptr_nonnull(strstr(pf_mod_check_reason(r, "technology_match"), "no result"));
     pf_value_destroy(&r);
     pf_value_destroy(&none);
     pf_value_destroy(&inputs);

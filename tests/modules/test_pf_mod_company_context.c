@@ -6,51 +6,13 @@
 #include <string.h>
 
 #include "pf_check.h"
+#include "pf_mod_check.h"
 #include "pf_mod_company_context.h"
 #include "pf_value.h"
 
 /*  ---- reply builders (values owned by the test's arena) --------------- */
 
-#define ARENA_MAX 128
-static pf_value_t *g_arena[ARENA_MAX];
-static size_t g_narena;
-
-static pf_value_t *
-s_keep(pf_value_t *v)
-{
-    ck_assert_uint_lt(g_narena, ARENA_MAX);
-    g_arena[g_narena++] = v;
-    return v;
-}
-
-static void
-s_free_arena(void)
-{
-    for (size_t i = 0; i < g_narena; i++)
-        pf_value_destroy(&g_arena[i]);
-    g_narena = 0;
-}
-
-static pf_mod_company_context_reply_t
-s_ok(const char *provider, const char *op, pf_value_t *data, const char *origin)
-{
-    pf_value_t *p = pf_value_map();
-    pf_map_set_str(p, "provider", provider);
-    pf_map_set_str(p, "op", op);
-    pf_map_set_str(p, "endpoint", "/e");
-    pf_map_set_str(p, "origin", origin);
-    pf_map_set_int(p, "fetched_at", 1);
-    pf_map_set_str(p, "request", op);
-    pf_mod_company_context_reply_t r = { s_keep(data), s_keep(p), NULL, "" };
-    return r;
-}
-
-static pf_mod_company_context_reply_t
-s_err(const char *code, const char *message)
-{
-    pf_mod_company_context_reply_t r = { NULL, NULL, code, message };
-    return r;
-}
+static pf_mod_check_arena_t g_arena;
 
 static pf_value_t *
 s_bw(const char *name, const char *vertical, const char *city, int64_t employees)
@@ -134,37 +96,18 @@ static void
 s_public(pf_mod_company_context_input_t *in, const char *website)
 {
     memset(in, 0, sizeof *in);
-    in->builtwith = s_ok("builtwith", "domain",
-                         s_bw("Nike BW", "Retail", "Portland", 12000), "fixture");
-    in->search = s_ok("yahoo_finance", "search", s_search("NKE", "NIKE, Inc.", "EQUITY"),
-                      "fixture");
-    in->web = s_ok("websearch", "web", pf_value_map(), "fixture");
+    in->builtwith = pf_mod_check_ok(&g_arena, "builtwith", "domain",
+                                    s_bw("Nike BW", "Retail", "Portland", 12000), "fixture");
+    in->search = pf_mod_check_ok(&g_arena, "yahoo_finance", "search",
+                                 s_search("NKE", "NIKE, Inc.", "EQUITY"), "fixture");
+    in->web = pf_mod_check_ok(&g_arena, "websearch", "web", pf_value_map(), "fixture");
     in->ncandidates = 1;
     in->symbols[0] = "NKE";
-    in->quotes[0] = s_ok("yahoo_finance", "quote_summary", s_summary(website), "fixture");
-    in->ciks[0] = s_ok("sec_edgar", "cik", s_cik(320187), "fixture");
-    in->submissions = s_ok("sec_edgar", "submissions", s_submissions(320187, "NKE"), "fixture");
-}
-
-/*  The source entry of field in result r.                                  */
-static const pf_value_t *
-s_source(const pf_value_t *r, const char *field)
-{
-    int64_t i = pf_map_get_int(pf_map_get(r, "provenance"), field, -1);
-    ck_assert_msg(i >= 0, "%s has no source", field);
-    return pf_array_at(pf_map_get(r, "sources"), (size_t) i);
-}
-
-static const char *
-s_reason(const pf_value_t *r, const char *field)
-{
-    const pf_value_t *missing = pf_map_get(r, "missing");
-    for (size_t i = 0; i < pf_array_size(missing); i++) {
-        const pf_value_t *m = pf_array_at(missing, i);
-        if (strcmp(pf_map_get_str(m, "field"), field) == 0)
-            return pf_map_get_str(m, "reason");
-    }
-    return NULL;
+    in->quotes[0] = pf_mod_check_ok(&g_arena, "yahoo_finance", "quote_summary", s_summary(website),
+                                    "fixture");
+    in->ciks[0] = pf_mod_check_ok(&g_arena, "sec_edgar", "cik", s_cik(320187), "fixture");
+    in->submissions = pf_mod_check_ok(&g_arena, "sec_edgar", "submissions",
+                                      s_submissions(320187, "NKE"), "fixture");
 }
 
 /*  ---- tests ----------------------------------------------------------- */
@@ -241,15 +184,15 @@ START_TEST(test_public_source_order)
     const pf_value_t *d = pf_map_get(r, "data");
     ck_assert_str_eq(pf_map_get_str(d, "domain"), "nike.com");
     ck_assert_str_eq(pf_map_get_str(d, "name"), "NIKE, Inc.");
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "name"), "op"), "search");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "name"), "op"), "search");
     ck_assert_str_eq(pf_map_get_str(d, "legal_name"), "NIKE, Inc.");
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "legal_name"), "op"), "submissions");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "legal_name"), "op"), "submissions");
     ck_assert(pf_map_get_bool(d, "public", false));
     ck_assert_str_eq(pf_map_get_str(d, "ticker"), "NKE");
     ck_assert_str_eq(pf_map_get_str(d, "exchange"), "NYSE");
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "exchange"), "provider"), "sec_edgar");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "exchange"), "provider"), "sec_edgar");
     ck_assert_int_eq(pf_map_get_int(d, "cik", 0), 320187);
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "cik"), "op"), "cik");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "cik"), "op"), "cik");
     ck_assert_str_eq(pf_map_get_str(d, "sic"), "3021");
     ck_assert_str_eq(pf_map_get_str(d, "fiscal_year_end"), "0531");
     /* Yahoo before SEC's SIC text before BuiltWith's vertical.            */
@@ -262,12 +205,79 @@ START_TEST(test_public_source_order)
     ck_assert_str_eq(pf_map_get_str(hq, "state"), "OR");
     ck_assert_str_eq(pf_map_get_str(hq, "country"), "United States");
     ck_assert_int_eq(pf_map_get_int(d, "employees", 0), 79400);
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "employees"), "provider"), "yahoo_finance");
-    ck_assert_ptr_nonnull(s_reason(r, "founded_year"));
-    ck_assert_ptr_null(s_reason(r, "cik"));
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "employees"), "provider"),
+                     "yahoo_finance");
+    ck_assert_ptr_nonnull(pf_mod_check_reason(r, "founded_year"));
+    ck_assert_ptr_null(pf_mod_check_reason(r, "cik"));
     ck_assert(!pf_map_get_bool(r, "synthetic", true));
     pf_value_destroy(&r);
-    s_free_arena();
+    pf_mod_check_free(&g_arena);
+}
+END_TEST
+
+/*  The conflict of field in r's "conflicts" list, or NULL.                  */
+static const pf_value_t *
+s_conflict_of(const pf_value_t *r, const char *field)
+{
+    const pf_value_t *list = pf_map_get(pf_map_get(r, "data"), "conflicts");
+    for (size_t i = 0; i < pf_array_size(list); i++)
+        if (strcmp(pf_map_get_str(pf_array_at(list, i), "field"), field) == 0)
+            return pf_array_at(list, i);
+    return NULL;
+}
+
+/*  Contradictory providers: Yahoo (confirmed) says Beaverton and 79,400
+    employees, BuiltWith Portland and 12,000 and names another company.
+    The documented order wins (Yahoo before BuiltWith) and the result says
+    what it set aside; names that differ only in legal form agree.          */
+START_TEST(test_conflicts_named)
+{
+    pf_mod_company_context_input_t in;
+    s_public(&in, "https://www.nike.com");
+    in.builtwith = pf_mod_check_ok(&g_arena, "builtwith", "domain",
+                                   s_bw("Acme Shoe Holdings", "Retail", "Portland", 12000),
+                                   "fixture");
+    pf_value_t *r = pf_mod_company_context_result("nike.com", &in);
+    const pf_value_t *d = pf_map_get(r, "data");
+    ck_assert_str_eq(pf_map_get_str(pf_map_get(d, "headquarters"), "city"), "Beaverton");
+    ck_assert_int_eq(pf_map_get_int(d, "employees", 0), 79400);
+    ck_assert_str_eq(pf_map_get_str(d, "name"), "NIKE, Inc.");
+    const pf_value_t *hq = s_conflict_of(r, "headquarters");
+    ck_assert_ptr_nonnull(hq);
+    ck_assert_str_eq(pf_map_get_str(hq, "used"), "Beaverton");
+    ck_assert_str_eq(pf_map_get_str(hq, "used_from"), "yahoo_finance");
+    ck_assert_str_eq(pf_map_get_str(hq, "other"), "Portland");
+    ck_assert_str_eq(pf_map_get_str(hq, "other_from"), "builtwith");
+    const pf_value_t *emp = s_conflict_of(r, "employees");
+    ck_assert_ptr_nonnull(emp);
+    ck_assert_str_eq(pf_map_get_str(emp, "used"), "79400");
+    ck_assert_str_eq(pf_map_get_str(emp, "other"), "12000");
+    const pf_value_t *name = s_conflict_of(r, "name");
+    ck_assert_ptr_nonnull(name);
+    ck_assert_str_eq(pf_map_get_str(name, "used"), "NIKE, Inc.");
+    ck_assert_str_eq(pf_map_get_str(name, "other"), "Acme Shoe Holdings");
+    ck_assert_str_eq(pf_map_get_str(name, "other_from"), "builtwith");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "conflicts"), "kind"), "derived");
+    pf_value_destroy(&r);
+    pf_mod_check_free(&g_arena);
+
+    /*  Agreeing sources: no conflicts at all ("Nike" is "NIKE, Inc.").     */
+    s_public(&in, "https://www.nike.com");
+    in.builtwith = pf_mod_check_ok(&g_arena, "builtwith", "domain",
+                                   s_bw("Nike", "Retail", "BEAVERTON", 79400), "fixture");
+    r = pf_mod_company_context_result("nike.com", &in);
+    ck_assert(!pf_map_has(pf_map_get(r, "data"), "conflicts"));
+    pf_value_destroy(&r);
+    pf_mod_check_free(&g_arena);
+
+    /*  "Nike N.V." and "NIKE, Inc." agree: only legal forms differ.        */
+    s_public(&in, "https://www.nike.com");
+    in.builtwith = pf_mod_check_ok(&g_arena, "builtwith", "domain",
+                                   s_bw("Nike N.V.", NULL, NULL, 0), "fixture");
+    r = pf_mod_company_context_result("nike.com", &in);
+    ck_assert(!pf_map_has(pf_map_get(r, "data"), "conflicts"));
+    pf_value_destroy(&r);
+    pf_mod_check_free(&g_arena);
 }
 END_TEST
 
@@ -284,18 +294,18 @@ START_TEST(test_unconfirmed_is_private)
     ck_assert(!pf_map_has(d, "ticker"));
     ck_assert(!pf_map_has(d, "cik"));
     ck_assert(!pf_map_has(d, "sic"));
-    ck_assert_str_eq(s_reason(r, "cik"), "private company: no confirmed listing");
-    ck_assert_str_eq(s_reason(r, "ticker"), "private company: no confirmed listing");
+    ck_assert_str_eq(pf_mod_check_reason(r, "cik"), "private company: no confirmed listing");
+    ck_assert_str_eq(pf_mod_check_reason(r, "ticker"), "private company: no confirmed listing");
     /* Unconfirmed Yahoo and SEC data do not leak into other fields.       */
     ck_assert_str_eq(pf_map_get_str(d, "name"), "Nike BW");
     ck_assert_str_eq(pf_map_get_str(d, "legal_name"), "Nike BW");
     ck_assert_str_eq(pf_map_get_str(d, "industry"), "Retail");
     ck_assert_str_eq(pf_map_get_str(pf_map_get(d, "headquarters"), "city"), "Portland");
     ck_assert_int_eq(pf_map_get_int(d, "employees", 0), 12000);
-    ck_assert_str_eq(s_reason(r, "description"),
+    ck_assert_str_eq(pf_mod_check_reason(r, "description"),
                      "no Yahoo profile and no web result from the domain's own site");
     pf_value_destroy(&r);
-    s_free_arena();
+    pf_mod_check_free(&g_arena);
 }
 END_TEST
 
@@ -303,9 +313,10 @@ START_TEST(test_private_and_synthetic)
 {
     pf_mod_company_context_input_t in;
     memset(&in, 0, sizeof in);
-    in.builtwith = s_ok("builtwith", "domain", s_bw("Acme Synthetic", NULL, NULL, 0),
-                        "synthetic");
-    in.search = s_ok("yahoo_finance", "search", s_search(NULL, NULL, NULL), "synthetic");
+    in.builtwith = pf_mod_check_ok(&g_arena, "builtwith", "domain",
+                                   s_bw("Acme Synthetic", NULL, NULL, 0), "synthetic");
+    in.search = pf_mod_check_ok(&g_arena, "yahoo_finance", "search", s_search(NULL, NULL, NULL),
+                                "synthetic");
     pf_value_t *web = pf_value_map();
     pf_value_t *results = pf_value_array();
     pf_value_t *other = pf_value_map();
@@ -317,20 +328,22 @@ START_TEST(test_private_and_synthetic)
     pf_map_set_str(own, "description", "Acme's own page.");
     pf_array_push(results, &own);
     pf_map_set(web, "results", &results);
-    in.web = s_ok("websearch", "web", web, "synthetic");
+    in.web = pf_mod_check_ok(&g_arena, "websearch", "web", web, "synthetic");
     pf_value_t *r = pf_mod_company_context_result("acme-syn.com", &in);
     const pf_value_t *d = pf_map_get(r, "data");
     ck_assert(pf_map_get_bool(r, "synthetic", false));
     ck_assert(!pf_map_get_bool(d, "public", true));
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "public"), "op"), "search");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "public"), "op"), "search");
     ck_assert_str_eq(pf_map_get_str(d, "name"), "Acme Synthetic");
     ck_assert_str_eq(pf_map_get_str(d, "description"), "Acme's own page.");
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "description"), "provider"), "websearch");
-    ck_assert_str_eq(s_reason(r, "industry"), "not reported by Yahoo, SEC or BuiltWith");
-    ck_assert_str_eq(s_reason(r, "headquarters"), "no city from SEC, Yahoo or BuiltWith");
-    ck_assert_str_eq(s_reason(r, "employees"), "not reported by Yahoo or BuiltWith");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "description"), "provider"),
+                     "websearch");
+    ck_assert_str_eq(pf_mod_check_reason(r, "industry"), "not reported by Yahoo, SEC or BuiltWith");
+    ck_assert_str_eq(pf_mod_check_reason(r, "headquarters"),
+                     "no city from SEC, Yahoo or BuiltWith");
+    ck_assert_str_eq(pf_mod_check_reason(r, "employees"), "not reported by Yahoo or BuiltWith");
     pf_value_destroy(&r);
-    s_free_arena();
+    pf_mod_check_free(&g_arena);
 }
 END_TEST
 
@@ -338,40 +351,42 @@ START_TEST(test_sec_down)
 {
     pf_mod_company_context_input_t in;
     s_public(&in, "https://www.nike.com");
-    in.ciks[0] = s_err("provider_unavailable", "connection reset");
-    in.submissions = s_err(NULL, NULL);   /* never called */
+    in.ciks[0] = pf_mod_check_err("provider_unavailable", "connection reset");
+    in.submissions = pf_mod_check_err(NULL, NULL);   /* never called */
     pf_value_t *r = pf_mod_company_context_result("nike.com", &in);
     const pf_value_t *d = pf_map_get(r, "data");
     ck_assert(pf_map_get_bool(d, "public", false));
     ck_assert_str_eq(pf_map_get_str(d, "ticker"), "NKE");
     ck_assert_str_eq(pf_map_get_str(d, "exchange"), "NYSE");   /* Yahoo's */
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "exchange"), "provider"), "yahoo_finance");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "exchange"), "provider"),
+                     "yahoo_finance");
     ck_assert_str_eq(pf_map_get_str(d, "legal_name"), "NIKE, Inc.");   /* Yahoo's */
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "legal_name"), "op"), "search");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "legal_name"), "op"), "search");
     const char *fields[] = { "cik", "sic", "sic_description", "fiscal_year_end" };
     for (size_t i = 0; i < 4; i++) {
         ck_assert(!pf_map_has(d, fields[i]));
-        ck_assert_str_eq(s_reason(r, fields[i]),
+        ck_assert_str_eq(pf_mod_check_reason(r, fields[i]),
                          "sec_edgar cik failed: provider_unavailable (connection reset)");
     }
     pf_value_destroy(&r);
 
     /* The ticker table knows the CIK but submissions fail: CIK only.      */
     s_public(&in, "https://www.nike.com");
-    in.submissions = s_err("timeout", "");
+    in.submissions = pf_mod_check_err("timeout", "");
     r = pf_mod_company_context_result("nike.com", &in);
     d = pf_map_get(r, "data");
     ck_assert_int_eq(pf_map_get_int(d, "cik", 0), 320187);
-    ck_assert_str_eq(s_reason(r, "sic"), "sec_edgar submissions failed: timeout");
+    ck_assert_str_eq(pf_mod_check_reason(r, "sic"), "sec_edgar submissions failed: timeout");
     pf_value_destroy(&r);
 
     /* Not in EDGAR at all (a foreign listing).                            */
     s_public(&in, "https://www.nike.com");
-    in.ciks[0] = s_err("not_found", "no such ticker");
+    in.ciks[0] = pf_mod_check_err("not_found", "no such ticker");
     r = pf_mod_company_context_result("nike.com", &in);
-    ck_assert_str_eq(s_reason(r, "cik"), "not an SEC filer: SEC EDGAR lists no CIK for NKE");
+    ck_assert_str_eq(pf_mod_check_reason(r, "cik"),
+                     "not an SEC filer: SEC EDGAR lists no CIK for NKE");
     pf_value_destroy(&r);
-    s_free_arena();
+    pf_mod_check_free(&g_arena);
 }
 END_TEST
 
@@ -379,16 +394,17 @@ START_TEST(test_sec_contradiction)
 {
     pf_mod_company_context_input_t in;
     s_public(&in, "https://www.nike.com");
-    in.submissions = s_ok("sec_edgar", "submissions", s_submissions(320187, "OTHER"), "fixture");
+    in.submissions = pf_mod_check_ok(&g_arena, "sec_edgar", "submissions",
+                                     s_submissions(320187, "OTHER"), "fixture");
     pf_value_t *r = pf_mod_company_context_result("nike.com", &in);
     const pf_value_t *d = pf_map_get(r, "data");
     ck_assert(!pf_map_has(d, "cik"));
     ck_assert(!pf_map_has(d, "sic"));
-    ck_assert_ptr_nonnull(strstr(s_reason(r, "cik"), "contradictory SEC data"));
+    ck_assert_ptr_nonnull(strstr(pf_mod_check_reason(r, "cik"), "contradictory SEC data"));
     /* SEC's record is not used for the legal name either.                 */
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "legal_name"), "op"), "search");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "legal_name"), "op"), "search");
     pf_value_destroy(&r);
-    s_free_arena();
+    pf_mod_check_free(&g_arena);
 }
 END_TEST
 
@@ -396,25 +412,27 @@ START_TEST(test_listing_unknown_and_no_name)
 {
     pf_mod_company_context_input_t in;
     s_public(&in, "https://www.nike.com");
-    in.quotes[0] = s_err("breaker_open", "yahoo is resting");
+    in.quotes[0] = pf_mod_check_err("breaker_open", "yahoo is resting");
     pf_value_t *r = pf_mod_company_context_result("nike.com", &in);
     const pf_value_t *d = pf_map_get(r, "data");
     ck_assert(!pf_map_has(d, "public"));
-    ck_assert_str_eq(s_reason(r, "public"), "listing unknown: yahoo_finance quote_summary NKE "
-                                            "failed: breaker_open (yahoo is resting)");
+    ck_assert_str_eq(pf_mod_check_reason(r, "public"),
+                     "listing unknown: yahoo_finance quote_summary NKE "
+                     "failed: breaker_open (yahoo is resting)");
     ck_assert_str_eq(pf_map_get_str(d, "name"), "Nike BW");
     pf_value_destroy(&r);
 
-    in.search = s_err("timeout", "");
+    in.search = pf_mod_check_err("timeout", "");
     in.ncandidates = 0;
     r = pf_mod_company_context_result("nike.com", &in);
-    ck_assert_str_eq(s_reason(r, "ticker"), "listing unknown: yahoo_finance search failed: timeout");
+    ck_assert_str_eq(pf_mod_check_reason(r, "ticker"),
+                     "listing unknown: yahoo_finance search failed: timeout");
     pf_value_destroy(&r);
 
     /* Nobody names the company: nothing true to say.                      */
-    in.builtwith = s_err("not_found", "");
+    in.builtwith = pf_mod_check_err("not_found", "");
     ck_assert_ptr_null(pf_mod_company_context_result("nike.com", &in));
-    s_free_arena();
+    pf_mod_check_free(&g_arena);
 }
 END_TEST
 
@@ -431,6 +449,7 @@ main(void)
     tcase_add_test(tc, test_private_and_synthetic);
     tcase_add_test(tc, test_sec_down);
     tcase_add_test(tc, test_sec_contradiction);
+    tcase_add_test(tc, test_conflicts_named);
     tcase_add_test(tc, test_listing_unknown_and_no_name);
     suite_add_tcase(s, tc);
     return pf_check_run(s);

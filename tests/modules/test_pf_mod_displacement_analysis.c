@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pf_check.h"
+#include "pf_mod_check.h"
 #include "pf_mod_displacement_analysis.h"
 #include "pf_profile.h"
 #include "pf_value.h"
@@ -122,16 +123,6 @@ s_component(const pf_value_t *result, const char *name)
     return NULL;
 }
 
-static const char *
-s_reason(const pf_value_t *result, const char *field)
-{
-    const pf_value_t *missing = pf_map_get(result, "missing");
-    for (size_t i = 0; i < pf_array_size(missing); i++)
-        if (strcmp(pf_map_get_str(pf_array_at(missing, i), "field"), field) == 0)
-            return pf_map_get_str(pf_array_at(missing, i), "reason");
-    return NULL;
-}
-
 START_TEST(test_is_seller)
 {
     ck_assert(pf_mod_displacement_is_seller("Example Search Discovery Cloud", s_profile));
@@ -198,7 +189,7 @@ START_TEST(test_result_degraded)
     pf_value_t *tech = s_technology(true);
     pf_value_t *r = pf_mod_displacement_analysis_result(tech, NULL, s_profile);
     ck_assert(pf_map_get_bool(r, "synthetic", false));
-    ck_assert_str_eq(s_reason(r, "competitors_on_product"),
+    ck_assert_str_eq(pf_mod_check_reason(r, "competitors_on_product"),
                      "competitor_intelligence gave no result");
     ck_assert_double_eq_tol(pf_map_get_float(s_component(r, "peers"), "points", -1), 0, EPS);
     pf_value_destroy(&r);
@@ -216,7 +207,7 @@ START_TEST(test_result_degraded)
     pf_array_push(missing, &m);
     pf_map_set(t2, "missing", &missing);
     r = pf_mod_displacement_analysis_result(t2, NULL, s_profile);
-    ck_assert_str_eq(s_reason(r, "incumbent"),
+    ck_assert_str_eq(pf_mod_check_reason(r, "incumbent"),
                      "technology_stack has no displaceable list (no seller profile is loaded)");
     ck_assert_double_eq_tol(pf_map_get_float(s_component(r, "incumbent"), "points", -1), 0, EPS);
     ck_assert_double_eq_tol(pf_map_get_float(s_component(r, "tenure"), "points", -1), 0, EPS);
@@ -224,7 +215,7 @@ START_TEST(test_result_degraded)
 
     /*  No profile: the stack facts, no score.                              */
     r = pf_mod_displacement_analysis_result(tech, NULL, NULL);
-    ck_assert_str_eq(s_reason(r, "opportunity"), "no seller profile is loaded");
+    ck_assert_str_eq(pf_mod_check_reason(r, "opportunity"), "no seller profile is loaded");
     ck_assert(pf_map_has(pf_map_get(r, "data"), "incumbent"));
     pf_value_destroy(&r);
 

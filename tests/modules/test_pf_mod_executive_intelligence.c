@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pf_check.h"
+#include "pf_mod_check.h"
 #include "pf_mod_executive_intelligence.h"
 #include "pf_value.h"
 
@@ -61,19 +62,6 @@ START_TEST(test_parse_web)
 }
 END_TEST
 
-static pf_value_t *
-s_prov(const char *provider, const char *op)
-{
-    pf_value_t *p = pf_value_map();
-    pf_map_set_str(p, "provider", provider);
-    pf_map_set_str(p, "op", op);
-    pf_map_set_str(p, "endpoint", "/x");
-    pf_map_set_str(p, "origin", "fixture");
-    pf_map_set_int(p, "fetched_at", 1);
-    pf_map_set_str(p, "request", op);
-    return p;
-}
-
 static void
 s_result_item(pf_value_t *list, const char *title, const char *page_age)
 {
@@ -125,9 +113,9 @@ START_TEST(test_result)
     s_result_item(list, "Acme CTO Raj Patel on AI personalization", "2025-11-02T08:00:00");
     s_result_item(list, "Patel family buys a bakery", "2025-11-03T08:00:00");
     pf_map_set(news, "results", &list);
-    pf_value_t *py = s_prov("yahoo_finance", "quote_summary");
-    pf_value_t *pw = s_prov("websearch", "web");
-    pf_value_t *pn = s_prov("websearch", "news");
+    pf_value_t *py = pf_mod_check_provenance("yahoo_finance", "quote_summary", "fixture");
+    pf_value_t *pw = pf_mod_check_provenance("websearch", "web", "fixture");
+    pf_value_t *pn = pf_mod_check_provenance("websearch", "news", "fixture");
     /*  strategic_context pursues AI.                                       */
     pf_value_t *strategy = pf_value_map();
     pf_value_t *sdata = pf_value_map();

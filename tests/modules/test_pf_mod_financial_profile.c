@@ -8,51 +8,13 @@
 #include <string.h>
 
 #include "pf_check.h"
+#include "pf_mod_check.h"
 #include "pf_mod_financial_profile.h"
 #include "pf_value.h"
 
 /*  ---- reply builders (values owned by the test's arena) --------------- */
 
-#define ARENA_MAX 64
-static pf_value_t *g_arena[ARENA_MAX];
-static size_t g_narena;
-
-static pf_value_t *
-s_keep(pf_value_t *v)
-{
-    ck_assert_uint_lt(g_narena, ARENA_MAX);
-    g_arena[g_narena++] = v;
-    return v;
-}
-
-static void
-s_free_arena(void)
-{
-    for (size_t i = 0; i < g_narena; i++)
-        pf_value_destroy(&g_arena[i]);
-    g_narena = 0;
-}
-
-static pf_identity_reply_t
-s_ok(const char *provider, const char *op, pf_value_t *data, const char *origin)
-{
-    pf_value_t *p = pf_value_map();
-    pf_map_set_str(p, "provider", provider);
-    pf_map_set_str(p, "op", op);
-    pf_map_set_str(p, "endpoint", "/e");
-    pf_map_set_str(p, "origin", origin);
-    pf_map_set_int(p, "fetched_at", 1);
-    pf_map_set_str(p, "request", op);
-    pf_identity_reply_t r = { s_keep(data), s_keep(p), NULL, "" };
-    return r;
-}
-
-static pf_identity_reply_t
-s_err(const char *code, const char *message)
-{
-    pf_identity_reply_t r = { NULL, NULL, code, message };
-    return r;
-}
+static pf_mod_check_arena_t g_arena;
 
 /*  An XBRL annual row.                                                     */
 static void
@@ -166,37 +128,19 @@ static void
 s_public(pf_mod_financial_profile_input_t *in)
 {
     memset(in, 0, sizeof *in);
-    in->search = s_ok("yahoo_finance", "search", pf_value_map(), "fixture");
-    in->news = s_ok("websearch", "news", s_news_data(), "fixture");
+    in->search = pf_mod_check_ok(&g_arena, "yahoo_finance", "search", pf_value_map(), "fixture");
+    in->news = pf_mod_check_ok(&g_arena, "websearch", "news", s_news_data(), "fixture");
     in->ncandidates = 1;
     in->symbols[0] = "COST";
-    in->quotes[0] = s_ok("yahoo_finance", "quote_summary",
-                         s_summary("https://www.costco.com", "USD"), "fixture");
+    in->quotes[0] = pf_mod_check_ok(&g_arena, "yahoo_finance", "quote_summary",
+                                    s_summary("https://www.costco.com", "USD"), "fixture");
     pf_value_t *cik = pf_value_map();
     pf_map_set_int(cik, "cik", 909832);
-    in->ciks[0] = s_ok("sec_edgar", "cik", cik, "fixture");
-    in->submissions = s_ok("sec_edgar", "submissions", s_submissions(909832, "COST"), "fixture");
-    in->company_facts = s_ok("sec_edgar", "company_facts", s_company_facts(909832), "fixture");
-}
-
-static const pf_value_t *
-s_source(const pf_value_t *r, const char *field)
-{
-    int64_t i = pf_map_get_int(pf_map_get(r, "provenance"), field, -1);
-    ck_assert_msg(i >= 0, "%s has no source", field);
-    return pf_array_at(pf_map_get(r, "sources"), (size_t) i);
-}
-
-static const char *
-s_reason(const pf_value_t *r, const char *field)
-{
-    const pf_value_t *missing = pf_map_get(r, "missing");
-    for (size_t i = 0; i < pf_array_size(missing); i++) {
-        const pf_value_t *m = pf_array_at(missing, i);
-        if (strcmp(pf_map_get_str(m, "field"), field) == 0)
-            return pf_map_get_str(m, "reason");
-    }
-    return NULL;
+    in->ciks[0] = pf_mod_check_ok(&g_arena, "sec_edgar", "cik", cik, "fixture");
+    in->submissions = pf_mod_check_ok(&g_arena, "sec_edgar", "submissions",
+                                      s_submissions(909832, "COST"), "fixture");
+    in->company_facts = pf_mod_check_ok(&g_arena, "sec_edgar", "company_facts",
+                                        s_company_facts(909832), "fixture");
 }
 
 /*  ---- pure computations ------------------------------------------------ */
@@ -300,17 +244,19 @@ START_TEST(test_sec_first)
     ck_assert_str_eq(pf_map_get_str(rev, "period_start"), "2023-09-04");
     ck_assert_str_eq(pf_map_get_str(rev, "accession"), "0000909832-24-000049");
     ck_assert_str_eq(pf_map_get_str(rev, "currency"), "USD");
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "revenue_latest"), "op"), "company_facts");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "revenue_latest"), "op"),
+                     "company_facts");
     ck_assert_int_eq(pf_map_get_int(pf_map_get(d, "revenue_prior"), "fiscal_year", 0), 2023);
     ck_assert_double_eq_tol(pf_map_get_float(d, "revenue_growth", 0), 254453.0 / 242290 - 1,
                             1e-12);
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "revenue_growth"), "kind"), "derived");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "revenue_growth"), "kind"), "derived");
     ck_assert_double_eq_tol(pf_map_get_float(d, "net_margin", 0), 7367.0 / 254453, 1e-12);
     /* One year of net income from SEC: no prior, and no mixing with Yahoo. */
     ck_assert(!pf_map_has(d, "net_income_prior"));
-    ck_assert_str_eq(s_reason(r, "net_income_prior"), "SEC company facts give only one full year");
+    ck_assert_str_eq(pf_mod_check_reason(r, "net_income_prior"),
+                     "SEC company facts give only one full year");
     ck_assert_str_eq(pf_map_get_str(d, "currency"), "USD");
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "currency"), "provider"), "sec_edgar");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "currency"), "provider"), "sec_edgar");
     const pf_value_t *cap = pf_map_get(d, "market_cap");
     ck_assert_int_eq(pf_map_get_int(cap, "value", 0), 400000000000);
     ck_assert_double_eq_tol(pf_map_get_float(pf_map_get(d, "margins_ttm"), "gross", 0), 0.126,
@@ -319,10 +265,26 @@ START_TEST(test_sec_first)
     const pf_value_t *news = pf_map_get(d, "news");
     ck_assert_uint_eq(pf_array_size(news), 1);   /* the one without a URL is dropped */
     ck_assert_str_eq(pf_map_get_str(pf_array_at(news, 0), "hostname"), "news.example.org");
-    ck_assert_ptr_null(s_reason(r, "sec_edgar"));
+    ck_assert_ptr_null(pf_mod_check_reason(r, "sec_edgar"));
     ck_assert(!pf_map_get_bool(r, "synthetic", true));
+    /* Yahoo's statements say otherwise for the same years (254.0 and 7.3
+       billion to 2024-09-01, 242.0 to 2023-09-03): SEC's figures stand
+       and each one set aside is named.                                    */
+    const pf_value_t *conflicts = pf_map_get(d, "conflicts");
+    ck_assert_uint_eq(pf_array_size(conflicts), 3);
+    const pf_value_t *c = pf_array_at(conflicts, 0);
+    ck_assert_str_eq(pf_map_get_str(c, "field"), "revenue_latest");
+    ck_assert_str_eq(pf_map_get_str(c, "period_end"), "2024-09-01");
+    ck_assert_int_eq(pf_map_get_int(c, "used", 0), 254453000000);
+    ck_assert_str_eq(pf_map_get_str(c, "used_from"), "sec_edgar");
+    ck_assert_int_eq(pf_map_get_int(c, "other", 0), 254000000000);
+    ck_assert_str_eq(pf_map_get_str(c, "other_from"), "yahoo_finance");
+    ck_assert_str_eq(pf_map_get_str(pf_array_at(conflicts, 1), "field"), "revenue_prior");
+    ck_assert_str_eq(pf_map_get_str(pf_array_at(conflicts, 2), "field"), "net_income_latest");
+    ck_assert_int_eq(pf_map_get_int(pf_array_at(conflicts, 2), "other", 0), 7300000000);
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "conflicts"), "kind"), "derived");
     pf_value_destroy(&r);
-    s_free_arena();
+    pf_mod_check_free(&g_arena);
 }
 END_TEST
 
@@ -330,16 +292,16 @@ START_TEST(test_yahoo_fallback)
 {
     pf_mod_financial_profile_input_t in;
     s_public(&in);
-    in.ciks[0] = s_err("provider_unavailable", "connection reset");
-    in.submissions = s_err(NULL, NULL);
-    in.company_facts = s_err(NULL, NULL);
+    in.ciks[0] = pf_mod_check_err("provider_unavailable", "connection reset");
+    in.submissions = pf_mod_check_err(NULL, NULL);
+    in.company_facts = pf_mod_check_err(NULL, NULL);
     pf_value_t *r = pf_mod_financial_profile_result("costco.com", &in);
     const pf_value_t *d = pf_map_get(r, "data");
     const char *why = "sec_edgar cik failed: provider_unavailable (connection reset)";
-    ck_assert_str_eq(s_reason(r, "cik"), why);
-    ck_assert_str_eq(s_reason(r, "fiscal_year_end"), why);
-    ck_assert_str_eq(s_reason(r, "latest_10k"), why);
-    ck_assert_str_eq(s_reason(r, "sec_edgar"),
+    ck_assert_str_eq(pf_mod_check_reason(r, "cik"), why);
+    ck_assert_str_eq(pf_mod_check_reason(r, "fiscal_year_end"), why);
+    ck_assert_str_eq(pf_mod_check_reason(r, "latest_10k"), why);
+    ck_assert_str_eq(pf_mod_check_reason(r, "sec_edgar"),
                      "sec_edgar cik failed: provider_unavailable (connection reset); revenue "
                      "and net income from Yahoo");
     const pf_value_t *rev = pf_map_get(d, "revenue_latest");
@@ -347,23 +309,25 @@ START_TEST(test_yahoo_fallback)
     ck_assert(!pf_map_has(rev, "fiscal_year"));   /* Yahoo labels none     */
     ck_assert(!pf_map_has(rev, "period_start"));
     ck_assert_str_eq(pf_map_get_str(rev, "period_end"), "2024-09-01");
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "revenue_latest"), "op"), "quote_summary");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "revenue_latest"), "op"),
+                     "quote_summary");
     ck_assert_double_eq_tol(pf_map_get_float(d, "revenue_growth", 0), 254.0 / 242 - 1, 1e-12);
     ck_assert_double_eq_tol(pf_map_get_float(d, "net_margin", 0), 7.3 / 254, 1e-12);
     /* The second statement has no net income: only one year of it.        */
-    ck_assert_str_eq(s_reason(r, "net_income_prior"),
+    ck_assert_str_eq(pf_mod_check_reason(r, "net_income_prior"),
                      "Yahoo income statements give only one full year");
     pf_value_destroy(&r);
 
     /* company_facts of another CIK: contradictory, Yahoo's figures.       */
     s_public(&in);
-    in.company_facts = s_ok("sec_edgar", "company_facts", s_company_facts(42), "fixture");
+    in.company_facts = pf_mod_check_ok(&g_arena, "sec_edgar", "company_facts", s_company_facts(42),
+                                       "fixture");
     r = pf_mod_financial_profile_result("costco.com", &in);
     d = pf_map_get(r, "data");
     ck_assert_int_eq(pf_map_get_int(d, "cik", 0), 909832);
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "revenue_latest"), "provider"),
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "revenue_latest"), "provider"),
                      "yahoo_finance");
-    ck_assert_ptr_nonnull(strstr(s_reason(r, "sec_edgar"), "contradictory SEC data"));
+    ck_assert_ptr_nonnull(strstr(pf_mod_check_reason(r, "sec_edgar"), "contradictory SEC data"));
     pf_value_destroy(&r);
 
     /* SEC answers but has no revenue in USD: Yahoo's, without a note.     */
@@ -372,12 +336,12 @@ START_TEST(test_yahoo_fallback)
     pf_map_set_int(empty, "cik", 909832);
     pf_value_t *none = pf_value_array();
     pf_map_set(empty, "annual_revenue", &none);
-    in.company_facts = s_ok("sec_edgar", "company_facts", empty, "fixture");
+    in.company_facts = pf_mod_check_ok(&g_arena, "sec_edgar", "company_facts", empty, "fixture");
     r = pf_mod_financial_profile_result("costco.com", &in);
     d = pf_map_get(r, "data");
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "revenue_latest"), "provider"),
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "revenue_latest"), "provider"),
                      "yahoo_finance");
-    ck_assert_str_eq(pf_map_get_str(s_source(r, "net_income_latest"), "provider"),
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "net_income_latest"), "provider"),
                      "yahoo_finance");
     pf_value_destroy(&r);
 
@@ -385,18 +349,18 @@ START_TEST(test_yahoo_fallback)
     s_public(&in);
     pf_value_t *bare = s_summary("https://www.costco.com", "USD");
     pf_map_set(bare, "income_statements", &(pf_value_t *) { pf_value_array() });
-    in.quotes[0] = s_ok("yahoo_finance", "quote_summary", bare, "fixture");
+    in.quotes[0] = pf_mod_check_ok(&g_arena, "yahoo_finance", "quote_summary", bare, "fixture");
     pf_value_t *cf = s_company_facts(909832);
     pf_map_set(cf, "annual_net_income", &(pf_value_t *) { pf_value_array() });
-    in.company_facts = s_ok("sec_edgar", "company_facts", cf, "fixture");
+    in.company_facts = pf_mod_check_ok(&g_arena, "sec_edgar", "company_facts", cf, "fixture");
     r = pf_mod_financial_profile_result("costco.com", &in);
-    ck_assert_str_eq(s_reason(r, "net_income_latest"),
+    ck_assert_str_eq(pf_mod_check_reason(r, "net_income_latest"),
                      "no full-year net income from SEC company facts or Yahoo income "
                      "statements");
-    ck_assert_str_eq(s_reason(r, "net_margin"),
+    ck_assert_str_eq(pf_mod_check_reason(r, "net_margin"),
                      "needs revenue and net income of the latest year");
     pf_value_destroy(&r);
-    s_free_arena();
+    pf_mod_check_free(&g_arena);
 }
 END_TEST
 
@@ -410,18 +374,18 @@ START_TEST(test_growth_needs_consecutive_years)
     s_row(rev, 2024, "a", "2023-09-04", "2024-09-01", 10);
     s_row(rev, 2022, "b", "2021-08-30", "2022-08-28", 8);
     pf_map_set(cf, "annual_revenue", &rev);
-    in.company_facts = s_ok("sec_edgar", "company_facts", cf, "synthetic");
+    in.company_facts = pf_mod_check_ok(&g_arena, "sec_edgar", "company_facts", cf, "synthetic");
     pf_value_t *r = pf_mod_financial_profile_result("costco.com", &in);
     ck_assert(!pf_map_has(pf_map_get(r, "data"), "revenue_growth"));
-    ck_assert_str_eq(s_reason(r, "revenue_growth"),
+    ck_assert_str_eq(pf_mod_check_reason(r, "revenue_growth"),
                      "the two latest full years reported are not consecutive");
     /* Net income is Yahoo's here: no margin across two sources.           */
-    ck_assert_str_eq(s_reason(r, "net_margin"),
+    ck_assert_str_eq(pf_mod_check_reason(r, "net_margin"),
                      "revenue and net income of the latest year are not of one period and "
                      "source");
     ck_assert(pf_map_get_bool(r, "synthetic", false));
     pf_value_destroy(&r);
-    s_free_arena();
+    pf_mod_check_free(&g_arena);
 }
 END_TEST
 
@@ -429,8 +393,8 @@ START_TEST(test_private_and_unknown)
 {
     pf_mod_financial_profile_input_t in;
     s_public(&in);
-    in.quotes[0] = s_ok("yahoo_finance", "quote_summary",
-                        s_summary("https://www.costco.example.org", "USD"), "fixture");
+    in.quotes[0] = pf_mod_check_ok(&g_arena, "yahoo_finance", "quote_summary",
+                                   s_summary("https://www.costco.example.org", "USD"), "fixture");
     pf_value_t *r = pf_mod_financial_profile_result("costco.com", &in);
     const pf_value_t *d = pf_map_get(r, "data");
     ck_assert(!pf_map_get_bool(d, "public", true));
@@ -438,25 +402,25 @@ START_TEST(test_private_and_unknown)
     const char *fields[] = { "ticker", "cik", "revenue_latest", "revenue_growth", "net_margin",
                              "market_cap", "currency", "fiscal_year_end", "latest_10k" };
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-        ck_assert_str_eq(s_reason(r, fields[i]), "private company: no public filings");
+        ck_assert_str_eq(pf_mod_check_reason(r, fields[i]), "private company: no public filings");
     pf_value_destroy(&r);
 
     /* Yahoo down: the listing is unknown, the news still there.           */
-    in.search = s_err("timeout", "");
+    in.search = pf_mod_check_err("timeout", "");
     in.ncandidates = 0;
     r = pf_mod_financial_profile_result("costco.com", &in);
     d = pf_map_get(r, "data");
     ck_assert(!pf_map_has(d, "public"));
-    ck_assert_str_eq(s_reason(r, "revenue_latest"),
+    ck_assert_str_eq(pf_mod_check_reason(r, "revenue_latest"),
                      "listing unknown: yahoo_finance search failed: timeout");
     ck_assert_uint_eq(pf_array_size(pf_map_get(d, "news")), 1);
     pf_value_destroy(&r);
 
     /* And the news down too: nothing true to say.                         */
-    in.news = s_err("breaker_open", "");
+    in.news = pf_mod_check_err("breaker_open", "");
     ck_assert_ptr_null(pf_mod_financial_profile_result("costco.com", &in));
     ck_assert_ptr_null(pf_mod_financial_profile_result(NULL, &in));
-    s_free_arena();
+    pf_mod_check_free(&g_arena);
 }
 END_TEST
 

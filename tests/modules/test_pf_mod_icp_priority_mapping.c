@@ -3,35 +3,17 @@
     factor's contribution and the tier, and factors whose input is absent,
     simulated, non-USD or synthetic.                                        */
 #include <check.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pf_check.h"
+#include "pf_mod_check.h"
 #include "pf_mod_icp_priority_mapping.h"
 #include "pf_profile.h"
 #include "pf_value.h"
-
-static pf_profile_t *
-s_profile(void)
-{
-    unsetenv(PF_PROFILE_ENV);
-    char err[PF_PROFILE_ERROR_MAX] = "";
-    pf_profile_t *p = pf_profile_load(pf_profile_path(NULL), err, sizeof err);
-    ck_assert_msg(p != NULL, "%s", err);
-    return p;
-}
-
-static void
-s_input(pf_value_t *inputs, const char *module, pf_value_t **data_p, bool synthetic)
-{
-    pf_value_t *r = pf_value_map();
-    pf_map_set(r, "data", data_p);
-    pf_map_set_bool(r, "synthetic", synthetic);
-    pf_value_t *missing = pf_value_array();
-    pf_map_set(r, "missing", &missing);
-    pf_map_set(inputs, module, &r);
-}
 
 static pf_value_t *
 s_named_list(const char *name)
@@ -82,23 +64,23 @@ END_TEST
 
 START_TEST(test_full_inputs)
 {
-    pf_profile_t *p = s_profile();
+    pf_profile_t *p = pf_mod_check_profile();
     pf_value_t *inputs = pf_value_map();
     pf_value_t *c = pf_value_map();
     pf_map_set_str(c, "industry", "Footwear & Accessories");
     pf_map_set_str(c, "sector", "Consumer Cyclical");
-    s_input(inputs, "company_context", &c, false);
+    pf_mod_check_input(inputs, "company_context", &c, false);
     pf_value_t *f = s_revenue(51362000000.0, "USD");
-    s_input(inputs, "financial_profile", &f, false);
+    pf_mod_check_input(inputs, "financial_profile", &f, false);
     pf_value_t *t = pf_value_map();
     pf_map_set_int(t, "monthly_visits", 1000000);
-    s_input(inputs, "traffic_analysis", &t, false);
+    pf_mod_check_input(inputs, "traffic_analysis", &t, false);
     pf_value_t *s = pf_value_map();
     pf_value_t *fit = s_named_list("Salesforce Commerce Cloud");
     pf_value_t *disp = s_named_list(NULL);
     pf_map_set(s, "fit", &fit);
     pf_map_set(s, "displaceable", &disp);
-    s_input(inputs, "technology_stack", &s, false);
+    pf_mod_check_input(inputs, "technology_stack", &s, false);
 
     pf_value_t *r = pf_mod_icp_priority_mapping_result(inputs, p);
     const pf_value_t *d = pf_map_get(r, "data");
@@ -134,16 +116,16 @@ END_TEST
 
 START_TEST(test_missing_inputs)
 {
-    pf_profile_t *p = s_profile();
+    pf_profile_t *p = pf_mod_check_profile();
     pf_value_t *inputs = pf_value_map();
     pf_value_t *c = pf_value_map();
     pf_map_set_str(c, "industry", "Discount Stores");
-    s_input(inputs, "company_context", &c, true);
+    pf_mod_check_input(inputs, "company_context", &c, true);
     pf_value_t *sim = pf_value_map();
     pf_map_set_bool(sim, "simulated", true);
     pf_map_set(inputs, "financial_profile", &sim);
     pf_value_t *t = pf_value_map();      /* traffic ran but gave no visits */
-    s_input(inputs, "traffic_analysis", &t, false);
+    pf_mod_check_input(inputs, "traffic_analysis", &t, false);
 
     pf_value_t *r = pf_mod_icp_priority_mapping_result(inputs, p);
     const pf_value_t *d = pf_map_get(r, "data");
@@ -163,11 +145,77 @@ START_TEST(test_missing_inputs)
 
     /*  Revenue in another currency is not compared.                        */
     pf_value_t *f = s_revenue(1e12, "JPY");
-    s_input(inputs, "financial_profile", &f, false);
+    pf_mod_check_input(inputs, "financial_profile", &f, false);
     r = pf_mod_icp_priority_mapping_result(inputs, p);
     ck_assert_ptr_nonnull(strstr(pf_map_get_str(s_factor(r, "revenue_scale"), "reason"),
                                  "JPY"));
     ck_assert_double_eq(pf_map_get_float(pf_map_get(r, "data"), "score", -1), 15);
+    pf_value_destroy(&r);
+    pf_value_destroy(&inputs);
+    pf_profile_destroy(&p);
+}
+END_TEST
+
+/*  The shipped profile with icp.rules and icp.tiers replaced, loaded from
+    a temporary file.                                                      */
+static pf_profile_t *
+s_profile_rules(const char *rules, const char *tiers)
+{
+    unsetenv(PF_PROFILE_ENV);
+    json_error_t jerr;
+    json_t *root = json_load_file(pf_profile_path(NULL), 0, &jerr);
+    ck_assert_msg(root != NULL, "%s", jerr.text);
+    json_t *icp = json_object_get(root, "icp");
+    json_object_set_new(icp, "rules", json_loads(rules, 0, &jerr));
+    json_object_set_new(icp, "tiers", json_loads(tiers, 0, &jerr));
+    char path[] = "/tmp/pf-icp-rules-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(json_dump_file(root, path, 0), 0);
+    json_decref(root);
+    char err[PF_PROFILE_ERROR_MAX] = "";
+    pf_profile_t *p = pf_profile_load(path, err, sizeof err);
+    unlink(path);
+    ck_assert_msg(p != NULL, "%s", err);
+    return p;
+}
+
+/*  The scales, the fit count and the tiers are the profile's: the same
+    inputs score differently under other rules, and the reasons quote them. */
+START_TEST(test_rules_from_profile)
+{
+    pf_profile_t *p = s_profile_rules(
+        "{\"revenue_scale\": {\"floor\": 1e9, \"full\": 1e11},"
+        " \"traffic_scale\": {\"floor\": 1e4, \"full\": 1e6},"
+        " \"technology_fit\": {\"full\": 1}}",
+        "{\"A\": 90, \"B\": 80, \"C\": 70, \"D\": 0}");
+    pf_value_t *inputs = pf_value_map();
+    pf_value_t *f = s_revenue(1e10, "USD");
+    pf_mod_check_input(inputs, "financial_profile", &f, false);
+    pf_value_t *t = pf_value_map();
+    pf_map_set_int(t, "monthly_visits", 1000000);
+    pf_mod_check_input(inputs, "traffic_analysis", &t, false);
+    pf_value_t *s = pf_value_map();
+    pf_value_t *fit = s_named_list("Fastly");
+    pf_value_t *disp = s_named_list(NULL);
+    pf_map_set(s, "fit", &fit);
+    pf_map_set(s, "displaceable", &disp);
+    pf_mod_check_input(inputs, "technology_stack", &s, false);
+    pf_value_t *r = pf_mod_icp_priority_mapping_result(inputs, p);
+    /*  revenue half-way on 1e9..1e11: 12.5; visits at full: 20; one fit
+        technology is full: 20; no incumbent, no company_context: 0.       */
+    ck_assert_double_eq_tol(pf_map_get_float(s_factor(r, "revenue_scale"), "points", -1), 12.5,
+                            1e-9);
+    ck_assert_ptr_nonnull(strstr(pf_map_get_str(s_factor(r, "revenue_scale"), "reason"),
+                                 "full points from 100000000000, none below 1000000000"));
+    ck_assert_double_eq(pf_map_get_float(s_factor(r, "traffic_scale"), "points", -1), 20);
+    ck_assert_double_eq(pf_map_get_float(s_factor(r, "technology_fit"), "points", -1), 20);
+    ck_assert_ptr_nonnull(strstr(pf_map_get_str(s_factor(r, "technology_fit"), "reason"),
+                                 "full points from 1"));
+    const pf_value_t *d = pf_map_get(r, "data");
+    ck_assert_double_eq_tol(pf_map_get_float(d, "score", -1), 52.5, 1e-9);
+    ck_assert_str_eq(pf_map_get_str(d, "tier"), "D");     /* C starts at 70 */
     pf_value_destroy(&r);
     pf_value_destroy(&inputs);
     pf_profile_destroy(&p);
@@ -182,6 +230,7 @@ main(void)
     tcase_add_test(tc, test_scale);
     tcase_add_test(tc, test_full_inputs);
     tcase_add_test(tc, test_missing_inputs);
+    tcase_add_test(tc, test_rules_from_profile);
     suite_add_tcase(su, tc);
     return pf_check_run(su);
 }

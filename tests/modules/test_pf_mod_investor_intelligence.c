@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pf_check.h"
+#include "pf_mod_check.h"
 #include "pf_mod_investor_intelligence.h"
 #include "pf_value.h"
 
@@ -21,19 +22,6 @@ START_TEST(test_forms)
     ck_assert(!pf_mod_investor_intelligence_form(NULL));
 }
 END_TEST
-
-static pf_value_t *
-s_prov(const char *provider, const char *op)
-{
-    pf_value_t *p = pf_value_map();
-    pf_map_set_str(p, "provider", provider);
-    pf_map_set_str(p, "op", op);
-    pf_map_set_str(p, "endpoint", "/e");
-    pf_map_set_str(p, "origin", "fixture");
-    pf_map_set_int(p, "fetched_at", 1);
-    pf_map_set_str(p, "request", op);
-    return p;
-}
 
 static pf_value_t *
 s_filing(const char *form, const char *date)
@@ -92,7 +80,8 @@ START_TEST(test_public_company)
     pf_array_push(filings, &f);
     pf_map_set(sub, "filings", &filings);
     pf_value_t *news = s_news("Acme earnings beat on record digital growth; raises dividend");
-    pf_value_t *ps = s_prov("sec_edgar", "submissions"), *pn = s_prov("websearch", "news");
+    pf_value_t *ps = pf_mod_check_provenance("sec_edgar", "submissions", "fixture");
+    pf_value_t *pn = pf_mod_check_provenance("websearch", "news", "fixture");
     pf_value_t *company = s_company(true, true);
     pf_mod_investor_intelligence_reply_t s = {sub, ps, NULL, NULL}, n = {news, pn, NULL, NULL};
     pf_value_t *out = pf_mod_investor_intelligence_result(company, &s, &n);
@@ -131,7 +120,7 @@ END_TEST
 START_TEST(test_private_company)
 {
     pf_value_t *news = s_news("Acme raises $50M Series C led by new investors");
-    pf_value_t *pn = s_prov("websearch", "news");
+    pf_value_t *pn = pf_mod_check_provenance("websearch", "news", "fixture");
     pf_value_t *company = s_company(true, false);
     pf_mod_investor_intelligence_reply_t none = {NULL, NULL, NULL, NULL};
     pf_mod_investor_intelligence_reply_t n = {news, pn, NULL, NULL};

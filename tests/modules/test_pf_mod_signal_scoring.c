@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "pf_check.h"
+#include "pf_mod_check.h"
 #include "pf_mod_signal_scoring.h"
 #include "pf_profile.h"
 #include "pf_value.h"
@@ -50,24 +51,16 @@ START_TEST(test_decay_and_timing)
     ck_assert_double_eq(pf_mod_signal_scoring_decay(-5, 60), 1.0);
     ck_assert_double_eq_tol(pf_mod_signal_scoring_decay(60, 60), 0.5, 1e-12);
     ck_assert_double_eq_tol(pf_mod_signal_scoring_decay(120, 60), 0.25, 1e-12);
-    ck_assert_str_eq(pf_mod_signal_scoring_timing(PF_MOD_SIGNAL_ACT_NOW), "act_now");
-    ck_assert_str_eq(pf_mod_signal_scoring_timing(PF_MOD_SIGNAL_ACT_NOW - 0.1), "nurture");
-    ck_assert_str_eq(pf_mod_signal_scoring_timing(PF_MOD_SIGNAL_NURTURE), "nurture");
-    ck_assert_str_eq(pf_mod_signal_scoring_timing(PF_MOD_SIGNAL_NURTURE - 0.1), "monitor");
-    ck_assert_str_eq(pf_mod_signal_scoring_timing(0), "monitor");
+    const pf_profile_signal_timing_t t = {50, 20, 3};
+    ck_assert_str_eq(pf_mod_signal_scoring_timing(&t, 50), "act_now");
+    ck_assert_str_eq(pf_mod_signal_scoring_timing(&t, 49.9), "nurture");
+    ck_assert_str_eq(pf_mod_signal_scoring_timing(&t, 20), "nurture");
+    ck_assert_str_eq(pf_mod_signal_scoring_timing(&t, 19.9), "monitor");
+    ck_assert_str_eq(pf_mod_signal_scoring_timing(&t, 0), "monitor");
 }
 END_TEST
 
 /*  ---- hand-made inputs ------------------------------------------------- */
-
-static pf_profile_t *
-s_shipped(void)
-{
-    char err[PF_PROFILE_ERROR_MAX];
-    pf_profile_t *p = pf_profile_load(pf_profile_path(NULL), err, sizeof err);
-    ck_assert_msg(p != NULL, "%s", err);
-    return p;
-}
 
 /*  A module result {data: {field: value}, provenance: {field: 0},
     sources: [provider fetched at fetched_ms]}.                            */
@@ -168,7 +161,7 @@ s_inputs(void)
 
 START_TEST(test_scores)
 {
-    pf_profile_t *p = s_shipped();
+    pf_profile_t *p = pf_mod_check_profile();
     pf_value_t *inputs = s_inputs();
     pf_value_t *r = pf_mod_signal_scoring_result(p, inputs);
     ck_assert_ptr_nonnull(r);
@@ -208,7 +201,7 @@ START_TEST(test_scores)
     ck_assert_double_eq_tol(pf_map_get_float(data, "composite_score", -1), 34.2, 1e-9);
     ck_assert_str_eq(pf_map_get_str(data, "timing"), "nurture");
     ck_assert_int_eq(pf_map_get_int(pf_map_get(data, "thresholds"), "act_now", -1),
-                     PF_MOD_SIGNAL_ACT_NOW);
+                     pf_profile_signal_timing(p)->act_now);
     pf_value_destroy(&r);
     pf_value_destroy(&inputs);
     pf_profile_destroy(&p);
@@ -217,7 +210,7 @@ END_TEST
 
 START_TEST(test_simulated_and_absent)
 {
-    pf_profile_t *p = s_shipped();
+    pf_profile_t *p = pf_mod_check_profile();
     pf_value_t *inputs = pf_value_map();
     ck_assert_ptr_null(pf_mod_signal_scoring_result(p, inputs));
     pf_value_t *sim = pf_value_map();
@@ -324,6 +317,67 @@ START_TEST(test_profile_kinds)
 }
 END_TEST
 
+/*  A headline {title, url, date (or nil)} appended to kinds[kind].         */
+static void
+s_add_headline(pf_value_t *kinds, const char *kind, const char *title, const char *url,
+               const char *date)
+{
+    s_add_ev(kinds, kind, url, date);
+    const pf_value_t *list = pf_map_get(kinds, kind);
+    pf_value_t *e = (pf_value_t *) pf_array_at(list, pf_array_size(list) - 1);
+    pf_map_set_str(e, "title", title);
+}
+
+/*  leadership_change counts only dated headlines that name an appointment
+    or a departure and an executive role: a departure of a CFO and a named
+    chief digital officer count; an undated CEO departure (a web page), a
+    supplier resigning from a trade group (no role) and a "new executive
+    order" (no role word of the profile) do not.                          */
+START_TEST(test_leadership_change)
+{
+    pf_profile_t *p = pf_mod_check_profile();
+    pf_value_t *inputs = pf_value_map();
+    pf_value_t *risks = pf_value_map();
+    s_add_headline(risks, "leadership", "Acme CFO steps down after five years",
+                   "https://news/cfo", "2025-06-01");
+    s_add_headline(risks, "leadership", "Acme names Jane Roe chief digital officer",
+                   "https://news/cdo", "2025-05-01");
+    s_add_headline(risks, "leadership", "Acme CEO steps down", "https://web/ceo", NULL);
+    s_add_headline(risks, "leadership", "Acme supplier resigns from trade group",
+                   "https://news/supplier", "2025-06-10");
+    s_add_headline(risks, "leadership", "Acme faces new executive order on tariffs",
+                   "https://news/order", "2025-06-12");
+    pf_value_t *strategic = s_result("risks", &risks, 0, "fixture");
+    pf_map_set(inputs, "strategic_context", &strategic);
+    pf_value_t *r = pf_mod_signal_scoring_result(p, inputs);
+    ck_assert_ptr_nonnull(r);
+    const pf_value_t *l = s_signal(r, "leadership_change");
+    ck_assert_str_eq(pf_map_get_str(l, "status"), "seen");
+    ck_assert_int_eq(pf_map_get_int(l, "evidence_found", -1), 2);
+    const pf_value_t *ev = pf_map_get(l, "evidence");
+    ck_assert_int_eq(pf_array_size(ev), 2);
+    ck_assert_str_eq(pf_map_get_str(pf_array_at(ev, 0), "url"), "https://news/cfo");
+    ck_assert_str_eq(pf_map_get_str(pf_array_at(ev, 1), "url"), "https://news/cdo");
+    /*  as_of is the newest evidence date (the tariff headline, read by no
+        counted signal but dated): the CFO item is 11 days old.            */
+    ck_assert_str_eq(pf_map_get_str(l, "latest"), "2025-06-01");
+
+    /*  The rule directly: no signal, every item counts.                    */
+    const pf_value_t *undated = pf_array_at(pf_map_get(pf_map_get(pf_map_get(
+        pf_map_get(inputs, "strategic_context"), "data"), "risks"), "leadership"), 2);
+    ck_assert(pf_mod_signal_scoring_counts(NULL, undated));
+    const pf_profile_signal_t *sig = NULL;
+    for (size_t i = 0; i < pf_profile_signal_count(p); i++)
+        if (strcmp(pf_profile_signal_at(p, i)->name, "leadership_change") == 0)
+            sig = pf_profile_signal_at(p, i);
+    ck_assert_ptr_nonnull(sig);
+    ck_assert(!pf_mod_signal_scoring_counts(sig, undated));
+    pf_value_destroy(&r);
+    pf_value_destroy(&inputs);
+    pf_profile_destroy(&p);
+}
+END_TEST
+
 static Suite *
 s_suite(void)
 {
@@ -335,6 +389,7 @@ s_suite(void)
     tcase_add_test(tc, test_scores);
     tcase_add_test(tc, test_simulated_and_absent);
     tcase_add_test(tc, test_profile_kinds);
+    tcase_add_test(tc, test_leadership_change);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -6,21 +6,13 @@
 #include <string.h>
 
 #include "pf_check.h"
+#include "pf_mod_check.h"
 #include "pf_mod_strategic_signal_brief.h"
 #include "pf_profile.h"
 #include "pf_value.h"
 
 /*  2020-01-01T00:00:00Z in epoch ms.                                       */
 #define S_2020_MS 1577836800000LL
-
-static pf_profile_t *
-s_shipped(void)
-{
-    char err[PF_PROFILE_ERROR_MAX];
-    pf_profile_t *p = pf_profile_load(pf_profile_path(NULL), err, sizeof err);
-    ck_assert_msg(p != NULL, "%s", err);
-    return p;
-}
 
 /*  {data: *data_p, provenance: {}, sources: [one provider source of
     origin], missing: [{field: missing_field, reason}] when given}.        */
@@ -111,7 +103,7 @@ s_has_text(const pf_value_t *list, const char *needle)
 
 START_TEST(test_brief)
 {
-    pf_profile_t *p = s_shipped();
+    pf_profile_t *p = pf_mod_check_profile();
     pf_value_t *inputs = s_inputs("fixture");
     pf_value_t *r = pf_mod_strategic_signal_brief_result(p, "acme.com", inputs);
     ck_assert_ptr_nonnull(r);
@@ -186,13 +178,147 @@ END_TEST
 
 START_TEST(test_no_data)
 {
-    pf_profile_t *p = s_shipped();
+    pf_profile_t *p = pf_mod_check_profile();
     pf_value_t *inputs = pf_value_map();
     ck_assert_ptr_null(pf_mod_strategic_signal_brief_result(p, "acme.com", inputs));
     pf_value_t *sim = pf_value_map();
     pf_map_set_bool(sim, "simulated", true);
     pf_map_set(inputs, "company_context", &sim);
     ck_assert_ptr_null(pf_mod_strategic_signal_brief_result(p, "acme.com", inputs));
+    pf_value_destroy(&inputs);
+    pf_profile_destroy(&p);
+}
+END_TEST
+
+/*  {form: 10-K, accession, filing_date, report_date, url} of the fiscal
+    2025 10-K of Nike (public record, tools/fakeapi/data/README.md).      */
+static pf_value_t *
+s_ten_k(void)
+{
+    pf_value_t *k = pf_value_map();
+    pf_map_set_str(k, "form", "10-K");
+    pf_map_set_str(k, "accession", "0000320187-25-000047");
+    pf_map_set_str(k, "filing_date", "2025-07-17");
+    pf_map_set_str(k, "report_date", "2025-05-31");
+    pf_map_set_str(k, "url", "https://www.sec.gov/Archives/edgar/data/320187/"
+                             "000032018725000047/nke-20250531.htm");
+    return k;
+}
+
+/*  The brief of a public company cites its latest 10-K: financial_profile's
+    first, investor_intelligence's latest["10-K"] when financial_profile has
+    none; a public company whose 10-K no input names lists it missing; a
+    private company's brief says nothing of a 10-K.                         */
+START_TEST(test_latest_10k)
+{
+    static const char *const line =
+        "Latest annual report: 10-K for the fiscal year ended 2025-05-31, filed 2025-07-17 "
+        "(accession 0000320187-25-000047): https://www.sec.gov/Archives/edgar/data/320187/"
+        "000032018725000047/nke-20250531.htm";
+    pf_profile_t *p = pf_mod_check_profile();
+    pf_value_t *inputs = s_inputs("fixture");
+    pf_map_set_bool((pf_value_t *)pf_map_get(pf_map_get(inputs, "company_context"), "data"),
+                    "public", true);
+    /*  From financial_profile.                                             */
+    pf_value_t *d = pf_value_map();
+    pf_value_t *k = s_ten_k();
+    pf_map_set(d, "latest_10k", &k);
+    pf_value_t *fin = s_result(&d, "sec_edgar", "fixture", NULL);
+    pf_map_set(inputs, "financial_profile", &fin);
+    pf_value_t *r = pf_mod_strategic_signal_brief_result(p, "acme.com", inputs);
+    const pf_value_t *data = pf_map_get(r, "data");
+    ck_assert(s_has_text(pf_map_get(data, "what_to_say"), line));
+    ck_assert_ptr_nonnull(strstr(pf_map_get_str(data, "markdown"), line));
+    ck_assert_str_eq(pf_map_get_str(pf_map_get(data, "latest_10k"), "accession"),
+                     "0000320187-25-000047");
+    const pf_value_t *src = pf_array_at(pf_map_get(r, "sources"),
+                                        (size_t)pf_map_get_int(pf_map_get(r, "provenance"),
+                                                               "latest_10k", -1));
+    ck_assert_str_eq(pf_map_get_str(src, "module"), "financial_profile");
+    pf_value_destroy(&r);
+
+    /*  financial_profile knows none: investor_intelligence's.              */
+    d = pf_value_map();
+    fin = s_result(&d, "sec_edgar", "fixture", "latest_10k");
+    pf_map_set(inputs, "financial_profile", &fin);
+    d = pf_value_map();
+    pf_value_t *latest = pf_value_map();
+    k = s_ten_k();
+    pf_map_set(latest, "10-K", &k);
+    pf_map_set(d, "latest", &latest);
+    pf_value_t *inv = s_result(&d, "sec_edgar", "fixture", NULL);
+    pf_map_set(inputs, "investor_intelligence", &inv);
+    r = pf_mod_strategic_signal_brief_result(p, "acme.com", inputs);
+    data = pf_map_get(r, "data");
+    ck_assert(s_has_text(pf_map_get(data, "what_to_say"), line));
+    src = pf_array_at(pf_map_get(r, "sources"),
+                      (size_t)pf_map_get_int(pf_map_get(r, "provenance"), "latest_10k", -1));
+    ck_assert_str_eq(pf_map_get_str(src, "module"), "investor_intelligence");
+    pf_value_destroy(&r);
+
+    /*  No input names one: missing, with the reason.                       */
+    d = pf_value_map();
+    inv = s_result(&d, "sec_edgar", "fixture", NULL);
+    pf_map_set(inputs, "investor_intelligence", &inv);
+    r = pf_mod_strategic_signal_brief_result(p, "acme.com", inputs);
+    data = pf_map_get(r, "data");
+    ck_assert(!pf_map_has(data, "latest_10k"));
+    ck_assert(!s_has_text(pf_map_get(data, "what_to_say"), "Latest annual report"));
+    const pf_value_t *missing = pf_map_get(r, "missing");
+    bool listed = false;
+    for (size_t i = 0; i < pf_array_size(missing); i++)
+        listed = listed || strcmp(pf_map_get_str(pf_array_at(missing, i), "field"),
+                                  "latest_10k") == 0;
+    ck_assert(listed);
+    pf_value_destroy(&r);
+
+    /*  A private company: no 10-K is expected, none is missing.            */
+    pf_map_set_bool((pf_value_t *)pf_map_get(pf_map_get(inputs, "company_context"), "data"),
+                    "public", false);
+    r = pf_mod_strategic_signal_brief_result(p, "acme.com", inputs);
+    missing = pf_map_get(r, "missing");
+    for (size_t i = 0; i < pf_array_size(missing); i++)
+        ck_assert_str_ne(pf_map_get_str(pf_array_at(missing, i), "field"), "latest_10k");
+    pf_value_destroy(&r);
+    pf_value_destroy(&inputs);
+    pf_profile_destroy(&p);
+}
+END_TEST
+
+/*  An input's conflicts (its providers disagreed and its source order
+    chose) are named among the risks, values as given.                      */
+START_TEST(test_conflicts)
+{
+    pf_profile_t *p = pf_mod_check_profile();
+    pf_value_t *inputs = s_inputs("fixture");
+    pf_value_t *cc_data = (pf_value_t *)pf_map_get(pf_map_get(inputs, "company_context"), "data");
+    pf_value_t *conflicts = pf_value_array();
+    pf_value_t *c = pf_value_map();
+    pf_map_set_str(c, "field", "headquarters");
+    pf_map_set_str(c, "used", "Beaverton");
+    pf_map_set_str(c, "used_from", "yahoo_finance");
+    pf_map_set_str(c, "other", "Portland");
+    pf_map_set_str(c, "other_from", "builtwith");
+    pf_array_push(conflicts, &c);
+    c = pf_value_map();
+    pf_map_set_str(c, "field", "employees");
+    pf_map_set_int(c, "used", 79400);
+    pf_map_set_str(c, "used_from", "yahoo_finance");
+    pf_map_set_int(c, "other", 12000);
+    pf_map_set_str(c, "other_from", "builtwith");
+    pf_array_push(conflicts, &c);
+    pf_map_set(cc_data, "conflicts", &conflicts);
+    pf_value_t *r = pf_mod_strategic_signal_brief_result(p, "acme.com", inputs);
+    const pf_value_t *d = pf_map_get(r, "data");
+    const pf_value_t *risks = pf_map_get(d, "risks");
+    ck_assert(s_has_text(risks, "company_context: sources disagree on headquarters — Beaverton "
+                                "(yahoo_finance) used by the source order; builtwith says "
+                                "Portland"));
+    ck_assert(s_has_text(risks, "company_context: sources disagree on employees — 79400 "
+                                "(yahoo_finance) used by the source order; builtwith says "
+                                "12000"));
+    ck_assert_ptr_nonnull(strstr(pf_map_get_str(d, "markdown"), "sources disagree on employees"));
+    pf_value_destroy(&r);
     pf_value_destroy(&inputs);
     pf_profile_destroy(&p);
 }
@@ -207,6 +333,8 @@ s_suite(void)
     tcase_add_test(tc, test_brief);
     tcase_add_test(tc, test_synthetic_and_no_profile);
     tcase_add_test(tc, test_no_data);
+    tcase_add_test(tc, test_latest_10k);
+    tcase_add_test(tc, test_conflicts);
     suite_add_tcase(s, tc);
     return s;
 }

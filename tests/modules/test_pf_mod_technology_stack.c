@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pf_check.h"
+#include "pf_mod_check.h"
 #include "pf_mod_technology_stack.h"
 #include "pf_profile.h"
 #include "pf_value.h"
@@ -96,16 +97,6 @@ static const char *const s_techs =
     " {\"name\":\"Mystery\",\"tag\":\"shop\",\"categories\":[]},"
     " {\"name\":\"Bare\",\"categories\":[]}]";
 
-static pf_profile_t *
-s_profile(void)
-{
-    unsetenv(PF_PROFILE_ENV);
-    char err[PF_PROFILE_ERROR_MAX] = "";
-    pf_profile_t *p = pf_profile_load(pf_profile_path(NULL), err, sizeof err);
-    ck_assert_msg(p != NULL, "%s", err);
-    return p;
-}
-
 START_TEST(test_role)
 {
     pf_value_t *t = s_v("{\"name\":\"Algolia\",\"tag\":\"widgets\",\"categories\":[\"Site Search\"]}");
@@ -178,7 +169,7 @@ END_TEST
 
 START_TEST(test_seller_flags)
 {
-    pf_profile_t *p = s_profile();
+    pf_profile_t *p = pf_mod_check_profile();
     pf_value_t *techs = s_v(s_techs);
     pf_value_t *d = pf_mod_technology_stack_seller(techs, p, false);
     ck_assert_int_eq(pf_array_size(d), 1);
@@ -287,32 +278,9 @@ s_replies_free(s_replies_t *r)
     }
 }
 
-/*  The reason recorded for field in result's missing list, or NULL.       */
-static const char *
-s_missing(const pf_value_t *result, const char *field)
-{
-    const pf_value_t *missing = pf_map_get(result, "missing");
-    for (size_t i = 0; i < pf_array_size(missing); i++) {
-        const pf_value_t *m = pf_array_at(missing, i);
-        const char *f = pf_map_get_str(m, "field");
-        if (f && strcmp(f, field) == 0)
-            return pf_map_get_str(m, "reason");
-    }
-    return NULL;
-}
-
-/*  The source entry of field in result.                                    */
-static const pf_value_t *
-s_source(const pf_value_t *result, const char *field)
-{
-    const pf_value_t *idx = pf_map_get(pf_map_get(result, "provenance"), field);
-    ck_assert_msg(idx != NULL, "%s has no provenance", field);
-    return pf_array_at(pf_map_get(result, "sources"), (size_t) pf_value_as_int(idx, -1));
-}
-
 START_TEST(test_result_healthy)
 {
-    pf_profile_t *p = s_profile();
+    pf_profile_t *p = pf_mod_check_profile();
     s_replies_t r;
     s_replies(&r, "fixture");
     pf_value_t *res = pf_mod_technology_stack_result(&r.in, p);
@@ -346,12 +314,13 @@ START_TEST(test_result_healthy)
     ck_assert_str_eq(pf_map_get_str(seller, "name"), "Example Search");
     ck_assert(pf_map_get_bool(seller, "sample", false));
     /*  Each fact cites the call it came from.                              */
-    ck_assert_str_eq(pf_map_get_str(s_source(res, "technologies"), "op"), "domain");
-    ck_assert_str_eq(pf_map_get_str(s_source(res, "spend"), "op"), "domain");
-    ck_assert_str_eq(pf_map_get_str(s_source(res, "related_domains"), "op"), "relationships");
-    ck_assert_str_eq(pf_map_get_str(s_source(res, "keywords"), "op"), "keywords");
-    ck_assert_str_eq(pf_map_get_str(s_source(res, "trust"), "op"), "trust");
-    ck_assert_str_eq(pf_map_get_str(s_source(res, "seller"), "kind"), "derived");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(res, "technologies"), "op"), "domain");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(res, "spend"), "op"), "domain");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(res, "related_domains"), "op"),
+                     "relationships");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(res, "keywords"), "op"), "keywords");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(res, "trust"), "op"), "trust");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(res, "seller"), "kind"), "derived");
     ck_assert_int_eq(pf_array_size(pf_map_get(res, "missing")), 0);
     ck_assert(!pf_map_get_bool(res, "synthetic", true));
     pf_value_destroy(&res);
@@ -367,8 +336,8 @@ START_TEST(test_result_synthetic)
     pf_value_t *res = pf_mod_technology_stack_result(&r.in, NULL);
     ck_assert(pf_map_get_bool(res, "synthetic", false));
     /*  No profile: the seller flags are missing, with the reason.         */
-    ck_assert_str_eq(s_missing(res, "displaceable"), "no seller profile is loaded");
-    ck_assert_str_eq(s_missing(res, "fit"), "no seller profile is loaded");
+    ck_assert_str_eq(pf_mod_check_reason(res, "displaceable"), "no seller profile is loaded");
+    ck_assert_str_eq(pf_mod_check_reason(res, "fit"), "no seller profile is loaded");
     ck_assert(!pf_map_has(pf_map_get(res, "data"), "seller"));
     ck_assert(!pf_map_has(pf_array_at(pf_map_get(pf_map_get(res, "data"), "technologies"), 0),
                           "seller"));
@@ -379,7 +348,7 @@ END_TEST
 
 START_TEST(test_result_degrades)
 {
-    pf_profile_t *p = s_profile();
+    pf_profile_t *p = pf_mod_check_profile();
     s_replies_t r;
     s_replies(&r, "fixture");
     /*  domain timed out: its facts are missing with the error as reason;
@@ -390,16 +359,17 @@ START_TEST(test_result_degrades)
     pf_value_t *res = pf_mod_technology_stack_result(&r.in, p);
     ck_assert_ptr_nonnull(res);
     const char *why = "builtwith domain failed: timeout: no answer within 30000 ms";
-    ck_assert_str_eq(s_missing(res, "technologies"), why);
-    ck_assert_str_eq(s_missing(res, "notable"), why);
-    ck_assert_str_eq(s_missing(res, "displaceable"), why);
-    ck_assert_str_eq(s_missing(res, "spend"), why);
-    ck_assert_str_eq(s_missing(res, "keywords"), "builtwith keywords failed: breaker_open");
+    ck_assert_str_eq(pf_mod_check_reason(res, "technologies"), why);
+    ck_assert_str_eq(pf_mod_check_reason(res, "notable"), why);
+    ck_assert_str_eq(pf_mod_check_reason(res, "displaceable"), why);
+    ck_assert_str_eq(pf_mod_check_reason(res, "spend"), why);
+    ck_assert_str_eq(pf_mod_check_reason(res, "keywords"),
+                     "builtwith keywords failed: breaker_open");
     const pf_value_t *data = pf_map_get(res, "data");
     ck_assert(!pf_map_has(data, "technologies"));
     ck_assert(pf_map_has(data, "related_domains"));
     ck_assert(pf_map_has(data, "trust"));
-    ck_assert_ptr_null(s_missing(res, "trust"));
+    ck_assert_ptr_null(pf_mod_check_reason(res, "trust"));
     pf_value_destroy(&res);
 
     /*  A zero spend is BuiltWith's "no estimate".                          */
@@ -407,7 +377,7 @@ START_TEST(test_result_degrades)
     pf_value_t *zero = pf_value_int(0);
     pf_map_set(r.data[0], "spend", &zero);
     res = pf_mod_technology_stack_result(&r.in, p);
-    ck_assert_str_eq(s_missing(res, "spend"), "BuiltWith gave no spend estimate");
+    ck_assert_str_eq(pf_mod_check_reason(res, "spend"), "BuiltWith gave no spend estimate");
     ck_assert(pf_map_has(pf_map_get(res, "data"), "technologies"));
     pf_value_destroy(&res);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pf_check.h"
+#include "pf_mod_check.h"
 #include "pf_mod_traffic_analysis.h"
 #include "pf_value.h"
 
@@ -370,29 +371,10 @@ s_data(const pf_value_t *result, const char *field)
     return pf_map_get(pf_map_get(result, "data"), field);
 }
 
-/*  The source of field: its op and request.                                */
-static const pf_value_t *
-s_source(const pf_value_t *result, const char *field)
-{
-    const pf_value_t *idx = pf_map_get(pf_map_get(result, "provenance"), field);
-    ck_assert_msg(idx != NULL, "%s has no provenance", field);
-    return pf_array_at(pf_map_get(result, "sources"), (size_t) pf_value_as_int(idx, -1));
-}
-
-static const char *
-s_reason(const pf_value_t *result, const char *field)
-{
-    const pf_value_t *missing = pf_map_get(result, "missing");
-    for (size_t i = 0; i < pf_array_size(missing); i++)
-        if (strcmp(pf_map_get_str(pf_array_at(missing, i), "field"), field) == 0)
-            return pf_map_get_str(pf_array_at(missing, i), "reason");
-    return NULL;
-}
-
 static void
 s_reason_starts(const pf_value_t *result, const char *field, const char *prefix)
 {
-    const char *reason = s_reason(result, field);
+    const char *reason = pf_mod_check_reason(result, field);
     ck_assert_msg(reason != NULL, "%s is not missing", field);
     ck_assert_msg(strncmp(reason, prefix, strlen(prefix)) == 0, "%s: %s", field, reason);
     ck_assert_msg(s_data(result, field) == NULL, "%s both set and missing", field);
@@ -419,7 +401,7 @@ START_TEST(test_result_healthy)
     ck_assert_str_eq(pf_map_get_str(period, "start"), "2025-01");
     ck_assert_str_eq(pf_map_get_str(period, "end"), "2025-12");
     ck_assert_int_eq(pf_map_get_int(period, "months", 0), 12);
-    ck_assert_str_eq(pf_map_get_str(s_source(res, "period"), "request"),
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(res, "period"), "request"),
                      "http://127.0.0.1/visits/0");
     ck_assert_str_eq(pf_value_as_str(s_data(res, "last_updated"), NULL), "2025-12-31");
 
@@ -439,13 +421,13 @@ START_TEST(test_result_healthy)
         last12 += 1120 + 10 * i;
     }
     ck_assert(fabs(s_float(res, "visits_growth_12m") - (last12 / prev12 - 1)) < EPS);
-    ck_assert_str_eq(pf_map_get_str(s_source(res, "visits_growth_12m"), "request"),
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(res, "visits_growth_12m"), "request"),
                      "http://127.0.0.1/visits/1");
 
     ck_assert(fabs(s_float(res, "bounce_rate") - (0.40 + 0.01 * 5.5)) < EPS);
     ck_assert(fabs(s_float(res, "pages_per_visit") - (4.0 + 0.1 * 5.5)) < EPS);
     ck_assert(fabs(s_float(res, "average_visit_duration_s") - 211) < EPS);
-    ck_assert_str_eq(pf_map_get_str(s_source(res, "bounce_rate"), "op"), "bounce_rate");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(res, "bounce_rate"), "op"), "bounce_rate");
 
     const pf_value_t *sources = s_data(res, "traffic_sources");
     ck_assert_uint_eq(pf_array_size(sources), 3);
@@ -454,7 +436,7 @@ START_TEST(test_result_healthy)
     ck_assert_uint_eq(pf_array_size(top), PF_MOD_TRAFFIC_ANALYSIS_TOP_COUNTRIES);
     ck_assert_str_eq(pf_map_get_str(pf_array_at(top, 0), "country_code"), "US");
     ck_assert_str_eq(pf_map_get_str(pf_array_at(top, 4), "country_code"), "FR");
-    ck_assert_str_eq(pf_map_get_str(s_source(res, "top_countries"), "op"), "geo");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(res, "top_countries"), "op"), "geo");
     pf_value_destroy(&res);
     s_free(&r);
 }
@@ -478,7 +460,7 @@ START_TEST(test_result_one_call_failing)
     s_fail(&r, 6, "timeout", "no answer in 10000 ms");
     pf_value_t *res = pf_mod_traffic_analysis_result(&r.in);
     ck_assert_uint_eq(pf_array_size(pf_map_get(res, "missing")), 1);
-    ck_assert_str_eq(s_reason(res, "top_countries"),
+    ck_assert_str_eq(pf_mod_check_reason(res, "top_countries"),
                      "similarweb geo failed: timeout: no answer in 10000 ms");
     ck_assert(s_data(res, "traffic_sources") != NULL);
     pf_value_destroy(&res);
@@ -487,7 +469,8 @@ START_TEST(test_result_one_call_failing)
     s_healthy(&r, "fixture");
     s_fail(&r, 2, "bad_response", "");
     res = pf_mod_traffic_analysis_result(&r.in);
-    ck_assert_str_eq(s_reason(res, "bounce_rate"), "similarweb bounce_rate failed: bad_response");
+    ck_assert_str_eq(pf_mod_check_reason(res, "bounce_rate"),
+                     "similarweb bounce_rate failed: bad_response");
     ck_assert_uint_eq(pf_array_size(pf_map_get(res, "missing")), 1);
     pf_value_destroy(&res);
     s_free(&r);
@@ -496,7 +479,7 @@ START_TEST(test_result_one_call_failing)
     s_healthy(&r, "fixture");
     r.in.traffic_sources = (pf_mod_traffic_analysis_reply_t){NULL, NULL, NULL, NULL};
     res = pf_mod_traffic_analysis_result(&r.in);
-    ck_assert_str_eq(s_reason(res, "traffic_sources"),
+    ck_assert_str_eq(pf_mod_check_reason(res, "traffic_sources"),
                      "similarweb traffic_sources was not asked: the task ran out of time");
     pf_value_destroy(&res);
     s_free(&r);
@@ -515,7 +498,7 @@ START_TEST(test_result_two_year_call_failing)
     ck_assert(s_data(res, "visits_growth_3m") != NULL);
     s_reason_starts(res, "visits_growth_12m",
                     "needs the visits of every month 2024-01..2025-12; SimilarWeb gave 12 of 24");
-    ck_assert_str_eq(pf_map_get_str(s_source(res, "monthly_visits"), "request"),
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(res, "monthly_visits"), "request"),
                      "http://127.0.0.1/visits/0");
     pf_value_destroy(&res);
     s_free(&r);
@@ -536,7 +519,7 @@ START_TEST(test_result_gaps)
     s_point(r.data[1], "2025-11-01", 1210);
     r.in.visits.data = r.data[1];
     pf_value_t *res = pf_mod_traffic_analysis_result(&r.in);
-    ck_assert_str_eq(s_reason(res, "monthly_visits"),
+    ck_assert_str_eq(pf_mod_check_reason(res, "monthly_visits"),
                      "SimilarWeb gave no valid visits for 2025-12");
     s_reason_starts(res, "visits_growth_3m",
                     "needs the visits of every month 2025-07..2025-12; SimilarWeb gave 4 of 6");
@@ -558,12 +541,12 @@ START_TEST(test_result_probe_failing)
     pf_value_t *res = pf_mod_traffic_analysis_result(&r.in);
     ck_assert(res != NULL);
     ck_assert_str_eq(pf_map_get_str(s_data(res, "period"), "end"), "2025-12");
-    ck_assert_str_eq(pf_map_get_str(s_source(res, "period"), "op"), "bounce_rate");
+    ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(res, "period"), "op"), "bounce_rate");
     static const char *const visits[] = {"monthly_visits", "visits_series",
                                          "average_monthly_visits", "visits_growth_3m",
                                          "visits_growth_12m"};
     for (size_t i = 0; i < 5; i++)
-        ck_assert_str_eq(s_reason(res, visits[i]),
+        ck_assert_str_eq(pf_mod_check_reason(res, visits[i]),
                          "similarweb visits failed: breaker_open: similarweb is failing");
     ck_assert(s_data(res, "bounce_rate") != NULL);
     ck_assert(s_data(res, "top_countries") != NULL);
@@ -579,7 +562,8 @@ START_TEST(test_result_probe_failing)
     ck_assert(res != NULL);
     s_reason_starts(res, "period", "the latest month is unknown: similarweb visits failed: "
                                    "breaker_open");
-    ck_assert_str_eq(s_reason(res, "bounce_rate"), "similarweb bounce_rate failed: timeout");
+    ck_assert_str_eq(pf_mod_check_reason(res, "bounce_rate"),
+                     "similarweb bounce_rate failed: timeout");
     ck_assert(s_data(res, "top_countries") != NULL);
     ck_assert_str_eq(pf_value_as_str(s_data(res, "last_updated"), NULL), "2025-12-31");
     pf_value_destroy(&res);

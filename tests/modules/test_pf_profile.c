@@ -140,6 +140,27 @@ START_TEST(test_shipped_loads)
     ck_assert_int_eq(pf_profile_tier(p, 0), 'D');
     ck_assert_int_eq(pf_profile_tier(p, -3), 'D');
 
+    /*  The shipped rules and timing, as docs/MODULES.md states them.      */
+    const pf_profile_icp_rules_t *rules = pf_profile_icp_rules(p);
+    ck_assert_double_eq(rules->revenue_floor, 1e7);
+    ck_assert_double_eq(rules->revenue_full, 1e10);
+    ck_assert_double_eq(rules->visits_floor, 1e5);
+    ck_assert_double_eq(rules->visits_full, 1e8);
+    ck_assert_int_eq(rules->fit_full, 3);
+    const pf_profile_signal_timing_t *timing = pf_profile_signal_timing(p);
+    ck_assert_int_eq(timing->act_now, 50);
+    ck_assert_int_eq(timing->nurture, 20);
+    ck_assert_int_eq(timing->full_strength, 3);
+    /*  leadership_change counts dated evidence naming an event and a role. */
+    const pf_profile_signal_t *lead = NULL;
+    for (size_t i = 0; i < pf_profile_signal_count(p); i++)
+        if (strcmp(pf_profile_signal_at(p, i)->name, "leadership_change") == 0)
+            lead = pf_profile_signal_at(p, i);
+    ck_assert_ptr_nonnull(lead);
+    ck_assert(lead->dated_only);
+    ck_assert_int_eq(lead->n_require, 2);
+    ck_assert_int_gt(lead->require[1].n_words, 0);
+
     const pf_profile_displacement_t *dis = pf_profile_displacement(p);
     ck_assert_int_eq(dis->incumbent + dis->tenure + dis->switching + dis->peers, 100);
     ck_assert_int_ge(dis->tenure_years, 1);
@@ -241,6 +262,26 @@ static const s_case_t s_cases[] = {
     {"signals[0].half_life_days", "0", "$.signals[0].half_life_days: must be an integer in [1, 3650]"},
     {"signals[1].weight", "5", "$.signals: weights sum to 80, not 100"},
     {"signals[0].input", "\"hiring\"", "$.signals[0].input: 'hiring' is not a module"},
+    {"signals[2].dated_only", "\"yes\"", "$.signals[2].dated_only: must be true or false"},
+    {"signals[2].require", "[]", "$.signals[2].require: must be an array of 1 to 32 word lists"},
+    {"signals[2].require", "[[\"names\"], []]",
+     "$.signals[2].require[1]: must be an array of 1 to 32 strings"},
+    {"signals[2].require", "[[\"names\", 7]]", "$.signals[2].require[0][1]: must be a string"},
+    {"signal_timing", NULL, "$.signal_timing: is required"},
+    {"signal_timing.nurture", "50", "$.signal_timing.nurture: must be below act_now's 50"},
+    {"signal_timing.act_now", "101", "$.signal_timing.act_now: must be an integer in [1, 100]"},
+    {"signal_timing.full_strength", "0",
+     "$.signal_timing.full_strength: must be an integer in [1, 32]"},
+    {"signal_timing.when", "1", "$.signal_timing.when: unknown key"},
+    {"icp.rules", NULL, "$.icp.rules: is required"},
+    {"icp.rules.revenue_scale.full", "1000",
+     "$.icp.rules.revenue_scale.full: must be above floor's 1e+07"},
+    {"icp.rules.traffic_scale.floor", "0",
+     "$.icp.rules.traffic_scale.floor: must be a number in [1, 1e+15]"},
+    {"icp.rules.traffic_scale.floor", NULL, "$.icp.rules.traffic_scale.floor: is required"},
+    {"icp.rules.technology_fit.full", "0",
+     "$.icp.rules.technology_fit.full: must be an integer in [1, 256]"},
+    {"icp.rules.industry_fit", "{}", "$.icp.rules.industry_fit: unknown key"},
     {"case_studies[1].id", "\"cs-01\"", "$.case_studies[1].id: 'cs-01' is used twice"},
     {"case_studies[2].size_band", "\"huge\"", "$.case_studies[2].size_band: 'huge' must be smb"},
     {"case_studies[0].outcomes", "[]", "$.case_studies[0].outcomes: must have 1 to 32 entries"},

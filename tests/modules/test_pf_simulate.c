@@ -3,15 +3,14 @@
     estimate x SCALE, measured end to end through an actor and a fake
     coordinator (../actors/pf_test_coord.h) on the monotonic clock.        */
 #include <check.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../actors/pf_test_coord.h"
 #include "pf_actor.h"
 #include "pf_check.h"
 #include "pf_error.h"
 #include "pf_graph.h"
+#include "pf_mod_rig.h"
 #include "pf_simulate.h"
 
 #define WAIT_MS 10000
@@ -95,52 +94,24 @@ END_TEST
 /*  ---- end to end ------------------------------------------------------- */
 
 typedef struct {
-    fc_t fc;                   /* fake coordinator                        */
+    pf_mod_rig_t mod;          /* the actor and the fake coordinator      */
     pf_simulate_t *sim;        /* the workload                            */
-    pf_actor_t *actor;         /* serving it                              */
-    pthread_t thread;          /* running the actor                       */
-    int rc;                    /* pf_actor_run's return                   */
 } rig_t;
-
-static void *
-s_run(void *arg)
-{
-    rig_t *rig = arg;
-    rig->rc = pf_actor_run(rig->actor);
-    return NULL;
-}
 
 static void
 rig_start(rig_t *rig, const char *module, double scale)
 {
-    memset(rig, 0, sizeof *rig);
-    fc_init(&rig->fc);
     rig->sim = pf_simulate_new(module, scale);
     ck_assert_ptr_nonnull(rig->sim);
-    pf_config_t cfg;
-    pf_config_defaults(&cfg);
-    pf_actor_opts_t opts;
-    memset(&opts, 0, sizeof opts);
-    opts.service = module;
-    opts.endpoint = rig->fc.endpoint;
-    opts.config = &cfg;
-    opts.on_task = pf_simulate_on_task;
-    opts.arg = rig->sim;
-    rig->actor = pf_actor_new(&opts);
-    ck_assert_ptr_nonnull(rig->actor);
-    ck_assert_int_eq(pthread_create(&rig->thread, NULL, s_run, rig), 0);
-    fc_handshake(&rig->fc, 1000, 10);
+    pf_mod_rig_start(&rig->mod, module, pf_simulate_on_task, rig->sim);
 }
 
 static void
 rig_stop(rig_t *rig)
 {
-    pf_actor_stop(rig->actor);
-    pthread_join(rig->thread, NULL);
-    ck_assert_int_eq(rig->rc, 0);
+    pf_mod_rig_halt(&rig->mod);
     pf_simulate_destroy(&rig->sim);   /* before the actor it served      */
-    pf_actor_destroy(&rig->actor);
-    fc_fini(&rig->fc);
+    pf_mod_rig_free(&rig->mod);
 }
 
 START_TEST(test_task_waits_scaled_estimate)
@@ -151,9 +122,9 @@ START_TEST(test_task_waits_scaled_estimate)
     ck_assert_uint_eq(delay, 300);
     pf_value_t *inputs = pf_value_map();
     long long t0 = fc_now_ms();
-    fc_task(&rig.fc, 1, "technology_stack", "stripe.com", 2, 60000, inputs);
+    fc_task(&rig.mod.fc, 1, "technology_stack", "stripe.com", 2, 60000, inputs);
     pf_value_destroy(&inputs);
-    pfa_msg_t *res = fc_expect(&rig.fc, PFA_RESULT, WAIT_MS);
+    pfa_msg_t *res = fc_expect(&rig.mod.fc, PFA_RESULT, WAIT_MS);
     long long took = fc_now_ms() - t0;
     ck_assert_int_ge(took, delay);
     ck_assert_int_lt(took, delay + SLACK_MS);
@@ -187,10 +158,10 @@ START_TEST(test_tasks_overlap)
     pf_map_set(inputs, "company_context", &v);
     long long t0 = fc_now_ms();
     for (uint64_t id = 1; id <= 3; id++)
-        fc_task(&rig.fc, id, "buying_committee", "stripe.com", 1, 60000, inputs);
+        fc_task(&rig.mod.fc, id, "buying_committee", "stripe.com", 1, 60000, inputs);
     pf_value_destroy(&inputs);
     for (int i = 0; i < 3; i++) {
-        pfa_msg_t *res = fc_expect(&rig.fc, PFA_RESULT, WAIT_MS);
+        pfa_msg_t *res = fc_expect(&rig.mod.fc, PFA_RESULT, WAIT_MS);
         ck_assert(res->ok);
         pf_value_t *body = fc_payload(res);
         const pf_value_t *names = pf_map_get(body, "inputs");
@@ -214,8 +185,8 @@ START_TEST(test_scale_zero_answers_at_once)
     rig_t rig;
     rig_start(&rig, "strategic_signal_brief", 0);
     long long t0 = fc_now_ms();
-    fc_task(&rig.fc, 77, "strategic_signal_brief", "a.com", 1, 60000, NULL);
-    pfa_msg_t *res = fc_expect(&rig.fc, PFA_RESULT, WAIT_MS);
+    fc_task(&rig.mod.fc, 77, "strategic_signal_brief", "a.com", 1, 60000, NULL);
+    pfa_msg_t *res = fc_expect(&rig.mod.fc, PFA_RESULT, WAIT_MS);
     /* 10 s x 0 — only message passing remains.                           */
     ck_assert_int_lt(fc_now_ms() - t0, SLACK_MS);
     ck_assert(res->ok);
@@ -229,8 +200,8 @@ START_TEST(test_wrong_module_fails)
 {
     rig_t rig;
     rig_start(&rig, "hiring_signals", 0);
-    fc_task(&rig.fc, 5, "company_context", "a.com", 1, 60000, NULL);
-    pfa_msg_t *res = fc_expect(&rig.fc, PFA_RESULT, WAIT_MS);
+    fc_task(&rig.mod.fc, 5, "company_context", "a.com", 1, 60000, NULL);
+    pfa_msg_t *res = fc_expect(&rig.mod.fc, PFA_RESULT, WAIT_MS);
     ck_assert(!res->ok);
     ck_assert_str_eq(res->error_code, "unknown_module");
     pfa_msg_destroy(&res);
@@ -242,9 +213,9 @@ START_TEST(test_destroy_with_pending_tasks)
 {
     rig_t rig;
     rig_start(&rig, "financial_profile", 10);   /* 120 s: still pending */
-    fc_task(&rig.fc, 1, "financial_profile", "a.com", 1, 600000, NULL);
-    fc_task(&rig.fc, 2, "financial_profile", "b.com", 1, 600000, NULL);
-    ck_assert(fc_quiet(&rig.fc, 100));
+    fc_task(&rig.mod.fc, 1, "financial_profile", "a.com", 1, 600000, NULL);
+    fc_task(&rig.mod.fc, 2, "financial_profile", "b.com", 1, 600000, NULL);
+    ck_assert(fc_quiet(&rig.mod.fc, 100));
     rig_stop(&rig);   /* frees the pending timers and tasks (ASan checks) */
 }
 END_TEST
