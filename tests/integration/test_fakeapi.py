@@ -69,7 +69,7 @@ def main():
         st, h, b = j(base, "/sec_edgar/submissions/CIK0000320187.json", headers=UA)
         assert b["fiscalYearEnd"] == "0531" and b["filings"]["recent"]["form"][0] == "10-K"
         st, h, b = j(base, "/sec_edgar/api/xbrl/companyfacts/CIK0000027419.json", headers=UA)
-        assert b["facts"]["us-gaap"]["Revenues"]["units"]["USD"][0]["val"] == 107412000000
+        assert b["facts"]["us-gaap"]["Revenues"]["units"]["USD"][0]["val"] == 104780000000
         st, _, _ = req(base, "/sec_edgar/submissions/CIK0000000042.json", headers=UA)
         assert st == 404
         st, _, _ = req(base, "/sec_edgar/submissions/CIK0000320187.json")
@@ -85,7 +85,7 @@ def main():
                      headers={"Cookie": cookie})
         assert st == 200
         inc = b["quoteSummary"]["result"][0]["incomeStatementHistory"]["incomeStatementHistory"][0]
-        assert inc["totalRevenue"]["raw"] == 254453000000
+        assert inc["totalRevenue"]["raw"] == 275235000000
         st, _, b = j(base, "/yahoo_finance/v10/finance/quoteSummary/COST?modules=financialData&crumb=bad",
                      headers={"Cookie": cookie})
         assert st == 401 and b["finance"]["error"]["description"] == "Invalid Crumb"

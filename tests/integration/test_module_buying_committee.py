@@ -52,9 +52,21 @@ class BuyingCommitteeTest(mh.ModuleTest):
         self.assertFalse(r["synthetic"])
 
     def test_2_private_company(self):
+        # Stripe is private: its chief executive (public record) is found on
+        # the web by executive_intelligence and signs as the economic buyer.
         r = self.enrich("stripe.com")
-        self.assertIn("executive_intelligence", self.reason(r, "economic_buyer"))
-        self.assertNotIn("economic_buyer", r["data"])
+        d = r["data"]
+        buyer = d["economic_buyer"]
+        self.assertEqual((buyer["name"], buyer["title"]),
+                         ("Patrick Collison", "Co-Founder and Chief Executive Officer"))
+        self.assertEqual(buyer["basis"], "executive")
+        self.assertEqual(self.source(r, "economic_buyer"),
+                         {"kind": "module", "module": "executive_intelligence"})
+        # The postings (Software Engineer, Payments; Account Executive,
+        # Enterprise; Infrastructure Engineer) touch no search or commerce.
+        self.assertIn("hiring_signals", self.reason(r, "user"))
+        self.assertEqual(d["company"], "Stripe, Inc.")
+        self.assertFalse(r["synthetic"])
 
     def test_3_searches_down_degrades(self):
         # hiring_signals and strategic_context fail; Yahoo still names the CEO.

@@ -7,7 +7,10 @@ profile.  ENRICH with modules [case_study_matching]: for nike.com
 the fixture's detected technologies) the footwear case study leads on
 industry and the publisher's on the shared CMS, each with why; for
 costco.com (SAP Commerce Cloud detected) the case that ran on it scores
-on technology.  With BuiltWith down, technology_stack fails, its part is
+on technology; for stripe.com (private; Software - Infrastructure, no
+industry of the library; about 7,000 employees, an enterprise; Algolia
+detected) the case that moved off the hosted search API leads on
+technology and size, no case on industry.  With BuiltWith down, technology_stack fails, its part is
 missing with the reason, and industry still ranks the cases.
 """
 
@@ -64,6 +67,22 @@ class CaseStudyMatchingTest(mh.ModuleTest):
         peak = self.match(r, "cs-03")                                 # SAP Commerce Cloud
         self.assertEqual(peak["technologies_in_use"], ["SAP Commerce Cloud"])
         self.assertFalse(peak["industry_match"])
+
+    def test_2b_stripe_private(self):
+        r = self.enrich("stripe.com")
+        d = r["data"]
+        self.assertFalse(r["synthetic"])
+        self.assertEqual(d["company_size_band"], "enterprise")        # ~7,000 employees
+        self.assertEqual(self.ids(r)[0], "cs-01", d["matches"])
+        best = self.match(r, "cs-01")
+        self.assertEqual(best["technologies_in_use"], ["Algolia"])
+        self.assertEqual(best["size_band_distance"], 0)
+        self.assertIn("Algolia", best["why"][0])
+        # Software - Infrastructure is no case's industry.
+        for m in d["matches"]:
+            self.assertFalse(m["industry_match"], m)
+        scores = [m["score"] for m in d["matches"]]
+        self.assertEqual(scores, sorted(scores, reverse=True))
 
     # Last: the fault opens the adapter's circuit breaker for later tests.
     def test_4_builtwith_down_degrades(self):

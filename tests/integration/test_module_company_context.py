@@ -65,6 +65,13 @@ class CompanyContextTest(mh.ModuleTest):
         self.assertEqual(d["sic"], "5331")
         self.assertEqual(d["fiscal_year_end"], "0901")
         self.assertTrue(d["public"])
+        self.assertEqual(d["sic_description"], "Retail-Variety Stores")
+        self.assertEqual(d["legal_name"], "COSTCO WHOLESALE CORP /NEW")   # SEC's conformed name
+        self.assertEqual((d["headquarters"]["city"], d["headquarters"]["state"]),
+                         ("Issaquah", "WA"))
+        # Yahoo's "Costco Wholesale Corporation", SEC's "COSTCO WHOLESALE
+        # CORP /NEW" and BuiltWith's name are one company: no conflict.
+        self.assertNotIn("conflicts", d)
 
     def test_3_stripe_private(self):
         r = self.enrich("stripe.com")
@@ -76,7 +83,9 @@ class CompanyContextTest(mh.ModuleTest):
         self.assertEqual(d["legal_name"], "Stripe, Inc.")
         self.assertEqual(d["headquarters"]["city"], "San Francisco")
         self.assertEqual(d["employees"], 7000)
+        self.assertEqual(d["name"], "Stripe, Inc.")
         self.assertFalse(r["synthetic"])
+        self.assertNotIn("conflicts", d)
 
     def test_4_synthetic_domain(self):
         r = self.enrich("quillfeather-supplies.com")
@@ -102,6 +111,23 @@ class CompanyContextTest(mh.ModuleTest):
             self.assertTrue(reason.startswith("sec_edgar cik failed: "), reason)
         self.assertEqual(d["legal_name"], "NIKE, Inc.")
         self.assertEqual(self.source(r, "legal_name")["provider"], "yahoo_finance")
+
+    # Last: the fault may open the adapter's circuit breaker for later tests.
+    def test_9z_yahoo_malformed(self):
+        self.fake.fault(provider="yahoo_finance", malformed_rate=1.0)
+        try:
+            r = self.enrich("target.com")
+        finally:
+            self.fake.clear_faults()
+        d = r["data"]
+        # No listing can be confirmed or denied: said so, never guessed;
+        # BuiltWith still names the company.
+        self.assertNotIn("public", d)
+        for field in ("public", "ticker", "cik"):
+            self.assertNotIn(field, d)
+            self.assertTrue(self.reason(r, field).startswith("listing unknown: yahoo_finance"),
+                            self.reason(r, field))
+        self.assertEqual(self.source(r, "name")["provider"], "builtwith")
 
 
 if __name__ == "__main__":

@@ -56,10 +56,21 @@ class ExecutiveIntelligenceTest(mh.ModuleTest):
         self.assertIn(("Ron Vachris", "President and Chief Executive Officer"), names)
 
     def test_3_private_company_no_yahoo(self):
+        # Stripe is private: Yahoo is not asked; its founders (public
+        # record) are found on the web, from the leadership pages.
         r = self.enrich("stripe.com")
+        d = r["data"]
         self.assertIn("confirmed no listing", self.reason(r, "officers"))
-        self.assertNotIn("executives", r["data"])
-        self.assertIsNotNone(self.reason(r, "executives"))
+        people = [(e["name"], e["title"], e["function"], e["source"]) for e in d["executives"]]
+        self.assertEqual(people, [
+            ("Patrick Collison", "Co-Founder and Chief Executive Officer", "executive", "web"),
+            ("John Collison", "Co-Founder and President", "executive", "web")])
+        for e in d["executives"]:
+            self.assertTrue(e["url"].startswith("https://www.stripe.com/"), e)
+        src = self.source(r, "executives")
+        self.assertEqual((src["provider"], src["op"]), ("websearch", "web"))
+        self.assertEqual(d["company"], "Stripe, Inc.")
+        self.assertFalse(r["synthetic"])
 
     def test_4_synthetic_domain(self):
         r = self.enrich("leaders-synthetic-widgets.example-pf.com")

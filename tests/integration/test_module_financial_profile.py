@@ -5,9 +5,10 @@ A coordinator, pf-fakeapi, the three adapters the module calls
 financial_profile`).  ENRICH with modules [financial_profile], then the
 result is checked field by field against public record
 (tools/fakeapi/data/README.md): Nike's latest 10-K (accession, filing date,
-form) and revenue of fiscal 2024 and 2023 with the growth derived from
-them; Target's and Costco's revenues (Costco's net income and net margin
-too); Adyen, listed but not an SEC filer, from Yahoo in euros; Stripe
+form) and revenue and net income of fiscal 2025 and 2024 with the growth
+and margin derived from them; Target's revenues and latest 10-K, Shopify's
+(fiscal 2025 both); Costco's revenues, net income, net margin and latest
+10-K (fiscal 2025); Adyen, listed but not an SEC filer, from Yahoo in euros; Stripe
 private, with every financial field missing and its news still given; a
 synthetic domain marked synthetic.  Then the faults: SEC EDGAR down (Yahoo's
 income statements are the fallback, with the reasons), SEC's company facts
@@ -74,23 +75,25 @@ class FinancialProfileTest(mh.ModuleTest):
         self.assertEqual(d["fiscal_year_end"], "0531")
         k = d["latest_10k"]
         self.assertEqual(k["form"], "10-K")
-        self.assertEqual(k["accession"], "0000320187-24-000044")
-        self.assertEqual(k["filing_date"], "2024-07-25")
-        self.assertEqual(k["report_date"], "2024-05-31")
-        self.assertTrue(k["url"].endswith("/320187/000032018724000044/nke-20240531.htm"), k)
+        # The 10-K for fiscal 2025 (year ended 2025-05-31), filed 2025-07-17.
+        self.assertEqual(k["accession"], "0000320187-25-000047")
+        self.assertEqual(k["filing_date"], "2025-07-17")
+        self.assertEqual(k["report_date"], "2025-05-31")
+        self.assertEqual(k["url"], "https://www.sec.gov/Archives/edgar/data/320187/"
+                                   "000032018725000047/nke-20250531.htm")
         self.assertEqual(self.source(r, "latest_10k")["op"], "submissions")
-        self.figure(r, "revenue_latest", 51362000000, 2024, "2024-05-31", "sec_edgar")
-        self.figure(r, "revenue_prior", 51217000000, 2023, "2023-05-31", "sec_edgar")
-        self.assertEqual(d["revenue_latest"]["period_start"], "2023-06-01")
-        self.assertEqual(d["revenue_latest"]["accession"], "0000320187-24-000044")
+        self.figure(r, "revenue_latest", 46309000000, 2025, "2025-05-31", "sec_edgar")
+        self.figure(r, "revenue_prior", 51362000000, 2024, "2024-05-31", "sec_edgar")
+        self.assertEqual(d["revenue_latest"]["period_start"], "2024-06-01")
+        self.assertEqual(d["revenue_latest"]["accession"], "0000320187-25-000047")
         self.assertEqual(self.source(r, "revenue_latest")["op"], "company_facts")
-        self.assertAlmostEqual(d["revenue_growth"], 51362 / 51217 - 1, places=12)
+        self.assertAlmostEqual(d["revenue_growth"], 46309 / 51362 - 1, places=12)
+        self.assertLess(d["revenue_growth"], 0)
         self.assertEqual(self.source(r, "revenue_growth")["kind"], "derived")
         self.assertEqual(d["currency"], "USD")
-        # Nike's net income is not in the curated data (unverified).
-        for field in ("net_income_latest", "net_income_prior", "net_margin"):
-            self.assertNotIn(field, d)
-            self.assertIsNotNone(self.reason(r, field), field)
+        self.figure(r, "net_income_latest", 3219000000, 2025, "2025-05-31", "sec_edgar")
+        self.figure(r, "net_income_prior", 5700000000, 2024, "2024-05-31", "sec_edgar")
+        self.assertAlmostEqual(d["net_margin"], 3219 / 46309, places=12)
         self.assertEqual(d["market_cap"]["currency"], "USD")
         self.assertEqual(self.source(r, "market_cap")["provider"], "yahoo_finance")
         self.assertIsNone(self.reason(r, "sec_edgar"))
@@ -99,29 +102,52 @@ class FinancialProfileTest(mh.ModuleTest):
     def test_2_target_revenue(self):
         r = self.enrich("target.com")
         d = r["data"]
-        self.figure(r, "revenue_latest", 107412000000, 2023, "2024-02-03", "sec_edgar")
-        self.figure(r, "revenue_prior", 109120000000, 2022, "2023-01-28", "sec_edgar")
-        self.assertAlmostEqual(d["revenue_growth"], 107412 / 109120 - 1, places=12)
+        # The 10-K for fiscal 2025 (year ended 2026-01-31), filed 2026-03-11.
+        self.figure(r, "revenue_latest", 104780000000, 2025, "2026-01-31", "sec_edgar")
+        self.figure(r, "revenue_prior", 106566000000, 2024, "2025-02-01", "sec_edgar")
+        self.assertAlmostEqual(d["revenue_growth"], 104780 / 106566 - 1, places=12)
         self.assertLess(d["revenue_growth"], 0)
         self.assertEqual(d["fiscal_year_end"], "0201")
-        self.assertEqual(d["latest_10k"]["accession"], "0000027419-24-000032")
-        self.assertEqual(d["latest_10k"]["filing_date"], "2024-03-13")
+        self.assertEqual(d["latest_10k"]["accession"], "0000027419-26-000016")
+        self.assertEqual(d["latest_10k"]["filing_date"], "2026-03-11")
+        self.assertEqual(d["latest_10k"]["report_date"], "2026-01-31")
+        self.assertEqual(d["latest_10k"]["url"], "https://www.sec.gov/Archives/edgar/data/27419/"
+                                                 "000002741926000016/tgt-20260131.htm")
 
     def test_3_costco_revenue_and_net_income(self):
         r = self.enrich("costco.com")
         d = r["data"]
         self.assertEqual(d["cik"], 909832)
         self.assertEqual(d["fiscal_year_end"], "0901")
-        self.figure(r, "revenue_latest", 254453000000, 2024, "2024-09-01", "sec_edgar")
-        self.figure(r, "revenue_prior", 242290000000, 2023, "2023-09-03", "sec_edgar")
-        self.figure(r, "net_income_latest", 7367000000, 2024, "2024-09-01", "sec_edgar")
-        self.figure(r, "net_income_prior", 6292000000, 2023, "2023-09-03", "sec_edgar")
-        self.assertAlmostEqual(d["revenue_growth"], 254453 / 242290 - 1, places=12)
-        self.assertAlmostEqual(d["net_margin"], 7367 / 254453, places=12)
-        # The filing date of Costco's FY2024 10-K is not in the curated
-        # data, so EDGAR's record as served lists no dated 10-K.
-        self.assertNotIn("latest_10k", d)
-        self.assertEqual(self.reason(r, "latest_10k"), "SEC EDGAR lists no 10-K for CIK 909832")
+        self.figure(r, "revenue_latest", 275235000000, 2025, "2025-08-31", "sec_edgar")
+        self.figure(r, "revenue_prior", 254453000000, 2024, "2024-09-01", "sec_edgar")
+        self.figure(r, "net_income_latest", 8099000000, 2025, "2025-08-31", "sec_edgar")
+        self.figure(r, "net_income_prior", 7367000000, 2024, "2024-09-01", "sec_edgar")
+        self.assertAlmostEqual(d["revenue_growth"], 275235 / 254453 - 1, places=12)
+        self.assertAlmostEqual(d["net_margin"], 8099 / 275235, places=12)
+        # The 10-K for fiscal 2025 (year ended 2025-08-31), filed 2025-10-08.
+        k = d["latest_10k"]
+        self.assertEqual(k["form"], "10-K")
+        self.assertEqual(k["accession"], "0000909832-25-000101")
+        self.assertEqual(k["filing_date"], "2025-10-08")
+        self.assertEqual(k["report_date"], "2025-08-31")
+        self.assertEqual(k["url"], "https://www.sec.gov/Archives/edgar/data/909832/"
+                                   "000090983225000101/cost-20250831.htm")
+
+    def test_3b_shopify_revenue(self):
+        r = self.enrich("shopify.com")
+        d = r["data"]
+        self.assertEqual(d["cik"], 1594805)
+        self.assertEqual(d["fiscal_year_end"], "1231")
+        # The 10-K for fiscal 2025, filed 2026-02-11.
+        self.figure(r, "revenue_latest", 11556000000, 2025, "2025-12-31", "sec_edgar")
+        self.figure(r, "revenue_prior", 8880000000, 2024, "2024-12-31", "sec_edgar")
+        self.assertAlmostEqual(d["revenue_growth"], 11556 / 8880 - 1, places=12)
+        k = d["latest_10k"]
+        self.assertEqual((k["form"], k["accession"], k["filing_date"], k["report_date"]),
+                         ("10-K", "0001594805-26-000007", "2026-02-11", "2025-12-31"))
+        self.assertEqual(k["url"], "https://www.sec.gov/Archives/edgar/data/1594805/"
+                                   "000159480526000007/shop-20251231.htm")
 
     def test_4_adyen_not_an_sec_filer(self):
         r = self.enrich("adyen.com")
@@ -165,10 +191,10 @@ class FinancialProfileTest(mh.ModuleTest):
         for field in SEC_FIELDS:
             self.assertNotIn(field, d)
             self.assertTrue(self.reason(r, field).startswith("sec_edgar cik failed: "), field)
-        self.figure(r, "revenue_latest", 51362000000, None, "2024-05-31", "yahoo_finance")
-        self.figure(r, "revenue_prior", 51217000000, None, "2023-05-31", "yahoo_finance")
+        self.figure(r, "revenue_latest", 46309000000, None, "2025-05-31", "yahoo_finance")
+        self.figure(r, "revenue_prior", 51362000000, None, "2024-05-31", "yahoo_finance")
         self.assertEqual(self.source(r, "revenue_latest")["op"], "quote_summary")
-        self.assertAlmostEqual(d["revenue_growth"], 51362 / 51217 - 1, places=12)
+        self.assertAlmostEqual(d["revenue_growth"], 46309 / 51362 - 1, places=12)
         note = self.reason(r, "sec_edgar")
         self.assertTrue(note.startswith("sec_edgar cik failed: "), note)
         self.assertTrue(note.endswith("; revenue and net income from Yahoo"), note)
@@ -182,9 +208,9 @@ class FinancialProfileTest(mh.ModuleTest):
         # The filing record still comes from SEC; the figures from Yahoo.
         self.assertEqual(d["cik"], 909832)
         self.assertEqual(d["fiscal_year_end"], "0901")
-        self.figure(r, "revenue_latest", 254453000000, None, "2024-09-01", "yahoo_finance")
-        self.figure(r, "net_income_latest", 7367000000, None, "2024-09-01", "yahoo_finance")
-        self.assertAlmostEqual(d["net_margin"], 7367 / 254453, places=12)
+        self.figure(r, "revenue_latest", 275235000000, None, "2025-08-31", "yahoo_finance")
+        self.figure(r, "net_income_latest", 8099000000, None, "2025-08-31", "yahoo_finance")
+        self.assertAlmostEqual(d["net_margin"], 8099 / 275235, places=12)
         note = self.reason(r, "sec_edgar")
         self.assertTrue(note.startswith("sec_edgar company_facts failed: bad_response"), note)
 
@@ -194,7 +220,7 @@ class FinancialProfileTest(mh.ModuleTest):
         self.assertNotIn("news", r["data"])
         self.assertTrue(self.reason(r, "news").startswith("websearch news failed: "),
                         self.reason(r, "news"))
-        self.assertEqual(r["data"]["revenue_latest"]["value"], 107412000000)
+        self.assertEqual(r["data"]["revenue_latest"]["value"], 104780000000)
 
 
 if __name__ == "__main__":

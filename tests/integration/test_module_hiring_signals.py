@@ -6,7 +6,9 @@ company_context along), then the result is checked against what the
 emulator serves: the job postings of the curated fixture
 (tools/fakeapi/data/companies/*.json, "illustrative" jobs: the test reads
 them from the file), their departments and themes, the ATS, the evidence,
-the company name taken from company_context; a synthetic domain is marked
+the company name taken from company_context (NIKE, Inc.; for the private
+stripe.com, Stripe, Inc., with no role touching search or commerce); a
+synthetic domain is marked
 synthetic; with the web search down, hiring_signals fails (nothing true to
 say) and the job ends partial while company_context completes.
 """
@@ -56,6 +58,21 @@ class HiringSignalsTest(mh.ModuleTest):
         src = self.source(r, "postings_found")
         self.assertEqual((src["provider"], src["op"]), ("websearch", "jobs"))
         self.assertEqual(src["origin"], "fixture")
+        self.assertFalse(r["synthetic"])
+
+    def test_1b_stripe_private(self):
+        r = self.enrich("stripe.com")
+        d = r["data"]
+        jobs = fixture_jobs("stripe.com")
+        self.assertEqual(d["postings_found"], len(jobs))
+        self.assertEqual(sorted(e["title"].split(" - ")[0] for e in d["evidence"]),
+                         sorted(jobs))
+        self.assertEqual(d["by_department"], {"engineering": 2, "sales": 1})
+        self.assertEqual(d["relevant_roles"], [])
+        self.assertEqual(d["by_theme"], {})
+        self.assertEqual(d["company"], "Stripe, Inc.")
+        for e in d["evidence"]:
+            self.assertTrue(e["url"].startswith("https://stripe.com/"), e)
         self.assertFalse(r["synthetic"])
 
     def test_2_synthetic_domain(self):

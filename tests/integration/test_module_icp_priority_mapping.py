@@ -5,12 +5,15 @@ traffic_analysis, financial_profile, technology_stack and
 icp_priority_mapping actors; competitor_intelligence runs simulated (no
 factor of the sample profile reads it).  ENRICH with modules
 [icp_priority_mapping]: for nike.com the industry (Footwear & Accessories,
-Yahoo's profile) is one of the profile's, the revenue of fiscal 2024
-(51.362 billion USD, SEC) earns revenue_scale in full, Akamai and Adobe
+Yahoo's profile) is one of the profile's, the revenue of fiscal 2025
+(46.309 billion USD, SEC) earns revenue_scale in full, Akamai and Adobe
 Experience Manager (the fixture's detected technologies) are two of three
 fit technologies and no displaceable incumbent is detected; the score is
 the sum of the factors' points and the tier the profile's letter for it.
-With SimilarWeb down, traffic_scale contributes 0 and says why.  A
+For the private stripe.com the revenue is unknown (no public filings) and
+contributes 0 with the reason, Algolia earns displaceable_incumbent in
+full and Software - Infrastructure no industry points.  With SimilarWeb
+down, traffic_scale contributes 0 and says why.  A
 synthetic domain is marked synthetic.
 """
 
@@ -52,7 +55,7 @@ class IcpPriorityMappingTest(mh.ModuleTest):
         self.assertIn("Footwear & Accessories", industry["reason"])
         revenue = self.factor(r, "revenue_scale")
         self.assertEqual(revenue["points"], 25)
-        self.assertIn("51362000000 USD (fiscal year 2024)", revenue["reason"])
+        self.assertIn("46309000000 USD (fiscal year 2025)", revenue["reason"])
         fit = self.factor(r, "technology_fit")
         self.assertAlmostEqual(fit["points"], 13.3)
         self.assertIn("Akamai", fit["reason"])
@@ -73,6 +76,28 @@ class IcpPriorityMappingTest(mh.ModuleTest):
         modules = {s.get("module") for s in r["sources"] if s["kind"] == "module"}
         self.assertEqual(modules, {"company_context", "traffic_analysis", "financial_profile",
                                    "technology_stack"})
+
+    def test_1b_stripe_private(self):
+        r = self.enrich("stripe.com")
+        d = r["data"]
+        self.assertFalse(r["synthetic"])
+        revenue = self.factor(r, "revenue_scale")
+        self.assertFalse(revenue["known"])
+        self.assertEqual(revenue["points"], 0)
+        self.assertIn("private company", revenue["reason"])
+        self.assertEqual(d["unknown_factors"], ["revenue_scale"])
+        incumbent = self.factor(r, "displaceable_incumbent")
+        self.assertEqual(incumbent["points"], incumbent["weight"])
+        self.assertIn("Algolia", incumbent["reason"])
+        industry = self.factor(r, "industry_fit")
+        self.assertTrue(industry["known"])
+        self.assertEqual(industry["points"], 0)
+        self.assertIn("Software - Infrastructure", industry["reason"])
+        total = sum(f["points"] for f in d["factors"])
+        self.assertAlmostEqual(d["score"], total, places=6)
+        tier = "A" if d["score"] >= 75 else "B" if d["score"] >= 55 else "C" \
+            if d["score"] >= 35 else "D"
+        self.assertEqual(d["tier"], tier)
 
     # Last: the fault opens the adapter's circuit breaker for later tests.
     def test_3_traffic_down_contributes_zero(self):

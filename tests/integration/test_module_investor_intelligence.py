@@ -4,8 +4,8 @@ A coordinator, pf-fakeapi, the adapters, and the real company_context and
 investor_intelligence actors.  ENRICH with modules [investor_intelligence]
 (its inputs company_context and financial_profile come along, so both run
 for real too): Nike's filings are its EDGAR record in the fixture — the 10-K
-for fiscal 2024, accession 0000320187-24-000044, filed 2024-07-25, with its
-Archives URL; Costco's 8-Ks; Stripe is private, so no filings (with the
+for fiscal 2025, accession 0000320187-25-000047, filed 2025-07-17, with its
+Archives URL; Costco's 10-Ks and 8-Ks; Stripe is private, so no filings (with the
 reason) and its news is read for funding; with SEC down the filings are
 missing with the error and the news part still answers.
 """
@@ -40,11 +40,11 @@ class InvestorIntelligenceTest(mh.ModuleTest):
         r = self.enrich("nike.com")
         d = r["data"]
         ten_k = d["latest"]["10-K"]
-        self.assertEqual(ten_k["accession"], "0000320187-24-000044")
-        self.assertEqual(ten_k["filing_date"], "2024-07-25")
-        self.assertEqual(ten_k["report_date"], "2024-05-31")
+        self.assertEqual(ten_k["accession"], "0000320187-25-000047")
+        self.assertEqual(ten_k["filing_date"], "2025-07-17")
+        self.assertEqual(ten_k["report_date"], "2025-05-31")
         self.assertEqual(ten_k["url"], "https://www.sec.gov/Archives/edgar/data/320187/"
-                                       "000032018724000044/nke-20240531.htm")
+                                       "000032018725000047/nke-20250531.htm")
         self.assertTrue(d["public"])
         self.assertEqual(self.source(r, "filings")["provider"], "sec_edgar")
         self.assertIn("themes", d)
@@ -53,11 +53,15 @@ class InvestorIntelligenceTest(mh.ModuleTest):
     def test_2_costco_8ks(self):
         r = self.enrich("costco.com")
         forms = [f["form"] for f in r["data"]["filings"]]
-        # The SEC adapter lists 10-K, 10-Q and 8-K (not amendments) with a
-        # filing date: Costco's fixture 10-K has none, so two 8-Ks remain.
+        # The SEC adapter lists 10-K, 10-Q and 8-K (not amendments): the
+        # fiscal 2025 and 2024 10-Ks, then two 8-Ks (the 8-K/A left out).
         want = [f["form"] for f in fixture("costco.com")["filings"]
                 if f["filed"] and f["form"] in ("10-K", "10-Q", "8-K")]
         self.assertEqual(forms, want)
+        self.assertEqual(forms, ["10-K", "10-K", "8-K", "8-K"])
+        ten_k = r["data"]["latest"]["10-K"]
+        self.assertEqual(ten_k["accession"], "0000909832-25-000101")
+        self.assertEqual(ten_k["filing_date"], "2025-10-08")
 
     def test_3_stripe_private(self):
         r = self.enrich("stripe.com")

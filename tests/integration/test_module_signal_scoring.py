@@ -6,7 +6,9 @@ hiring_signals, strategic_context, investor_intelligence).  ENRICH with
 modules [signal_scoring]: every signal of the shipped profile is scored,
 each from the evidence its input reported under the signal's kinds (checked
 against the upstream results of the same job), the composite is the sum of
-the signals' scores and the timing follows the documented thresholds; with
+the signals' scores and the timing follows the documented thresholds (for
+nike.com, and for the private stripe.com, whose inputs show none of the
+hiring and investor kinds: those signals are not seen and score 0); with
 the web search down, the signals whose inputs failed contribute 0 and say
 why, and the scoring still answers from the SEC part of
 investor_intelligence.
@@ -21,7 +23,9 @@ import pfp_harness as h  # noqa: E402
 import module_harness as mh  # noqa: E402
 
 PROFILE = os.path.join(h.PF_SOURCE_DIR, "modules", "profiles", "site-search.json")
-ACT_NOW, NURTURE = 50, 20
+with open(PROFILE) as _f:
+    _TIMING = json.load(_f)["signal_timing"]   # the profile's thresholds
+ACT_NOW, NURTURE = _TIMING["act_now"], _TIMING["nurture"]
 
 
 def profile_signals():
@@ -75,7 +79,23 @@ class SignalScoringTest(mh.ModuleTest):
                 self.assertLessEqual(e["date"] or e["seen"], d["as_of"])
 
     def test_1_nike(self):
-        reply = self.job("nike.com")
+        self.check_against_inputs("nike.com")
+
+    def test_1b_stripe_private(self):
+        r, results = self.check_against_inputs("stripe.com")
+        self.assertFalse(r["synthetic"])
+        self.assertEqual(results["hiring_signals"]["data"]["relevant_roles"], [])
+        self.assertNotIn("filings", results["investor_intelligence"]["data"])
+        by_name = {s["name"]: s for s in r["data"]["signals"]}
+        for spec in profile_signals():
+            if spec["input"] in ("hiring_signals", "investor_intelligence"):
+                s = by_name[spec["name"]]
+                self.assertEqual((s["status"], s["score"]), ("not_seen", 0), s)
+
+    def check_against_inputs(self, domain):
+        """Every signal of the profile checked against the upstream results
+        of the same job; the result and the upstream results."""
+        reply = self.job(domain)
         self.assertEqual(reply["status"], "completed", reply)
         results = reply["results"]
         r = results[self.MODULE]
@@ -93,6 +113,7 @@ class SignalScoringTest(mh.ModuleTest):
                 self.assertIn(e["kind"], spec["kinds"])
         self.assertEqual(r["synthetic"],
                          any(results[m]["synthetic"] for m in self.UPSTREAM[2:]))
+        return r, results
 
     def test_2_websearch_down(self):
         self.fake.fault(provider="websearch", down=True)

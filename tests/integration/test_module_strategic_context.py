@@ -5,7 +5,9 @@ strategic_context actors.  ENRICH with modules [strategic_context] (which
 brings company_context along): for nike.com the emulator's illustrative
 headlines (tools/fakeapi/data/companies/nike.com.json) become dated
 evidence of the initiatives they show ("Nike expands wholesale
-partnerships": international expansion); a synthetic domain is marked
+partnerships": international expansion); for the private stripe.com its
+one headline is one dated new-products item, named once though both the
+news and the web search return it; a synthetic domain is marked
 synthetic; with the news search failing, the web search still answers and
 the missing part says why; with both down the module fails and the job
 ends partial.
@@ -41,6 +43,19 @@ class StrategicContextTest(mh.ModuleTest):
         self.assertEqual(d["company"], "NIKE, Inc.")
         src = self.source(r, "initiatives")
         self.assertEqual((src["provider"], src["op"]), ("websearch", "news"))
+        self.assertFalse(r["synthetic"])
+
+    def test_1b_stripe_private(self):
+        r = self.enrich("stripe.com")
+        d = r["data"]
+        self.assertEqual(d["company"], "Stripe, Inc.")
+        self.assertEqual(d["headlines_read"], 1)
+        self.assertEqual(sorted(d["initiatives"]), ["new_products"])
+        items = d["initiatives"]["new_products"]
+        self.assertEqual([(e["title"], e["date"]) for e in items],
+                         [("Stripe launches new payments features", "2025-12-01")])
+        self.assertEqual(items[0]["found_in"], "news")
+        self.assertEqual(d["risks"], {})
         self.assertFalse(r["synthetic"])
 
     def test_2_synthetic_domain(self):

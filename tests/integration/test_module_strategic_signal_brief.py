@@ -5,13 +5,17 @@ the brief's facts here (company_context, technology_stack,
 traffic_analysis, financial_profile, hiring_signals, strategic_context,
 investor_intelligence, signal_scoring) and the other six inputs simulated
 (`pf module NAME --simulate 0`).  ENRICH with modules
-[strategic_signal_brief]: the brief names Nike, carries every section, says
+[strategic_signal_brief]: the brief names Nike, cites its latest 10-K
+(fiscal 2025: form, filing date, accession, URL), carries every section, says
 the seller profile is sample data, names each simulated input as such,
 cites the providers its real inputs consulted and names every fact they
-list as missing; with the web search down, the inputs that failed are
+list as missing; the private stripe.com's brief names Stripe, Inc., says
+its listing and financials are unknown because it is private and cites no
+10-K; with the web search down, the inputs that failed are
 named as not completed and the brief still answers.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -83,6 +87,35 @@ class StrategicSignalBriefTest(mh.ModuleTest):
         synthetic = any(results[m]["synthetic"] for m in REAL)
         self.assertEqual(r["synthetic"], synthetic)
         self.assertEqual("Synthetic data" in md, synthetic)
+        # The latest 10-K, as SEC EDGAR lists it (public record).
+        k = d["latest_10k"]
+        self.assertEqual((k["form"], k["filing_date"], k["report_date"], k["accession"]),
+                         ("10-K", "2025-07-17", "2025-05-31", "0000320187-25-000047"))
+        url = ("https://www.sec.gov/Archives/edgar/data/320187/000032018725000047/"
+               "nke-20250531.htm")
+        self.assertEqual(k["url"], url)
+        self.assertEqual(self.source(r, "latest_10k"),
+                         {"kind": "module", "module": "financial_profile"})
+        self.assertIn("Latest annual report: 10-K for the fiscal year ended 2025-05-31, "
+                      "filed 2025-07-17 (accession 0000320187-25-000047): " + url, md)
+
+    def test_1c_stripe_private(self):
+        r, results = self.brief("stripe.com")
+        d = r["data"]
+        md = d["markdown"]
+        self.assertEqual(d["company"], "Stripe, Inc.")
+        self.assertTrue(md.startswith("# Strategic signal brief: Stripe, Inc. (stripe.com)"), md)
+        self.assertFalse(results["company_context"]["data"]["public"])
+        for field in ("ticker", "cik"):
+            self.assertIn("company_context: %s unknown — private company: no confirmed "
+                          "listing" % field, md)
+        self.assertIn("financial_profile: revenue_latest unknown — private company: no "
+                      "public filings", md)
+        self.assertNotIn("latest_10k", d)
+        self.assertIsNone(self.reason(r, "latest_10k"))
+        self.assertNotIn("Latest annual report", md)
+        for section in SECTIONS:
+            self.assertIn(section, md)
 
     def test_1b_pf_results_prints_the_brief(self):
         reply = self.job("costco.com")
@@ -97,9 +130,10 @@ class StrategicSignalBriefTest(mh.ModuleTest):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout.rstrip("\n"), markdown.rstrip("\n"))
         self.assertTrue(r.stdout.startswith("# Strategic signal brief"), r.stdout[:200])
+        # --brief --json: the brief's whole module result (pf results --help).
         r = pf("--brief", "--json")
-        self.assertEqual(r.returncode, 2, r)
-        self.assertIn("exclude each other", r.stderr)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["data"]["markdown"], markdown)
 
     def test_2_websearch_down(self):
         self.fake.fault(provider="websearch", down=True)

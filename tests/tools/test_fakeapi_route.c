@@ -189,7 +189,7 @@ START_TEST(test_curated_sec)
         json_object_get(j, "facts"), "us-gaap"), "Revenues"), "units"), "USD");
     ck_assert_int_ge(json_array_size(usd), 3);
     ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(usd, 0), "val")),
-                     254453000000LL);
+                     275235000000LL);
     json_decref(j);
     pf_fake_response_clear(&r);
     /*  Unknown and malformed CIKs, and private companies: 404.           */
