@@ -34,6 +34,7 @@
 #include "pf_graph.h"
 #include "pf_module.h"
 #include "pf_provider.h"
+#include "pf_profile.h"
 #include "pf_simulate.h"
 #include "pf_supctl.h"
 #include "pf_supervisor.h"
@@ -63,7 +64,8 @@ typedef enum {
 static void
 s_help(void)
 {
-    printf("usage: pf up [--instances N] [--simulate SCALE] [endpoint flags]\n\n"
+    printf("usage: pf up [--instances N] [--profile FILE] [--simulate SCALE]\n"
+           "             [--providers MODE] [--fakeapi-port N] [endpoint flags]\n\n"
            "Runs the coordinator and one actor per module (N of each) on this host,\n"
            "in the foreground, restarting any that dies (with backoff; a process\n"
            "that dies more than %d times in %d s is given up on).  Ctrl-C or SIGTERM\n"
@@ -81,12 +83,15 @@ s_help(void)
            "                    never (adapters without their key are not started)\n"
            "  --fakeapi-port N  pf-fakeapi's loopback port (env PF_FAKEAPI_PORT;\n"
            "                    default: a free port chosen at start)\n"
+           "  --profile FILE    the seller profile every module loads (env %s;\n"
+           "                    default: the sample shipped in modules/profiles/);\n"
+           "                    checked before anything starts\n"
            "  --simulate SCALE  placeholder modules instead of the real ones: each task\n"
            "                    takes its design estimate x SCALE seconds (0 = at once)\n"
            "                    and returns a result marked simulated (benchmarks, tests)\n"
            PF_CLI_ENDPOINT_HELP,
            PF_SUPERVISOR_MAX_RESTARTS, PF_SUPERVISOR_RESTART_PERIOD_MS / 1000, PF_SUPCTL_FILE,
-           S_INSTANCES_MAX);
+           S_INSTANCES_MAX, PF_PROFILE_ENV);
 }
 
 /*  Exports the endpoints so every child reads the same ones.              */
@@ -99,6 +104,29 @@ s_export(const pf_config_t *cfg)
         || setenv("PF_DATA_DIR", cfg->data_dir, 1) != 0)
         return PF_EIO;
     return PF_OK;
+}
+
+/*  Loads and validates the seller profile the modules will load (flag, or
+    $PF_SELLER_PROFILE, or the default), so that a bad one stops pf up with
+    its reason instead of every module crashing in turn; then exports its
+    absolute path for the children.  Returns PF_OK or an error (said).     */
+static int
+s_check_profile(const char *flag)
+{
+    const char *path = pf_profile_path(flag);
+    char err[PF_PROFILE_ERROR_MAX];
+    pf_profile_t *profile = pf_profile_load(path, err, sizeof err);
+    if (!profile) {
+        fprintf(stderr, "pf up: the seller profile cannot be used: %s\n", err);
+        return PF_EINVAL;
+    }
+    pf_profile_destroy(&profile);
+    char *absolute = realpath(path, NULL);
+    int rc = setenv(PF_PROFILE_ENV, absolute ? absolute : path, 1) == 0 ? PF_OK : PF_EIO;
+    free(absolute);
+    if (rc != PF_OK)
+        fprintf(stderr, "pf up: cannot set %s for the modules\n", PF_PROFILE_ENV);
+    return rc;
 }
 
 /*  Adds the coordinator.                                                   */
@@ -251,6 +279,7 @@ pf_cmd_up(int argc, char **argv)
         return PF_EXIT_FAIL;
     }
     const char *simulate = NULL, *instances_text = NULL, *providers_text = NULL;
+    const char *profile = NULL;
     const char *port_text = getenv("PF_FAKEAPI_PORT");
     for (int i = 1; i < argc; i++) {
         if (pf_cli_is_help(argv[i])) {
@@ -266,6 +295,8 @@ pf_cmd_up(int argc, char **argv)
             rc = pf_cli_value(&cli, argc, argv, &i, "--providers", &providers_text);
         if (rc == 0)
             rc = pf_cli_value(&cli, argc, argv, &i, "--fakeapi-port", &port_text);
+        if (rc == 0)
+            rc = pf_cli_value(&cli, argc, argv, &i, "--profile", &profile);
         if (rc < 0)
             return PF_EXIT_USAGE;
         if (rc == 0)
@@ -312,6 +343,8 @@ pf_cmd_up(int argc, char **argv)
                 return PF_EXIT_USAGE;
             }
         }
+        if (s_check_profile(profile) != PF_OK)
+            return PF_EXIT_USAGE;
     }
     if (s_export(&cli.config) != PF_OK) {
         fprintf(stderr, "pf up: cannot set the PF_* environment for the children\n");

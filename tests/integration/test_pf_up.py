@@ -84,6 +84,27 @@ def usage_errors():
     check("/nonexistent/profile.json" in r.stderr, "the missing profile is named")
     r = pf(["up", "--simulate", "-3"])
     check(r.returncode == 2, "a negative scale is a usage error")
+    # pf up checks the seller profile before it starts anything, so a bad
+    # one is one clear error rather than fifteen crashing modules.
+    with tempfile.TemporaryDirectory(prefix="pf-up-profile-") as d:
+        env = dict(os.environ, PF_DATA_DIR=f"{d}/data",
+                   PF_CLIENT_ENDPOINT=f"ipc://{d}/client",
+                   PF_TAP_ENDPOINT=f"ipc://{d}/tap",
+                   PF_ACTOR_ENDPOINT=f"ipc://{d}/actor")
+        r = subprocess.run([PF, "up", "--profile", "/nonexistent/profile.json"], env=env,
+                           capture_output=True, text=True, timeout=DEADLINE_S)
+        check(r.returncode == 2, f"pf up with a missing profile exits 2 (got {r.returncode})")
+        check("seller profile" in r.stderr and "/nonexistent/profile.json" in r.stderr,
+              f"the missing profile is named: {r.stderr!r}")
+        bad = f"{d}/bad.json"
+        with open(bad, "w") as f:
+            f.write('{"seller": {"name": 7}}')
+        r = subprocess.run([PF, "up"], env=dict(env, PF_SELLER_PROFILE=bad),
+                           capture_output=True, text=True, timeout=DEADLINE_S)
+        check(r.returncode == 2, f"pf up with an invalid profile exits 2 (got {r.returncode})")
+        check(bad in r.stderr, f"the invalid profile is named: {r.stderr!r}")
+        check(not os.path.exists(f"{d}/data/partnerforge.db"),
+              "nothing started before the profile was checked")
 
 
 def constellation():
