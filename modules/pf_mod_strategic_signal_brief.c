@@ -13,6 +13,7 @@
 #include "pf_graph.h"
 #include "pf_mod_signal_scoring.h"
 #include "pf_modjob.h"
+#include "pf_words.h"
 
 #define S_MODULE "strategic_signal_brief"
 /*  Longest line of the brief (bytes); a longer one is cut.                 */
@@ -322,15 +323,18 @@ s_what(s_brief_t *b)
     s_evidence_items(b, list, "investor_intelligence", pf_map_get(inv, "funding"),
                      "Capital news:");
     const pf_value_t *traffic = s_data(b, "traffic_analysis");
+    char amount[PF_WORDS_AMOUNT_MAX];
     if (pf_value_is(pf_map_get(traffic, "monthly_visits"), PF_INT))
-        s_item(b, list, "traffic_analysis", "%lld visits a month (latest month to %s)",
-               (long long) pf_map_get_int(traffic, "monthly_visits", 0),
+        s_item(b, list, "traffic_analysis", "%s visits a month (latest month to %s)",
+               pf_words_amount((double) pf_map_get_int(traffic, "monthly_visits", 0), amount,
+                               sizeof amount),
                s_str(pf_map_get(traffic, "period"), "end", "an unknown month"));
     const pf_value_t *fin = s_data(b, "financial_profile");
     const pf_value_t *rev = pf_map_get(fin, "revenue_latest");
     if (pf_map_has(rev, "value"))
-        s_item(b, list, "financial_profile", "Revenue %.0f %s in fiscal year %lld",
-               pf_map_get_float(rev, "value", 0), s_str(rev, "currency", ""),
+        s_item(b, list, "financial_profile", "Revenue %s %s in fiscal year %lld",
+               pf_words_amount(pf_map_get_float(rev, "value", 0), amount, sizeof amount),
+               s_str(rev, "currency", ""),
                (long long) pf_map_get_int(rev, "fiscal_year", 0));
     const char *k_from = NULL;
     const pf_value_t *k = s_latest_10k(b, &k_from);

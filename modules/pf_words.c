@@ -2,6 +2,7 @@
 #include "pf_words.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,4 +44,43 @@ pf_words_first(const pf_words_t *words, const char *const *phrases)
         if (pf_words_has(words, phrases[i]))
             return phrases[i];
     return NULL;
+}
+
+/*  The names of the large scales, from the largest down.                  */
+static const struct {
+    double scale;
+    const char *name;
+} s_scales[] = { { 1e12, "trillion" }, { 1e9, "billion" }, { 1e6, "million" } };
+
+char *
+pf_words_amount(double value, char *buf, size_t size)
+{
+    double magnitude = fabs(value);
+    for (size_t i = 0; i < sizeof s_scales / sizeof s_scales[0]; i++) {
+        if (magnitude >= s_scales[i].scale) {
+            double scaled = value / s_scales[i].scale;
+            /*  Three significant digits: 46.3, 123, 4.57.                  */
+            int decimals = fabs(scaled) >= 100 ? 0 : fabs(scaled) >= 10 ? 1 : 2;
+            snprintf(buf, size, "%.*f %s", decimals, scaled, s_scales[i].name);
+            return buf;
+        }
+    }
+    /*  Below a million: the whole number with thousands separators.        */
+    long long whole = llround(value);
+    unsigned long long rest = whole < 0 ? 0ULL - (unsigned long long) whole
+                                        : (unsigned long long) whole;
+    char digits[PF_WORDS_AMOUNT_MAX];
+    int n = snprintf(digits, sizeof digits, "%llu", rest);
+    char out[PF_WORDS_AMOUNT_MAX];
+    size_t o = 0;
+    if (whole < 0)
+        out[o++] = '-';
+    for (int d = 0; d < n; d++) {
+        if (d > 0 && (n - d) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[d];
+    }
+    out[o] = '\0';
+    snprintf(buf, size, "%s", out);
+    return buf;
 }

@@ -33,6 +33,15 @@ bool pf_words_has(const pf_words_t *words, const char *phrase);
     NULL.                                                                   */
 const char *pf_words_first(const pf_words_t *words, const char *const *phrases);
 
+/*  Room for any pf_words_amount text.                                      */
+#define PF_WORDS_AMOUNT_MAX 32
+
+/*  Writes value as a reader says it — "46.3 billion", "94.9 million",
+    "12,480", "-1.2 billion" — into buf (size bytes, PF_WORDS_AMOUNT_MAX is
+    enough): three significant digits from a million up, whole numbers
+    with thousands separators below.  Returns buf.                          */
+char *pf_words_amount(double value, char *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

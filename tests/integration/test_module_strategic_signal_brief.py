@@ -98,6 +98,9 @@ class StrategicSignalBriefTest(mh.ModuleTest):
                          {"kind": "module", "module": "financial_profile"})
         self.assertIn("Latest annual report: 10-K for the fiscal year ended 2025-05-31, "
                       "filed 2025-07-17 (accession 0000320187-25-000047): " + url, md)
+        # Amounts as a reader says them: Nike's fiscal 2025 revenue of
+        # $46,309 million (10-K), three significant digits.
+        self.assertIn("Revenue 46.3 billion USD in fiscal year 2025", md)
 
     def test_1c_stripe_private(self):
         r, results = self.brief("stripe.com")
