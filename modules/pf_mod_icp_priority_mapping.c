@@ -140,6 +140,19 @@ s_techs(s_outcome_t *o, const pf_value_t *inputs, const char *module, const pf_v
     }
 }
 
+/*  "industry I (sector S)", "industry I" or "sector S": the words of the
+    reason for what company_context knows (one of the two may be absent). */
+static void
+s_industry_label(char *out, size_t size, const char *industry, const char *sector)
+{
+    if (industry && sector)
+        snprintf(out, size, "industry %s (sector %s)", industry, sector);
+    else if (industry)
+        snprintf(out, size, "industry %s", industry);
+    else
+        snprintf(out, size, "sector %s", sector);
+}
+
 static void
 s_industry(s_outcome_t *o, const pf_value_t *inputs, const char *module, const pf_value_t *d,
            const pf_profile_t *profile)
@@ -150,8 +163,10 @@ s_industry(s_outcome_t *o, const pf_value_t *inputs, const char *module, const p
         s_unknown(o, inputs, module, "industry");
         return;
     }
+    /*  Matched on both at once; the separator keeps their words apart.   */
     char text[2 * PF_PROFILE_TEXT_MAX + 4];
     snprintf(text, sizeof text, "%s; %s", industry ? industry : "", sector ? sector : "");
+    char label[2 * PF_PROFILE_TEXT_MAX + sizeof "industry  (sector )"];
     pf_words_t words;
     pf_words_init(&words, text);
     o->known = true;
@@ -165,11 +180,14 @@ s_industry(s_outcome_t *o, const pf_value_t *inputs, const char *module, const p
         phrase.text[len - 1] = '\0';
         if (pf_words_has(&words, phrase.text + 1)) {
             o->fraction = 1.0;
-            snprintf(o->reason, sizeof o->reason, "industry %s names %s", text, want);
+            s_industry_label(label, sizeof label, industry, sector);
+            snprintf(o->reason, sizeof o->reason, "%s names %s, one of the profile's industries",
+                     label, want);
             return;
         }
     }
-    snprintf(o->reason, sizeof o->reason, "industry %s is none of the profile's", text);
+    s_industry_label(label, sizeof label, industry, sector);
+    snprintf(o->reason, sizeof o->reason, "%s names none of the profile's industries", label);
 }
 
 /*  Judges factor f from inputs.                                            */

@@ -56,6 +56,26 @@ pf_mod_investor_intelligence_form(const char *form)
     return false;
 }
 
+bool
+pf_mod_investor_intelligence_has_item(const char *items, const char *item)
+{
+    if (!items || !item || !*item)
+        return false;
+    size_t n = strlen(item);
+    for (const char *p = items; *p;) {
+        p += strspn(p, ", ");
+        size_t len = strcspn(p, ",");
+        /*  The token without trailing spaces.                              */
+        size_t end = len;
+        while (end > 0 && p[end - 1] == ' ')
+            end--;
+        if (end == n && strncmp(p, item, n) == 0)
+            return true;
+        p += len;
+    }
+    return false;
+}
+
 /*  The filings part from the submissions reply's data.                     */
 static void
 s_filings(pf_facts_t *facts, const pf_value_t *data, int source)
@@ -71,11 +91,22 @@ s_filings(pf_facts_t *facts, const pf_value_t *data, int source)
             continue;
         pf_value_t *item = pf_value_map();
         static const char *const keys[] = {"form", "filing_date", "report_date", "accession",
-                                           "url", "description"};
+                                           "url", "description", "items"};
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
             const char *v = pf_map_get_str(f, keys[k]);
             if (v)
                 pf_map_set_str(item, keys[k], v);
+        }
+        /*  An 8-K reporting item 5.02 is the filed record of an officer's
+            departure or appointment: dated leadership evidence, with the
+            item's caption as its title (signal_scoring reads it).         */
+        if (strncmp(form, "8-K", strlen("8-K")) == 0
+            && pf_mod_investor_intelligence_has_item(pf_map_get_str(f, "items"),
+                                                     PF_MOD_INVESTOR_ITEM_OFFICERS)) {
+            pf_map_set_str(item, "title", PF_MOD_INVESTOR_ITEM_OFFICERS_TITLE);
+            pf_value_t *themes = pf_value_array();
+            pf_array_push_str(themes, "leadership");
+            pf_map_set(item, "themes", &themes);
         }
         if (!pf_map_has(latest, form)) {
             pf_value_t *copy = pf_value_dup(item);

@@ -13,9 +13,10 @@
 #include "pf_modjob.h"
 
 #define S_REASON_MAX 512
+/*  Room for the names of the modules a signal reads, within a reason.     */
+#define S_FROM_MAX (S_REASON_MAX / 2)
 #define S_DATE_LEN 10                /* YYYY-MM-DD                          */
 #define S_DATE_BUF PF_MOD_SIGNAL_DATE_MAX
-#define S_MS_PER_DAY 86400000LL
 /*  Most distinct inputs the profile's signals can name.                   */
 #define S_INPUTS_MAX PF_PROFILE_SIGNALS_MAX
 /*  Most distinct pieces of evidence counted per signal (strength saturates
@@ -107,32 +108,18 @@ s_round(double x)
 /*  One piece of evidence met while walking an input.                       */
 typedef void(s_visit_fn)(const pf_value_t *item, const char *kind, int64_t day, void *arg);
 
-/*  The day an input's field was fetched: its source's fetched_at (unix
-    ms), or S_NO_DAY.                                                       */
+/*  The date of a piece of evidence, from the provider's data: its `date`
+    (a search result's page_age), else its `filing_date` (SEC), else
+    S_NO_DAY — never the day it was fetched (a module is a function of its
+    inputs, not of the clock).                                              */
 static int64_t
-s_fetch_day(const pf_value_t *result, const char *field)
-{
-    const pf_value_t *idx = pf_map_get(pf_map_get(result, "provenance"), field);
-    if (!pf_value_is(idx, PF_INT))
-        return S_NO_DAY;
-    const pf_value_t *src =
-        pf_array_at(pf_map_get(result, "sources"), (size_t) pf_value_as_int(idx, 0));
-    const pf_value_t *at = pf_map_get(src, "fetched_at");
-    if (!pf_value_is(at, PF_INT) || pf_value_as_int(at, 0) <= 0)
-        return S_NO_DAY;
-    return pf_value_as_int(at, 0) / S_MS_PER_DAY;
-}
-
-/*  The date of a piece of evidence: its `date`, else its `filing_date`,
-    else fallback (the fetch day of the field holding it).                  */
-static int64_t
-s_item_day(const pf_value_t *item, int64_t fallback)
+s_item_day(const pf_value_t *item)
 {
     int64_t day;
     if (pf_mod_signal_scoring_day(pf_map_get_str(item, "date"), &day)
         || pf_mod_signal_scoring_day(pf_map_get_str(item, "filing_date"), &day))
         return day;
-    return fallback;
+    return S_NO_DAY;
 }
 
 /*  True when phrase (as the profile spells it) stands in words.            */
@@ -153,7 +140,7 @@ pf_mod_signal_scoring_counts(const pf_profile_signal_t *sig, const pf_value_t *i
 {
     if (!sig)
         return true;
-    if (sig->dated_only && s_item_day(item, S_NO_DAY) == S_NO_DAY)
+    if (sig->dated_only && s_item_day(item) == S_NO_DAY)
         return false;
     if (sig->n_require == 0)
         return true;
@@ -190,9 +177,7 @@ s_walk(const pf_value_t *result, const pf_profile_signal_t *sig, s_visit_fn *vis
 {
     const pf_value_t *data = pf_map_get(result, "data");
     for (size_t f = 0; f < pf_map_size(data); f++) {
-        const char *field = pf_value_as_str(pf_map_key_at(data, f), NULL);
         const pf_value_t *v = pf_map_value_at(data, f);
-        int64_t fetched = s_fetch_day(result, field);
         if (pf_value_is(v, PF_MAP)) {
             for (size_t k = 0; k < pf_map_size(v); k++) {
                 const char *kind = pf_value_as_str(pf_map_key_at(v, k), NULL);
@@ -202,7 +187,7 @@ s_walk(const pf_value_t *result, const pf_profile_signal_t *sig, s_visit_fn *vis
                 for (size_t i = 0; i < pf_array_size(list); i++) {
                     const pf_value_t *item = pf_array_at(list, i);
                     if (pf_value_is(item, PF_MAP) && pf_mod_signal_scoring_counts(sig, item))
-                        visit(item, kind, s_item_day(item, fetched), arg);
+                        visit(item, kind, s_item_day(item), arg);
                 }
             }
         } else if (pf_value_is(v, PF_ARRAY)) {
@@ -214,7 +199,7 @@ s_walk(const pf_value_t *result, const pf_profile_signal_t *sig, s_visit_fn *vis
                 for (size_t t = 0; t < pf_array_size(themes); t++) {
                     const char *kind = pf_value_as_str(pf_array_at(themes, t), NULL);
                     if (s_kind_wanted(sig, kind)) {
-                        visit(item, kind, s_item_day(item, fetched), arg);
+                        visit(item, kind, s_item_day(item), arg);
                         break;
                     }
                 }
@@ -241,22 +226,29 @@ s_usable(const pf_value_t *result)
            && pf_value_is(pf_map_get(result, "data"), PF_MAP);
 }
 
-/*  The "as of" day: the newest evidence date and source fetch time of the
-    usable inputs the signals read, or S_NO_DAY.                           */
+/*  The i-th module signal sig reads: its input (i = 0), then its
+    also_inputs; NULL past the end.                                         */
+static const char *
+s_sig_input(const pf_profile_signal_t *sig, size_t i)
+{
+    if (i == 0)
+        return sig->input;
+    return i - 1 < sig->n_also ? sig->also[i - 1] : NULL;
+}
+
+/*  The "as of" day: the newest date of the dated evidence (any kind) in
+    the usable inputs the signals read, or S_NO_DAY when none is dated.
+    Provider data only: fetch times are not dates of evidence.            */
 static int64_t
 s_as_of(const pf_profile_t *profile, const pf_value_t *inputs)
 {
     int64_t newest = S_NO_DAY;
     for (size_t i = 0; i < pf_profile_signal_count(profile); i++) {
-        const pf_value_t *r = pf_map_get(inputs, pf_profile_signal_at(profile, i)->input);
-        if (!s_usable(r))
-            continue;
-        s_walk(r, NULL, s_visit_newest, &newest);
-        const pf_value_t *sources = pf_map_get(r, "sources");
-        for (size_t s = 0; s < pf_array_size(sources); s++) {
-            const pf_value_t *at = pf_map_get(pf_array_at(sources, s), "fetched_at");
-            if (pf_value_is(at, PF_INT) && pf_value_as_int(at, 0) > 0)
-                s_visit_newest(NULL, NULL, pf_value_as_int(at, 0) / S_MS_PER_DAY, &newest);
+        const pf_profile_signal_t *sig = pf_profile_signal_at(profile, i);
+        for (size_t m = 0; s_sig_input(sig, m); m++) {
+            const pf_value_t *r = pf_map_get(inputs, s_sig_input(sig, m));
+            if (s_usable(r))
+                s_walk(r, NULL, s_visit_newest, &newest);
         }
     }
     return newest;
@@ -318,7 +310,10 @@ s_signal(const pf_profile_signal_t *sig, const pf_profile_signal_timing_t *timin
     pf_map_set_int(out, "half_life_days", sig->half_life_days);
     char reason[S_REASON_MAX];
     const pf_value_t *r = pf_map_get(inputs, sig->input);
-    if (!s_usable(r)) {
+    bool any = false;
+    for (size_t m = 0; s_sig_input(sig, m); m++)
+        any = any || s_usable(pf_map_get(inputs, s_sig_input(sig, m)));
+    if (!any) {
         bool simulated = pf_map_get_bool(r, "simulated", false);
         pf_map_set_str(out, "status", !r ? "input_absent"
                                       : simulated ? "input_simulated" : "input_without_data");
@@ -329,7 +324,12 @@ s_signal(const pf_profile_signal_t *sig, const pf_profile_signal_timing_t *timin
         return out;
     }
     s_collect_t *c = pf_calloc(1, sizeof *c);
-    s_walk(r, sig, s_visit_collect, c);
+    for (size_t m = 0; s_sig_input(sig, m); m++) {
+        const pf_value_t *in = pf_map_get(inputs, s_sig_input(sig, m));
+        if (s_usable(in))
+            s_walk(in, sig, s_visit_collect, c);
+    }
+    /*  Newest first; undated pieces (S_NO_DAY, the least day) last.       */
     qsort(c->seen, c->n, sizeof c->seen[0], s_newest_first);
     double strength = (double) c->found / timing->full_strength;
     if (strength > 1.0)
@@ -338,27 +338,43 @@ s_signal(const pf_profile_signal_t *sig, const pf_profile_signal_timing_t *timin
     pf_map_set_int(out, "evidence_found", (int64_t) c->found);
     pf_map_set_float(out, "strength", round(strength * 100.0) / 100.0);
     double decay = 1.0;
-    if (c->n) {
-        /*  Undated evidence counts as of the as-of day.                    */
-        int64_t latest = c->seen[0].day != S_NO_DAY ? c->seen[0].day : as_of;
-        int64_t age = as_of != S_NO_DAY && latest != S_NO_DAY ? as_of - latest : 0;
+    /*  The modules read, for the reason: "a", "a and b", "a, b and c".    */
+    char from[S_FROM_MAX] = "";
+    size_t used = 0;
+    for (size_t m = 0; s_sig_input(sig, m) && used < sizeof from; m++) {
+        const char *glue = m == 0 ? "" : s_sig_input(sig, m + 1) ? ", " : " and ";
+        int w = snprintf(from + used, sizeof from - used, "%s%s", glue, s_sig_input(sig, m));
+        if (w < 0)
+            break;
+        used += (size_t) w;
+    }
+    if (c->n && c->seen[0].day != S_NO_DAY) {
+        /*  The newest dated piece sets the age (days before as_of).        */
+        int64_t latest = c->seen[0].day;
+        int64_t age = as_of != S_NO_DAY ? as_of - latest : 0;
         char date[S_DATE_BUF];
-        if (latest != S_NO_DAY) {
-            pf_mod_signal_scoring_date(latest, date, sizeof date);
-            pf_map_set_str(out, "latest", date);
-        } else {
-            pf_map_set_nil(out, "latest");
-        }
+        pf_mod_signal_scoring_date(latest, date, sizeof date);
+        pf_map_set_str(out, "latest", date);
         pf_map_set_int(out, "age_days", age);
         decay = pf_mod_signal_scoring_decay(age, sig->half_life_days);
         pf_map_set_float(out, "decay", round(decay * 1000.0) / 1000.0);
         snprintf(reason, sizeof reason,
-                 "%zu piece(s) of evidence in %s, the newest %lld day(s) old: strength %.2f, "
-                 "weight %d halved every %d days",
-                 c->found, sig->input, (long long) age, strength, sig->weight,
-                 sig->half_life_days);
+                 "%zu piece(s) of evidence in %s, the newest dated %lld day(s) before as_of: "
+                 "strength %.2f, weight %d halved every %d days",
+                 c->found, from, (long long) age, strength, sig->weight, sig->half_life_days);
+    } else if (c->n) {
+        /*  Only undated evidence (job postings: a search lists the roles
+            open when it runs, with no date of their own): its age is
+            unknown, so it is not decayed — and the result says so.       */
+        pf_map_set_nil(out, "latest");
+        pf_map_set_nil(out, "age_days");
+        pf_map_set_float(out, "decay", 1.0);
+        snprintf(reason, sizeof reason,
+                 "%zu piece(s) of evidence in %s, none dated (age unknown, not decayed): "
+                 "strength %.2f, weight %d",
+                 c->found, from, strength, sig->weight);
     } else {
-        snprintf(reason, sizeof reason, "no evidence of %s in %s%s%s", sig->name, sig->input,
+        snprintf(reason, sizeof reason, "no evidence of %s in %s%s%s", sig->name, from,
                  sig->dated_only ? " (only dated evidence counts)" : "",
                  sig->n_require ? " (its title must show the signal's required words)" : "");
     }
@@ -370,16 +386,16 @@ s_signal(const pf_profile_signal_t *sig, const pf_profile_signal_timing_t *timin
             pf_map_set_str(e, "title", pf_map_get_str(item, "title"));
         if (pf_map_get_str(item, "url"))
             pf_map_set_str(e, "url", pf_map_get_str(item, "url"));
-        /*  An undated piece (a job posting) keeps date nil and says the
-            day it was seen: its source's fetch day.                        */
+        /*  The provider's date, or nil and dated false: an undated piece
+            (a job posting) says so rather than take the fetch day.        */
         char date[S_DATE_BUF];
-        bool dated = s_item_day(item, S_NO_DAY) != S_NO_DAY;
         if (c->seen[i].day != S_NO_DAY) {
             pf_mod_signal_scoring_date(c->seen[i].day, date, sizeof date);
-            pf_map_set_str(e, dated ? "date" : "seen", date);
-        }
-        if (!dated)
+            pf_map_set_str(e, "date", date);
+        } else {
             pf_map_set_nil(e, "date");
+        }
+        pf_map_set_bool(e, "dated", c->seen[i].day != S_NO_DAY);
         pf_map_set_str(e, "kind", c->seen[i].kind);
         pf_array_push(list, &e);
     }
@@ -402,16 +418,19 @@ pf_mod_signal_scoring_result(const pf_profile_t *profile, const pf_value_t *inpu
     size_t n_used = 0;
     bool synthetic = false;
     for (size_t i = 0; i < n; i++) {
-        const char *input = pf_profile_signal_at(profile, i)->input;
-        const pf_value_t *r = pf_map_get(inputs, input);
-        if (!s_usable(r))
-            continue;
-        bool dup = false;
-        for (size_t j = 0; j < n_used; j++)
-            dup = dup || strcmp(used[j], input) == 0;
-        if (!dup && n_used < S_INPUTS_MAX) {
-            used[n_used++] = input;
-            synthetic = synthetic || pf_map_get_bool(r, "synthetic", false);
+        const pf_profile_signal_t *sig = pf_profile_signal_at(profile, i);
+        for (size_t m = 0; s_sig_input(sig, m); m++) {
+            const char *input = s_sig_input(sig, m);
+            const pf_value_t *r = pf_map_get(inputs, input);
+            if (!s_usable(r))
+                continue;
+            bool dup = false;
+            for (size_t j = 0; j < n_used; j++)
+                dup = dup || strcmp(used[j], input) == 0;
+            if (!dup && n_used < S_INPUTS_MAX) {
+                used[n_used++] = input;
+                synthetic = synthetic || pf_map_get_bool(r, "synthetic", false);
+            }
         }
     }
     if (n_used == 0)
@@ -424,11 +443,12 @@ pf_mod_signal_scoring_result(const pf_profile_t *profile, const pf_value_t *inpu
         char date[S_DATE_BUF];
         pf_mod_signal_scoring_date(as_of, date, sizeof date);
         pf_facts_set_str(facts, "as_of", date,
-                         pf_facts_derived(facts, "the newest date among the inputs' evidence "
-                                                 "and their sources' fetch times"));
+                         pf_facts_derived(facts, "the newest date among the inputs' dated "
+                                                 "evidence (provider dates: news page_age, "
+                                                 "SEC filing_date); ages count back from it"));
     } else {
-        pf_facts_missing(facts, "as_of", "the inputs carry no dates and no fetch times: "
-                                         "ages are counted as 0");
+        pf_facts_missing(facts, "as_of", "no evidence in the inputs carries a date of its own "
+                                         "(undated evidence is not decayed)");
     }
     int how = pf_facts_derived(facts, "the seller profile's signals, each weight × strength "
                                       "× decay by age (docs/MODULES.md, signal_scoring)");

@@ -2,17 +2,22 @@
 
     How strongly, and how recently, the prospect shows the buying signals
     of the seller profile (pf_profile.h `signals`).  Each signal reads the
-    evidence its input module reports (hiring_signals, strategic_context,
-    investor_intelligence — all optional) under the signal's `kinds`:
+    evidence its input module — and its also_inputs — reports
+    (hiring_signals, strategic_context, investor_intelligence — all
+    optional) under the signal's `kinds`:
     its strength grows with the evidence found (up to the profile's
     signal_timing.full_strength pieces), its weight halves every
     half_life_days of age, and the weighted sum is a composite score 0–100
     with a timing call (act now / nurture / monitor, at the profile's
     signal_timing thresholds).  A signal may count only dated evidence
     whose title shows required words (leadership_change: an appointment
-    or departure word and an executive role).  No clock: ages count
-    from the "as of" date, the newest date among the inputs' evidence and
-    their sources' fetch times.  A signal whose input is absent or was
+    or departure word and an executive role; its dated news and an 8-K's
+    item 5.02).  No clock: dates are the providers' (news page_age, SEC
+    filing_date), never the fetch time; ages count from the "as of" date,
+    the newest date among the inputs' dated evidence.  Undated evidence
+    (job postings) says so (date nil, dated false) and, when a signal has
+    nothing dated, is not decayed (age unknown).  A signal whose inputs are
+    absent or were
     simulated contributes 0 and says why; the task fails only when no input
     is usable.  Rules in docs/MODULES.md.
 

@@ -12,6 +12,7 @@
 #include "pf_gather.h"
 #include "pf_modjob.h"
 #include "pf_upstream.h"
+#include "pf_words.h"
 
 #define S_UPSTREAM "company_context"
 #define S_PROVIDER "websearch"
@@ -57,6 +58,20 @@ static const pf_evidence_kind_t s_risks[] = {
 };
 #define S_RISKS (sizeof s_risks / sizeof s_risks[0])
 
+/*  An appointment is leadership news too (a transition is a risk and a
+    buying signal), but its verbs are common ("names", "hires"), so it
+    takes one of each list: an appointing word and an executive role.
+    "Nike names Elliott Hill CEO" is one; "Target hires 100,000 seasonal
+    workers" is not.                                                        */
+static const char *const s_appointing[] = {
+    "appoints", "appointed", "appointment", "names", "named", "hires", "hired", "taps",
+    "tapped", "promotes", "promoted", "successor", "succeeds", "succeed", "new ceo",
+    "new cfo", "new cto", "new chief", "new president", "new chair", "as ceo", "as cfo",
+    "as chief", "as president", NULL};
+static const char *const s_roles[] = {
+    "ceo", "cfo", "cto", "cio", "cdo", "cmo", "coo", "chief", "president", "chair",
+    "chairman", "chairwoman", NULL};
+
 /*  ---- pure logic ------------------------------------------------------- */
 
 size_t
@@ -72,6 +87,33 @@ pf_mod_strategic_context_risks(const char *text, const char **kinds)
     return pf_evidence_kinds(s_risks, S_RISKS, text, kinds, PF_MOD_STRATEGIC_KINDS_MAX);
 }
 
+bool
+pf_mod_strategic_context_appointment(const char *text)
+{
+    pf_words_t words;
+    pf_words_init(&words, text);
+    return pf_words_first(&words, s_appointing) && pf_words_first(&words, s_roles);
+}
+
+/*  Files the results of one search that announce an appointment under
+    risks' "leadership", next to the departures.                          */
+static void
+s_read_appointments(const pf_value_t *data, const char *found_in, pf_value_t *risks)
+{
+    const pf_value_t *results = pf_map_get(data, "results");
+    for (size_t i = 0; i < pf_array_size(results); i++) {
+        const pf_value_t *r = pf_array_at(results, i);
+        const char *title = pf_map_get_str(r, "title");
+        if (!title || !*title)
+            continue;
+        const char *description = pf_map_get_str(r, "description");
+        char text[PF_WORDS_MAX];
+        snprintf(text, sizeof text, "%s. %s", title, description ? description : "");
+        if (pf_mod_strategic_context_appointment(text))
+            pf_evidence_add(risks, "leadership", r, found_in, PF_MOD_STRATEGIC_EVIDENCE_MAX);
+    }
+}
+
 const char *
 pf_mod_strategic_context_date(const pf_value_t *result, size_t *len)
 {
@@ -84,6 +126,7 @@ s_read(const pf_value_t *data, const char *found_in, pf_value_t *initiatives,
        pf_value_t *risks)
 {
     pf_evidence_read(data, s_risks, S_RISKS, found_in, risks, PF_MOD_STRATEGIC_EVIDENCE_MAX);
+    s_read_appointments(data, found_in, risks);
     return pf_evidence_read(data, s_initiatives, S_INITIATIVES, found_in, initiatives,
                             PF_MOD_STRATEGIC_EVIDENCE_MAX);
 }

@@ -6,8 +6,10 @@
     Every headline is read for initiatives — replatforming, international
     expansion, AI and personalisation, digital commerce, cost cutting,
     M&A, funding, new products — and risks — legal, supply chain,
-    financial, leadership — by whole-word keyword tables; each initiative
-    and risk is listed with its dated evidence (headline, URL, date).  A
+    financial, leadership (a departure, or an appointment: an appointing
+    word and an executive role) — by whole-word keyword tables; each
+    initiative and risk is listed with its dated evidence (headline, URL,
+    date).  A
     search that fails leaves its part missing with the reason; the task
     fails only when both do.  Rules in docs/MODULES.md.
 
@@ -16,6 +18,7 @@
 #ifndef PF_MOD_STRATEGIC_CONTEXT_H
 #define PF_MOD_STRATEGIC_CONTEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "pf_gather.h"
@@ -39,6 +42,13 @@ size_t pf_mod_strategic_context_initiatives(const char *text, const char **kinds
 
 /*  The risks a text shows, the same way.                                   */
 size_t pf_mod_strategic_context_risks(const char *text, const char **kinds);
+
+/*  True when text (headline and description) announces an appointment:
+    an appointing word or phrase ("appoints", "names", "hires", "new CEO",
+    "as chief", …) and an executive role (CEO, CFO, chief, president,
+    chair, …), both as whole words.  Such news is filed under risks'
+    "leadership" with the departures.                                       */
+bool pf_mod_strategic_context_appointment(const char *text);
 
 /*  The date of a search result: the first ten characters of page_age when
     they are a YYYY-MM-DD date, else NULL (the relative `age` is not a

@@ -54,6 +54,8 @@ struct pf_profile_t {
     size_t n_cases;
     pf_profile_case_matching_t case_matching; /* case-study scoring       */
     pf_profile_displacement_t displacement; /* opportunity scoring    */
+    pf_profile_persona_t *personas;   /* buying-committee personas          */
+    size_t n_personas;
 };
 
 /*  The validation in progress: where errors go.                            */
@@ -599,7 +601,7 @@ s_signals(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
 {
     static const char *const keys[] = {"name", "input", "weight", "half_life_days",
                                        "description", "kinds", "dated_only", "require",
-                                       NULL};
+                                       "also_inputs", NULL};
     const json_t *arr;
     int rc = s_array(ctx, root, "$", "signals", 1, PF_PROFILE_SIGNALS_MAX, &arr);
     if (rc != PF_OK)
@@ -641,6 +643,17 @@ s_signals(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
             rc = s_bool(ctx, v, item, "dated_only", false, &s->dated_only);
         if (rc == PF_OK)
             rc = s_require(ctx, v, item, s);
+        if (rc == PF_OK)
+            rc = s_text_list(ctx, v, item, "also_inputs", false, 0, PF_PROFILE_LIST_MAX,
+                             (const char ***) &s->also, &s->n_also);
+        s_path_key(sub, item, "also_inputs");
+        for (size_t a = 0; rc == PF_OK && a < s->n_also; a++) {
+            char at[S_PATH_MAX];
+            s_path_index(at, sub, a);
+            rc = s_module(ctx, at, s->also[a]);
+            if (rc == PF_OK && strcmp(s->also[a], s->input) == 0)
+                rc = s_fail(ctx, at, "'%s' is the signal's input already", s->also[a]);
+        }
         if (rc == PF_OK) {
             names[i] = s->name;
             sum += s->weight;
@@ -873,6 +886,54 @@ s_displacement(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
     return rc;
 }
 
+/*  "personas" (optional): each a persona buying_committee knows, once,
+    with 1..PF_PROFILE_LIST_MAX titles and a reason.                       */
+static int
+s_personas(s_ctx_t *ctx, const json_t *root, pf_profile_t *self)
+{
+    static const char *const keys[] = {"name", "titles", "reason", NULL};
+    static const char *const known[] = {"economic_buyer", "champion", "technical_evaluator",
+                                        "user"};
+    if (!json_object_get(root, "personas"))
+        return PF_OK;
+    const json_t *arr;
+    int rc = s_array(ctx, root, "$", "personas", 1, PF_PROFILE_PERSONAS_MAX, &arr);
+    if (rc != PF_OK)
+        return rc;
+    size_t n = json_array_size(arr);
+    self->personas = pf_calloc(n, sizeof *self->personas);
+    /*  Counted at once so that destroy frees the title lists parsed before
+        a failure (the entries after it are zeroed).                        */
+    self->n_personas = n;
+    const char *names[PF_PROFILE_PERSONAS_MAX];
+    for (size_t i = 0; i < n && rc == PF_OK; i++) {
+        char item[S_PATH_MAX], sub[S_PATH_MAX];
+        s_path_index(item, "$.personas", i);
+        const json_t *v = json_array_get(arr, i);
+        pf_profile_persona_t *p = &self->personas[i];
+        rc = s_object(ctx, v, item, keys);
+        if (rc == PF_OK)
+            rc = s_text(ctx, v, item, "name", true, NULL, &p->name);
+        s_path_key(sub, item, "name");
+        if (rc == PF_OK)
+            rc = s_unique_name(ctx, sub, p->name, names, i);
+        bool is_known = false;
+        for (size_t k = 0; rc == PF_OK && k < sizeof known / sizeof known[0]; k++)
+            is_known = is_known || strcmp(p->name, known[k]) == 0;
+        if (rc == PF_OK && !is_known)
+            rc = s_fail(ctx, sub, "'%s' is not a persona (economic_buyer, champion, "
+                                  "technical_evaluator, user)", p->name);
+        if (rc == PF_OK)
+            rc = s_text_list(ctx, v, item, "titles", true, 1, PF_PROFILE_LIST_MAX,
+                             (const char ***) &p->titles, &p->n_titles);
+        if (rc == PF_OK)
+            rc = s_text(ctx, v, item, "reason", true, NULL, &p->reason);
+        if (rc == PF_OK)
+            names[i] = p->name;
+    }
+    return rc;
+}
+
 /*  Reads at most PF_PROFILE_FILE_MAX bytes of path and parses them.        */
 static int
 s_read(s_ctx_t *ctx, const char *path, json_t **out)
@@ -916,7 +977,7 @@ pf_profile_load(const char *path, char *err, size_t size)
     }
     static const char *const keys[] = {"format", "sample", "seller", "displaceable", "fit",
                                        "icp", "signals", "signal_timing", "case_studies",
-                                       "case_matching", "displacement", NULL};
+                                       "case_matching", "displacement", "personas", NULL};
     pf_profile_t *self = pf_calloc(1, sizeof *self);
     self->file = pf_strdup(path);
     int rc = s_read(&ctx, path, &self->root);
@@ -955,6 +1016,8 @@ pf_profile_load(const char *path, char *err, size_t size)
         rc = s_case_matching(&ctx, root, self);
     if (rc == PF_OK)
         rc = s_displacement(&ctx, root, self);
+    if (rc == PF_OK)
+        rc = s_personas(&ctx, root, self);
     if (rc != PF_OK)
         pf_profile_destroy(&self);
     return self;
@@ -972,12 +1035,16 @@ pf_profile_destroy(pf_profile_t **self_p)
     free(self->industries);
     for (size_t i = 0; i < self->n_signals; i++) {
         free((void *) self->signals[i].kinds);
+        free((void *) self->signals[i].also);
         s_require_free(&self->signals[i]);
     }
     free(self->signals);
     for (size_t i = 0; i < self->n_cases; i++)
         s_case_free(&self->cases[i]);
     free(self->cases);
+    for (size_t i = 0; i < self->n_personas; i++)
+        free((void *) self->personas[i].titles);
+    free(self->personas);
     json_decref(self->root);
     free(self->file);
     free(self);
@@ -1144,4 +1211,25 @@ const pf_profile_displacement_t *
 pf_profile_displacement(const pf_profile_t *self)
 {
     return &self->displacement;
+}
+
+size_t
+pf_profile_persona_count(const pf_profile_t *self)
+{
+    return self->n_personas;
+}
+
+const pf_profile_persona_t *
+pf_profile_persona_at(const pf_profile_t *self, size_t i)
+{
+    return i < self->n_personas ? &self->personas[i] : NULL;
+}
+
+const pf_profile_persona_t *
+pf_profile_persona_find(const pf_profile_t *self, const char *name)
+{
+    for (size_t i = 0; self && name && i < self->n_personas; i++)
+        if (strcmp(self->personas[i].name, name) == 0)
+            return &self->personas[i];
+    return NULL;
 }

@@ -42,6 +42,7 @@ extern "C" {
 #define PF_PROFILE_TIERS 4                /* A, B, C, D                     */
 #define PF_PROFILE_ERROR_MAX 512          /* room for an error message      */
 #define PF_PROFILE_AMOUNT_MAX 1e15        /* revenue or visits on a scale   */
+#define PF_PROFILE_PERSONAS_MAX 4         /* buying-committee personas      */
 /*  The environment variable naming the profile file.                       */
 #define PF_PROFILE_ENV "PF_SELLER_PROFILE"
 
@@ -87,6 +88,11 @@ typedef struct {
                                      each show a phrase of ("require"; none:
                                      any title)                            */
     size_t n_require;
+    const char *const *also;      /* further modules whose evidence of the
+                                     same kinds counts too ("also_inputs";
+                                     e.g. an 8-K's filed leadership change
+                                     from investor_intelligence)           */
+    size_t n_also;
 } pf_profile_signal_t;
 
 /*  The constants of the ICP rules ("icp.rules"): the log scales of
@@ -156,6 +162,18 @@ typedef struct {
     int peers_full;               /* competitors worth the full points       */
 } pf_profile_displacement_t;
 
+/*  One persona of the buying committee ("personas"): the titles the seller
+    looks for in it and why it matters to the sale.  name is one of the
+    personas buying_committee knows: economic_buyer, champion,
+    technical_evaluator, user.                                             */
+typedef struct {
+    const char *name;             /* the persona (see above), unique         */
+    const char *const *titles;    /* job titles to look for, most likely
+                                     first (count: n_titles)               */
+    size_t n_titles;
+    const char *reason;           /* why the persona matters to the sale     */
+} pf_profile_persona_t;
+
 /*  Reads and validates the profile at path.  Returns it (the caller owns
     it: pf_profile_destroy), or NULL with a message in err (when given;
     size bytes, PF_PROFILE_ERROR_MAX is enough) naming the file and the
@@ -222,6 +240,13 @@ const pf_profile_case_t *pf_profile_case_at(const pf_profile_t *self, size_t i);
 const pf_profile_case_matching_t *pf_profile_case_matching(const pf_profile_t *self);
 /*  The displacement scoring ("displacement"), owned by the profile.        */
 const pf_profile_displacement_t *pf_profile_displacement(const pf_profile_t *self);
+
+/*  The buying-committee personas ("personas", optional: none when absent),
+    and the one named name (NULL when the profile does not define it).    */
+size_t pf_profile_persona_count(const pf_profile_t *self);
+const pf_profile_persona_t *pf_profile_persona_at(const pf_profile_t *self, size_t i);
+const pf_profile_persona_t *pf_profile_persona_find(const pf_profile_t *self,
+                                                    const char *name);
 
 #ifdef __cplusplus
 }

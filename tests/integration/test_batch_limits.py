@@ -40,11 +40,10 @@ PROVIDERS = ["builtwith", "similarweb", "yahoo_finance", "sec_edgar", "websearch
 # private, so no CIK lookup happens).
 MUST_CALL = ["builtwith", "similarweb", "yahoo_finance", "websearch"]
 MODULES = 15
-# buying_committee fails with no_basis when neither executives nor hiring
-# give a persona — which is every synthetic company pf-fakeapi makes today
-# (private: no officers; few postings).  Its documented rule (docs/MODULES.md);
-# remove the entry when the module degrades instead of failing.
-KNOWN_GAPS = {"buying_committee": "no_basis"}
+# Module failures that are a module's own documented rule, {module: code}.
+# None today: buying_committee degrades (the profile's persona titles, no one
+# named) where it used to fail no_basis, so all fifteen complete in every job.
+KNOWN_GAPS = {}
 
 failures = []
 

@@ -11,12 +11,18 @@ nike.com, and for the private stripe.com, whose inputs show none of the
 hiring and investor kinds: those signals are not seen and score 0); with
 the web search down, the signals whose inputs failed contribute 0 and say
 why, and the scoring still answers from the SEC part of
-investor_intelligence.
+investor_intelligence.  Dates are the providers' (no fetch day): as_of is
+the newest dated evidence, undated postings say dated false.  With a data
+directory whose nike.com news announces an appointment ("Nike names
+Elliott Hill President and CEO"), strategic_context files it under
+risks.leadership and leadership_change counts it, dated.
 """
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pfp_harness as h  # noqa: E402
@@ -75,8 +81,12 @@ class SignalScoringTest(mh.ModuleTest):
             self.assertGreaterEqual(s["score"], 0)
             self.assertLessEqual(s["score"], s["weight"])
             for e in s.get("evidence", []):
-                # Undated evidence (postings) says the day it was seen.
-                self.assertLessEqual(e["date"] or e["seen"], d["as_of"])
+                # Provider dates only: undated evidence (postings) says so.
+                self.assertNotIn("seen", e)
+                if e["dated"]:
+                    self.assertLessEqual(e["date"], d["as_of"])
+                else:
+                    self.assertIsNone(e["date"])
 
     def test_1_nike(self):
         self.check_against_inputs("nike.com")
@@ -105,7 +115,9 @@ class SignalScoringTest(mh.ModuleTest):
         by_name = {s["name"]: s for s in r["data"]["signals"]}
         for spec in profile_signals():
             s = by_name[spec["name"]]
-            ids = evidence_ids(results[spec["input"]], spec["kinds"])
+            ids = set()
+            for module in [spec["input"]] + spec.get("also_inputs", []):
+                ids |= evidence_ids(results[module], spec["kinds"])
             self.assertEqual(s["evidence_found"], len(ids), spec["name"])
             self.assertEqual(s["status"], "seen" if ids else "not_seen")
             for e in s.get("evidence", []):
@@ -123,12 +135,75 @@ class SignalScoringTest(mh.ModuleTest):
         self.check_shape(r)
         self.check_scores(r)
         by_name = {s["name"]: s for s in r["data"]["signals"]}
-        for name in ("search_or_commerce_hiring", "digital_initiative", "leadership_change"):
+        for name in ("search_or_commerce_hiring", "digital_initiative"):
             self.assertEqual(by_name[name]["status"], "input_absent", by_name[name])
             self.assertEqual(by_name[name]["score"], 0)
             self.assertIn("did not complete", by_name[name]["reason"])
         # investor_intelligence answers from SEC; its news part is missing.
+        # leadership_change also reads its filings (8-K item 5.02): the
+        # emulator's filings carry no items, so none is seen.
         self.assertEqual(by_name["investor_digital_focus"]["status"], "not_seen")
+        lead = by_name["leadership_change"]
+        self.assertEqual((lead["status"], lead["score"]), ("not_seen", 0), lead)
+        self.assertIn("strategic_context and investor_intelligence", lead["reason"])
+
+
+def _appointment_data():
+    """A copy of the emulator's data whose nike.com news adds an
+    appointment (illustrative, like the record's other headlines)."""
+    src = os.path.join(h.PF_SOURCE_DIR, "tools", "fakeapi", "data")
+    tmp = tempfile.mkdtemp(prefix="pf-signal-data-")
+    shutil.copytree(os.path.join(src, "companies"), os.path.join(tmp, "companies"))
+    path = os.path.join(tmp, "companies", "nike.com.json")
+    with open(path) as f:
+        record = json.load(f)
+    record["illustrative"]["news"].append({
+        "title": "Nike names Elliott Hill President and CEO", "host": "news.example.org",
+        "description": "Illustrative headline about Nike's chief executive."})
+    with open(path, "w") as f:
+        json.dump(record, f)
+    return tmp
+
+
+class LeadershipAppointmentTest(SignalScoringTest):
+    DATA = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.DATA = _appointment_data()
+        cls.FAKE_ARGS = ["--data", cls.DATA]
+        try:
+            super().setUpClass()
+        except BaseException:
+            shutil.rmtree(cls.DATA, ignore_errors=True)
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            shutil.rmtree(cls.DATA, ignore_errors=True)
+
+    # Only the appointment test runs in this class.
+    test_1_nike = test_1b_stripe_private = test_2_websearch_down = None
+
+    def test_appointment(self):
+        r, results = self.check_against_inputs("nike.com")
+        lead = results["strategic_context"]["data"]["risks"]["leadership"]
+        titles = [e["title"] for e in lead]
+        self.assertIn("Nike names Elliott Hill President and CEO", titles)
+        self.assertTrue(all(e["date"] == "2025-12-01" for e in lead), lead)
+        by_name = {s["name"]: s for s in r["data"]["signals"]}
+        s = by_name["leadership_change"]
+        self.assertEqual(s["status"], "seen", s)
+        self.assertGreater(s["score"], 0)
+        ev = [e for e in s["evidence"]
+              if e["title"] == "Nike names Elliott Hill President and CEO"]
+        self.assertEqual(len(ev), 1, s)
+        self.assertEqual((ev[0]["date"], ev[0]["dated"]), ("2025-12-01", True))
+        self.assertEqual(s["latest"], "2025-12-01")
+        self.assertEqual(r["data"]["as_of"], "2025-12-01")
 
 
 if __name__ == "__main__":

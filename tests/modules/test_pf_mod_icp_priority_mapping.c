@@ -89,8 +89,9 @@ START_TEST(test_full_inputs)
     ck_assert_double_eq_tol(pf_map_get_float(d, "score", -1), 53.4, 1e-9);
     ck_assert_str_eq(pf_map_get_str(d, "tier"), "C");
     ck_assert_double_eq(pf_map_get_float(s_factor(r, "industry_fit"), "points", -1), 15);
-    ck_assert_ptr_nonnull(strstr(pf_map_get_str(s_factor(r, "industry_fit"), "reason"),
-                                 "Footwear"));
+    ck_assert_str_eq(pf_map_get_str(s_factor(r, "industry_fit"), "reason"),
+                     "industry Footwear & Accessories (sector Consumer Cyclical) names "
+                     "Footwear, one of the profile's industries");
     ck_assert_double_eq(pf_map_get_float(s_factor(r, "revenue_scale"), "points", -1), 25);
     ck_assert_double_eq_tol(pf_map_get_float(s_factor(r, "traffic_scale"), "points", -1), 6.7,
                             1e-9);
@@ -141,7 +142,31 @@ START_TEST(test_missing_inputs)
     ck_assert_ptr_nonnull(strstr(pf_map_get_str(s_factor(r, "technology_fit"), "reason"),
                                  "technology_stack gave no result"));
     ck_assert_uint_eq(pf_array_size(pf_map_get(d, "unknown_factors")), 4);
+    ck_assert_str_eq(pf_map_get_str(s_factor(r, "industry_fit"), "reason"),
+                     "industry Discount Stores names Discount Stores, one of the profile's "
+                     "industries");
     pf_value_destroy(&r);
+
+    /*  An industry that is none of the profile's, without a sector: the
+        sentence names the industry alone (no empty sector after it).     */
+    pf_value_t *c2 = pf_value_map();
+    pf_map_set_str(c2, "industry", "Software - Infrastructure");
+    pf_mod_check_input(inputs, "company_context", &c2, true);
+    r = pf_mod_icp_priority_mapping_result(inputs, p);
+    ck_assert_str_eq(pf_map_get_str(s_factor(r, "industry_fit"), "reason"),
+                     "industry Software - Infrastructure names none of the profile's "
+                     "industries");
+    pf_value_destroy(&r);
+    pf_value_t *c3 = pf_value_map();
+    pf_map_set_str(c3, "sector", "Technology");
+    pf_mod_check_input(inputs, "company_context", &c3, true);
+    r = pf_mod_icp_priority_mapping_result(inputs, p);
+    ck_assert_str_eq(pf_map_get_str(s_factor(r, "industry_fit"), "reason"),
+                     "sector Technology names none of the profile's industries");
+    pf_value_destroy(&r);
+    pf_value_t *c4 = pf_value_map();
+    pf_map_set_str(c4, "industry", "Discount Stores");
+    pf_mod_check_input(inputs, "company_context", &c4, true);
 
     /*  Revenue in another currency is not compared.                        */
     pf_value_t *f = s_revenue(1e12, "JPY");

@@ -23,6 +23,19 @@ START_TEST(test_forms)
 }
 END_TEST
 
+START_TEST(test_items)
+{
+    ck_assert(pf_mod_investor_intelligence_has_item("5.02", "5.02"));
+    ck_assert(pf_mod_investor_intelligence_has_item("2.02,5.02,9.01", "5.02"));
+    ck_assert(pf_mod_investor_intelligence_has_item("7.01, 5.02", "5.02"));
+    ck_assert(!pf_mod_investor_intelligence_has_item("5.03,9.01", "5.02"));
+    ck_assert(!pf_mod_investor_intelligence_has_item("15.02", "5.02"));
+    ck_assert(!pf_mod_investor_intelligence_has_item("5.021", "5.02"));
+    ck_assert(!pf_mod_investor_intelligence_has_item("", "5.02"));
+    ck_assert(!pf_mod_investor_intelligence_has_item(NULL, "5.02"));
+}
+END_TEST
+
 static pf_value_t *
 s_filing(const char *form, const char *date)
 {
@@ -71,12 +84,14 @@ START_TEST(test_public_company)
     pf_value_t *sub = pf_value_map();
     pf_value_t *filings = pf_value_array();
     pf_value_t *f = s_filing("8-K", "2024-11-01");
+    pf_map_set_str(f, "items", "5.02,9.01");
     pf_array_push(filings, &f);
     f = s_filing("DEF 14A", "2024-08-01");
     pf_array_push(filings, &f);
     f = s_filing("10-K", "2024-07-25");
     pf_array_push(filings, &f);
     f = s_filing("8-K", "2024-06-27");
+    pf_map_set_str(f, "items", "2.02,9.01");
     pf_array_push(filings, &f);
     pf_map_set(sub, "filings", &filings);
     pf_value_t *news = s_news("Acme earnings beat on record digital growth; raises dividend");
@@ -91,6 +106,18 @@ START_TEST(test_public_company)
     const pf_value_t *latest = pf_map_get(d, "latest");
     ck_assert_str_eq(pf_map_get_str(pf_map_get(latest, "8-K"), "filing_date"), "2024-11-01");
     ck_assert_str_eq(pf_map_get_str(pf_map_get(latest, "10-K"), "filing_date"), "2024-07-25");
+    /*  SEC's items kept; the 8-K with item 5.02 is leadership evidence,
+        the one with 2.02 (results) is not.                                 */
+    const pf_value_t *k1 = pf_array_at(pf_map_get(d, "filings"), 0);
+    ck_assert_str_eq(pf_map_get_str(k1, "items"), "5.02,9.01");
+    ck_assert_str_eq(pf_map_get_str(k1, "title"), PF_MOD_INVESTOR_ITEM_OFFICERS_TITLE);
+    ck_assert_str_eq(pf_value_as_str(pf_array_at(pf_map_get(k1, "themes"), 0), NULL),
+                     "leadership");
+    const pf_value_t *k2 = pf_array_at(pf_map_get(d, "filings"), 2);
+    ck_assert_str_eq(pf_map_get_str(k2, "items"), "2.02,9.01");
+    ck_assert(!pf_map_has(k2, "themes"));
+    ck_assert(!pf_map_has(k2, "title"));
+    ck_assert(!pf_map_has(pf_array_at(pf_map_get(d, "filings"), 1), "items"));   /* 10-K */
     const pf_value_t *themes = pf_map_get(d, "themes");
     ck_assert(pf_map_has(themes, "growth"));
     ck_assert(pf_map_has(themes, "digital"));
@@ -150,6 +177,7 @@ main(void)
     Suite *su = suite_create("pf_mod_investor_intelligence");
     TCase *tc = tcase_create("rules");
     tcase_add_test(tc, test_forms);
+    tcase_add_test(tc, test_items);
     tcase_add_test(tc, test_public_company);
     tcase_add_test(tc, test_private_company);
     suite_add_tcase(su, tc);

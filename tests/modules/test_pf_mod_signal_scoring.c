@@ -11,6 +11,7 @@
 
 #include "pf_check.h"
 #include "pf_mod_check.h"
+#include "pf_mod_investor_intelligence.h"
 #include "pf_mod_signal_scoring.h"
 #include "pf_profile.h"
 #include "pf_value.h"
@@ -126,16 +127,18 @@ s_signal(const pf_value_t *result, const char *name)
     return NULL;
 }
 
-/*  Hiring: three search roles, undated (their fetch day, 2025-06-30, is the
-    newest date: as_of).  Strategic: one replatforming headline 90 days
-    older, the same one again under digital_commerce (counted once), and a
-    cost-cutting one the profile's digital_initiative does not read.
-    Investor intelligence absent.                                          */
+/*  Hiring: three search roles, undated, fetched much later (2026-11-27:
+    a fetch time is no date of evidence).  Strategic: one replatforming
+    headline, the same one again under digital_commerce (counted once), and
+    a cost-cutting one of 2025-06-30 the profile's digital_initiative does
+    not read — the newest dated evidence, so as_of, 90 days after the
+    replatforming.  Investor intelligence absent.                          */
 static pf_value_t *
 s_inputs(void)
 {
-    int64_t as_of;
+    int64_t as_of, fetched;
     ck_assert(pf_mod_signal_scoring_day("2025-06-30", &as_of));
+    ck_assert(pf_mod_signal_scoring_day("2026-11-27", &fetched));
     pf_value_t *inputs = pf_value_map();
     pf_value_t *roles = pf_value_array();
     pf_value_t *role = s_role("https://jobs/1", "search");
@@ -146,14 +149,14 @@ s_inputs(void)
     pf_array_push(roles, &role);
     role = s_role("https://jobs/4", "data");     /* not a kind of the signal */
     pf_array_push(roles, &role);
-    pf_value_t *hiring = s_result("relevant_roles", &roles, as_of * S_MS_PER_DAY + 1000,
+    pf_value_t *hiring = s_result("relevant_roles", &roles, fetched * S_MS_PER_DAY + 1000,
                                   "fixture");
     pf_map_set(inputs, "hiring_signals", &hiring);
     pf_value_t *init = pf_value_map();
     s_add_ev(init, "replatforming", "https://news/replatform", "2025-04-01");
     s_add_ev(init, "digital_commerce", "https://news/replatform", "2025-04-01");
-    s_add_ev(init, "cost_cutting", "https://news/cuts", "2025-06-01");
-    pf_value_t *strategic = s_result("initiatives", &init, as_of * S_MS_PER_DAY - 5000,
+    s_add_ev(init, "cost_cutting", "https://news/cuts", "2025-06-30");
+    pf_value_t *strategic = s_result("initiatives", &init, fetched * S_MS_PER_DAY - 5000,
                                      "synthetic");
     pf_map_set(inputs, "strategic_context", &strategic);
     return inputs;
@@ -172,14 +175,18 @@ START_TEST(test_scores)
     const pf_value_t *h = s_signal(r, "search_or_commerce_hiring");
     ck_assert_str_eq(pf_map_get_str(h, "status"), "seen");
     ck_assert_int_eq(pf_map_get_int(h, "evidence_found", -1), 3);
-    ck_assert_int_eq(pf_map_get_int(h, "age_days", -1), 0);
-    ck_assert_str_eq(pf_map_get_str(h, "latest"), "2025-06-30");
+    /*  Nothing dated: no latest, no age, not decayed, and said so.         */
+    ck_assert(pf_value_is(pf_map_get(h, "age_days"), PF_NIL));
+    ck_assert(pf_value_is(pf_map_get(h, "latest"), PF_NIL));
+    ck_assert_double_eq(pf_map_get_float(h, "decay", -1), 1.0);
+    ck_assert_ptr_nonnull(strstr(pf_map_get_str(h, "reason"), "none dated (age unknown"));
     ck_assert_double_eq(pf_map_get_float(h, "score", -1), 30.0);
     ck_assert_double_eq(pf_map_get_float(h, "strength", -1), 1.0);
-    /*  Postings carry no date: nil, and the day they were seen.            */
+    /*  Postings carry no date: nil and dated false, no fetch day.          */
     const pf_value_t *posting = pf_array_at(pf_map_get(h, "evidence"), 0);
     ck_assert(pf_value_is(pf_map_get(posting, "date"), PF_NIL));
-    ck_assert_str_eq(pf_map_get_str(posting, "seen"), "2025-06-30");
+    ck_assert(!pf_map_get_bool(posting, "dated", true));
+    ck_assert(!pf_map_has(posting, "seen"));
 
     /*  One distinct headline (1/3 strength), 90 days old at half-life 90. */
     const pf_value_t *d = s_signal(r, "digital_initiative");
@@ -191,6 +198,7 @@ START_TEST(test_scores)
     const pf_value_t *ev = pf_array_at(pf_map_get(d, "evidence"), 0);
     ck_assert_str_eq(pf_map_get_str(ev, "url"), "https://news/replatform");
     ck_assert_str_eq(pf_map_get_str(ev, "date"), "2025-04-01");
+    ck_assert(pf_map_get_bool(ev, "dated", false));
 
     ck_assert_str_eq(pf_map_get_str(s_signal(r, "leadership_change"), "status"), "not_seen");
     ck_assert_double_eq(pf_map_get_float(s_signal(r, "leadership_change"), "score", -1), 0);
@@ -378,6 +386,88 @@ START_TEST(test_leadership_change)
 }
 END_TEST
 
+/*  An 8-K reporting item 5.02 (investor_intelligence's filings, with
+    theme "leadership") counts for leadership_change, dated by its
+    filing_date, next to strategic_context's news; an 8-K of results
+    (2.02, no theme) does not.  With only undated evidence, as_of is
+    missing and says why.                                                  */
+START_TEST(test_leadership_filing)
+{
+    pf_profile_t *p = pf_mod_check_profile();
+    pf_value_t *inputs = pf_value_map();
+    pf_value_t *filings = pf_value_array();
+    pf_value_t *f = pf_value_map();
+    pf_map_set_str(f, "form", "8-K");
+    pf_map_set_str(f, "filing_date", "2025-03-10");
+    pf_map_set_str(f, "items", "5.02,9.01");
+    pf_map_set_str(f, "url", "https://www.sec.gov/Archives/edgar/data/1/a/k.htm");
+    pf_map_set_str(f, "title", PF_MOD_INVESTOR_ITEM_OFFICERS_TITLE);
+    pf_value_t *themes = pf_value_array();
+    pf_array_push_str(themes, "leadership");
+    pf_map_set(f, "themes", &themes);
+    pf_array_push(filings, &f);
+    f = pf_value_map();
+    pf_map_set_str(f, "form", "8-K");
+    pf_map_set_str(f, "filing_date", "2025-04-20");
+    pf_map_set_str(f, "items", "2.02,9.01");
+    pf_map_set_str(f, "url", "https://www.sec.gov/Archives/edgar/data/1/b/k.htm");
+    pf_array_push(filings, &f);
+    pf_value_t *inv = s_result("filings", &filings, 0, "fixture");
+    pf_map_set(inputs, "investor_intelligence", &inv);
+    pf_value_t *risks = pf_value_map();
+    s_add_headline(risks, "leadership", "Acme appoints new CFO", "https://news/cfo",
+                   "2025-03-12");
+    pf_value_t *strategic = s_result("risks", &risks, 0, "fixture");
+    pf_map_set(inputs, "strategic_context", &strategic);
+
+    pf_value_t *r = pf_mod_signal_scoring_result(p, inputs);
+    ck_assert_ptr_nonnull(r);
+    const pf_value_t *l = s_signal(r, "leadership_change");
+    ck_assert_str_eq(pf_map_get_str(l, "status"), "seen");
+    ck_assert_int_eq(pf_map_get_int(l, "evidence_found", -1), 2);
+    const pf_value_t *ev = pf_map_get(l, "evidence");
+    ck_assert_str_eq(pf_map_get_str(pf_array_at(ev, 0), "url"), "https://news/cfo");
+    ck_assert_str_eq(pf_map_get_str(pf_array_at(ev, 1), "date"), "2025-03-10");
+    ck_assert_str_eq(pf_map_get_str(pf_array_at(ev, 1), "kind"), "leadership");
+    ck_assert_ptr_nonnull(strstr(pf_map_get_str(l, "reason"),
+                                 "strategic_context and investor_intelligence"));
+    ck_assert_str_eq(pf_map_get_str(pf_map_get(r, "data"), "as_of"), "2025-03-12");
+    pf_value_destroy(&r);
+
+    /*  The filing alone (the news simulated) still counts.                 */
+    pf_value_t *sim = pf_value_map();
+    pf_map_set_bool(sim, "simulated", true);
+    pf_map_set(inputs, "strategic_context", &sim);
+    r = pf_mod_signal_scoring_result(p, inputs);
+    l = s_signal(r, "leadership_change");
+    ck_assert_str_eq(pf_map_get_str(l, "status"), "seen");
+    ck_assert_int_eq(pf_map_get_int(l, "evidence_found", -1), 1);
+    ck_assert_str_eq(pf_map_get_str(l, "latest"), "2025-03-10");
+    ck_assert_int_eq(pf_map_get_int(l, "age_days", -1), 0);
+    pf_value_destroy(&r);
+    pf_value_destroy(&inputs);
+
+    /*  Only undated postings: no as_of (missing, why), nothing decayed.   */
+    inputs = pf_value_map();
+    pf_value_t *roles = pf_value_array();
+    pf_value_t *role = s_role("https://jobs/1", "search");
+    pf_array_push(roles, &role);
+    pf_value_t *hiring = s_result("relevant_roles", &roles, 1764201600000LL, "fixture");
+    pf_map_set(inputs, "hiring_signals", &hiring);
+    r = pf_mod_signal_scoring_result(p, inputs);
+    ck_assert(!pf_map_has(pf_map_get(r, "data"), "as_of"));
+    const pf_value_t *missing = pf_map_get(r, "missing");
+    ck_assert_str_eq(pf_map_get_str(pf_array_at(missing, 0), "field"), "as_of");
+    ck_assert_ptr_nonnull(strstr(pf_map_get_str(pf_array_at(missing, 0), "reason"),
+                                 "carries a date"));
+    ck_assert_double_eq(pf_map_get_float(s_signal(r, "search_or_commerce_hiring"), "decay", -1),
+                        1.0);
+    pf_value_destroy(&r);
+    pf_value_destroy(&inputs);
+    pf_profile_destroy(&p);
+}
+END_TEST
+
 static Suite *
 s_suite(void)
 {
@@ -390,6 +480,7 @@ s_suite(void)
     tcase_add_test(tc, test_simulated_and_absent);
     tcase_add_test(tc, test_profile_kinds);
     tcase_add_test(tc, test_leadership_change);
+    tcase_add_test(tc, test_leadership_filing);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,6 +3,8 @@
     of a result, and the result built from the two searches: evidence per
     kind with dates, what one failed search leaves missing, both failing. */
 #include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pf_check.h"
@@ -35,12 +37,30 @@ s_item(const char *title, const char *page_age)
 {
     pf_value_t *r = pf_value_map();
     pf_map_set_str(r, "title", title);
-    pf_map_set_str(r, "url", "https://news.example.org/1");
+    /*  One page per headline (evidence is one entry per url).             */
+    char url[256];
+    snprintf(url, sizeof url, "https://news.example.org/%zu", strlen(title));
+    pf_map_set_str(r, "url", url);
     pf_map_set_str(r, "description", "");
     if (page_age)
         pf_map_set_str(r, "page_age", page_age);
     return r;
 }
+
+START_TEST(test_appointments)
+{
+    ck_assert(pf_mod_strategic_context_appointment("Nike names Elliott Hill CEO"));
+    ck_assert(pf_mod_strategic_context_appointment("Acme appoints new Chief Digital Officer"));
+    ck_assert(pf_mod_strategic_context_appointment("Retailer taps former Amazon exec as CFO"));
+    ck_assert(pf_mod_strategic_context_appointment("Board hires president to lead turnaround"));
+    ck_assert(pf_mod_strategic_context_appointment("Shop's new CTO. Joins from a marketplace"));
+    /*  An appointing verb without a role, or a role without one: no.     */
+    ck_assert(!pf_mod_strategic_context_appointment("Target hires 100,000 seasonal workers"));
+    ck_assert(!pf_mod_strategic_context_appointment("Nike named to the Fortune 500 list"));
+    ck_assert(!pf_mod_strategic_context_appointment("CEO says holiday sales were strong"));
+    ck_assert(!pf_mod_strategic_context_appointment(NULL));
+}
+END_TEST
 
 START_TEST(test_date)
 {
@@ -81,6 +101,10 @@ START_TEST(test_result)
     pf_array_push(list, &r);
     r = s_item("Nike faces lawsuit over sneakers", "2 days ago");
     pf_array_push(list, &r);
+    r = s_item("Nike appoints new Chief Digital Officer", "2025-11-03T08:00:00");
+    pf_array_push(list, &r);
+    r = s_item("Nike CFO steps down", "2025-10-01");
+    pf_array_push(list, &r);
     pf_map_set(news, "results", &list);
     pf_value_t *web = pf_value_map();
     list = pf_value_array();
@@ -103,7 +127,23 @@ START_TEST(test_result)
     e = pf_array_at(pf_map_get(ini, "replatforming"), 0);
     ck_assert(pf_value_is(pf_map_get(e, "date"), PF_NIL));   /* undated, said so */
     ck_assert_uint_eq(pf_array_size(pf_map_get(pf_map_get(d, "risks"), "legal")), 1);
-    ck_assert_int_eq(pf_map_get_int(d, "headlines_read", -1), 2);
+    /*  Leadership: the appointment and the departure, each dated.         */
+    const pf_value_t *lead = pf_map_get(pf_map_get(d, "risks"), "leadership");
+    ck_assert_uint_eq(pf_array_size(lead), 2);
+    bool appointed = false, departed = false;
+    for (size_t i = 0; i < pf_array_size(lead); i++) {
+        const pf_value_t *x = pf_array_at(lead, i);
+        const char *t = pf_map_get_str(x, "title");
+        if (strcmp(t, "Nike appoints new Chief Digital Officer") == 0) {
+            appointed = true;
+            ck_assert_str_eq(pf_map_get_str(x, "date"), "2025-11-03");
+        } else if (strcmp(t, "Nike CFO steps down") == 0) {
+            departed = true;
+            ck_assert_str_eq(pf_map_get_str(x, "date"), "2025-10-01");
+        }
+    }
+    ck_assert(appointed && departed);
+    ck_assert_int_eq(pf_map_get_int(d, "headlines_read", -1), 4);
     pf_value_destroy(&out);
 
     /*  The web search failed: its part is missing, with the reason.       */
@@ -131,6 +171,7 @@ main(void)
     Suite *su = suite_create("pf_mod_strategic_context");
     TCase *tc = tcase_create("rules");
     tcase_add_test(tc, test_initiatives_and_risks);
+    tcase_add_test(tc, test_appointments);
     tcase_add_test(tc, test_date);
     tcase_add_test(tc, test_result);
     suite_add_tcase(su, tc);

@@ -108,6 +108,17 @@ START_TEST(test_shipped_loads)
     ck_assert_str_eq(t->categories[0], "Site Search");
     t = pf_profile_displaceable_find(p, "Constructor.io");
     ck_assert_ptr_nonnull(t);
+
+    /*  The four buying-committee personas, each with titles and a reason. */
+    ck_assert_uint_eq(pf_profile_persona_count(p), 4);
+    const pf_profile_persona_t *persona = pf_profile_persona_find(p, "economic_buyer");
+    ck_assert_ptr_nonnull(persona);
+    ck_assert_ptr_eq(persona, pf_profile_persona_at(p, 0));
+    ck_assert_str_eq(persona->titles[0], "Chief Digital Officer");
+    ck_assert_str_ne(persona->reason, "");
+    ck_assert_ptr_nonnull(pf_profile_persona_find(p, "user"));
+    ck_assert_ptr_null(pf_profile_persona_find(p, "sponsor"));
+    ck_assert_ptr_null(pf_profile_persona_at(p, 4));
     ck_assert_str_eq(t->name, "Constructor");
     ck_assert_ptr_null(pf_profile_displaceable_find(p, "Akamai"));
     ck_assert_ptr_nonnull(pf_profile_fit_find(p, "Akamai"));
@@ -267,6 +278,12 @@ static const s_case_t s_cases[] = {
     {"signals[2].require", "[[\"names\"], []]",
      "$.signals[2].require[1]: must be an array of 1 to 32 strings"},
     {"signals[2].require", "[[\"names\", 7]]", "$.signals[2].require[0][1]: must be a string"},
+    {"signals[2].also_inputs", "[\"nonsense\"]",
+     "$.signals[2].also_inputs[0]: 'nonsense' is not a module"},
+    {"signals[2].also_inputs", "[\"strategic_context\"]",
+     "$.signals[2].also_inputs[0]: 'strategic_context' is the signal's input already"},
+    {"signals[2].also_inputs", "\"investor_intelligence\"",
+     "$.signals[2].also_inputs: must be an array of strings"},
     {"signal_timing", NULL, "$.signal_timing: is required"},
     {"signal_timing.nurture", "50", "$.signal_timing.nurture: must be below act_now's 50"},
     {"signal_timing.act_now", "101", "$.signal_timing.act_now: must be an integer in [1, 100]"},
@@ -305,6 +322,17 @@ static const s_case_t s_cases[] = {
     {"displacement.full.tenure_years", "0",
      "$.displacement.full.tenure_years: must be an integer in [1, 50]"},
     {"displacement.full", NULL, "$.displacement.full: is required"},
+    {"personas", "{}", "$.personas: must be an array"},
+    {"personas", "[]", "$.personas: must have 1 to 4 entries"},
+    {"personas[0].name", "\"sponsor\"",
+     "$.personas[0].name: 'sponsor' is not a persona (economic_buyer, champion, "
+     "technical_evaluator, user)"},
+    {"personas[1].name", "\"economic_buyer\"",
+     "$.personas[1].name: 'economic_buyer' is listed twice"},
+    {"personas[0].titles", "[]", "$.personas[0].titles: must have 1 to 32 entries"},
+    {"personas[0].titles", NULL, "$.personas[0].titles: is required"},
+    {"personas[2].reason", NULL, "$.personas[2].reason: is required"},
+    {"personas[3].weight", "1", "$.personas[3].weight: unknown key"},
 };
 
 START_TEST(test_invalid_variant)
@@ -357,6 +385,26 @@ s_refused_text(const char *text, size_t len, const char *want)
     unlink(path);
 }
 
+/*  "personas" is optional: a profile without it loads, with none.       */
+START_TEST(test_personas_optional)
+{
+    json_error_t jerr;
+    json_t *root = json_load_file(s_shipped(), 0, &jerr);
+    ck_assert_ptr_nonnull(root);
+    s_set(root, "personas", NULL);
+    char *path = s_write(root);
+    json_decref(root);
+    char err[PF_PROFILE_ERROR_MAX] = "";
+    pf_profile_t *p = pf_profile_load(path, err, sizeof err);
+    ck_assert_msg(p != NULL, "%s", err);
+    ck_assert_uint_eq(pf_profile_persona_count(p), 0);
+    ck_assert_ptr_null(pf_profile_persona_find(p, "champion"));
+    pf_profile_destroy(&p);
+    unlink(path);
+    free(path);
+}
+END_TEST
+
 START_TEST(test_not_a_profile)
 {
     s_refused("/nonexistent/profile.json", "$: cannot open");
@@ -386,6 +434,7 @@ s_suite(void)
     tcase_add_test(tc, test_install);
     tcase_add_loop_test(tc, test_invalid_variant, 0, (int) (sizeof s_cases / sizeof s_cases[0]));
     tcase_add_test(tc, test_too_many_case_studies);
+    tcase_add_test(tc, test_personas_optional);
     tcase_add_test(tc, test_not_a_profile);
     suite_add_tcase(s, tc);
     return s;
