@@ -62,6 +62,18 @@ class InvestorIntelligenceTest(mh.ModuleTest):
         ten_k = r["data"]["latest"]["10-K"]
         self.assertEqual(ten_k["accession"], "0000909832-25-000101")
         self.assertEqual(ten_k["filing_date"], "2025-10-08")
+        # The 8-K of 2023-11-24 (0000909832-23-000049) reports items 5.02
+        # and 9.01 on EDGAR: the filed record of an officer change, kept as
+        # dated leadership evidence; the other 8-K reports no 5.02.
+        eights = [f for f in r["data"]["filings"] if f["form"] == "8-K"]
+        officer = [f for f in eights if f["accession"] == "0000909832-23-000049"]
+        self.assertEqual(len(officer), 1)
+        self.assertEqual(officer[0]["items"], "5.02,9.01")
+        self.assertEqual(officer[0]["themes"], ["leadership"])
+        self.assertEqual(officer[0]["filing_date"], "2023-11-24")
+        for f in eights:
+            if f is not officer[0]:
+                self.assertNotIn("themes", f)
 
     def test_3_stripe_private(self):
         r = self.enrich("stripe.com")

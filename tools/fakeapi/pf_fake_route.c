@@ -928,7 +928,7 @@ s_sec_submissions(pf_fake_response_t *resp, const json_t *c)
     char cik[16];
     snprintf(cik, sizeof cik, "%010" PRId64, (int64_t) json_integer_value(json_object_get(pub, "cik")));
     json_t *acc = json_array(), *filed = json_array(), *rep = json_array(), *form = json_array(),
-           *doc = json_array();
+           *doc = json_array(), *items = json_array();
     size_t i;
     json_t *f;
     json_array_foreach(json_object_get(c, "filings"), i, f) {
@@ -937,15 +937,18 @@ s_sec_submissions(pf_fake_response_t *resp, const json_t *c)
         json_array_append_new(rep, json_string(s_str(f, "report")));
         json_array_append_new(form, json_string(s_str(f, "form")));
         json_array_append_new(doc, json_string(s_str(f, "document")));
+        /*  SEC's column: an 8-K's item numbers ("5.02,9.01"), else "".    */
+        json_array_append_new(items, json_string(s_str(f, "items")));
     }
     const char *exch = s_str(pub, "exchange_name");
     json_t *body = json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:[s], s:[s], s:s, s:{s:{s:o, s:o, s:o, s:o, s:o}, s:[]}}",
+        "{s:s, s:s, s:s, s:s, s:s, s:[s], s:[s], s:s, s:{s:{s:o, s:o, s:o, s:o, s:o, s:o}, s:[]}}",
         "cik", cik, "entityType", "operating", "sic", s_str(pub, "sic"), "sicDescription",
         s_str(pub, "sic_description"), "name", s_str(pub, "sec_name"), "tickers",
         s_str(pub, "ticker"), "exchanges", !strcmp(exch, "NasdaqGS") ? "Nasdaq" : exch,
         "fiscalYearEnd", s_str(pub, "fiscal_year_end"), "filings", "recent", "accessionNumber",
-        acc, "filingDate", filed, "reportDate", rep, "form", form, "primaryDocument", doc, "files");
+        acc, "filingDate", filed, "reportDate", rep, "form", form, "primaryDocument", doc, "items",
+        items, "files");
     s_json(resp, 200, body);
 }
 
