@@ -352,6 +352,7 @@ int pf_bench_fakeapi_control(pf_bench_cluster_t *cl, const char *method, const c
 #define PF_BENCH_FAILURE_KINDS 16     /* distinct "module: error" kept      */
 #define PF_BENCH_FAILURE_MAX 96       /* bytes of one such text             */
 #define PF_BENCH_SCALE_MAX 600        /* 60 s / 600 = a 100 ms window       */
+#define PF_BENCH_DEADLINE_MAX_MS 3600000 /* an adapter's --deadline-ms, at most */
 
 #define PF_BENCH_OPS_MAX 12            /* operations counted per provider  */
 
@@ -386,8 +387,9 @@ typedef struct {
 } pf_bench_provider_t;
 
 typedef struct {
-    char what[PF_BENCH_FAILURE_MAX]; /* "module: error code"                */
-    uint32_t count;                  /* jobs it happened in                 */
+    char what[PF_BENCH_FAILURE_MAX]; /* "module: error code", or as said
+                                        where the table is                  */
+    uint32_t count;                  /* times it happened                   */
 } pf_bench_failure_t;
 
 typedef struct {
@@ -402,6 +404,18 @@ typedef struct {
                                      provider call failed ("... failed: ")  */
     uint32_t degraded_fields;     /* such fields over all jobs               */
     char degraded_example[2 * PF_BENCH_FAILURE_MAX]; /* the first one       */
+    pf_bench_failure_t degraded[PF_BENCH_FAILURE_KINDS]; /* such fields by
+                                     "module.field: provider op code"       */
+    uint32_t degraded_kinds;      /* entries used                            */
+    uint32_t degraded_other;      /* fields of kinds beyond the table        */
+    pf_bench_failure_t retries[PF_BENCH_FAILURE_KINDS]; /* module.retried
+                                     events by "module: error code": failed
+                                     attempts that the job's result hides  */
+    uint32_t retry_kinds;         /* entries used                            */
+    uint32_t retries_other;       /* retries of kinds beyond the table       */
+    uint32_t deadline_ms;         /* the adapters' --deadline-ms, 0 = theirs */
+    uint32_t module_timeout_ms;   /* the coordinator's per-attempt deadline
+                                     (PF_MODULE_TIMEOUT_MS or its default)  */
     double wall_ms;               /* BATCH sent to the last job's end        */
     double job_p50_ms, job_max_ms; /* job duration_ms (acceptance to end)   */
     uint32_t providers;           /* entries used below                      */
@@ -413,10 +427,13 @@ typedef struct {
     as one BATCH with max_concurrency, waits until every job ended, and
     reads the emulator's stats and every job's RESULT into *out.  The
     caller stops the processes (pf_bench_cluster_stop_coordinator), also
-    after a failure.  scale is 1 .. PF_BENCH_SCALE_MAX.  0, PF_EINVAL, or
-    another PF_E* (a process died, a wait timed out; said on stderr).      */
+    after a failure.  scale is 1 .. PF_BENCH_SCALE_MAX.  deadline_ms: each
+    adapter's --deadline-ms (the longest one call may take, its wait for
+    the rate limit included), 0 for the adapters' default, at most
+    PF_BENCH_DEADLINE_MAX_MS.  0, PF_EINVAL, or another PF_E* (a process
+    died, a wait timed out; said on stderr).                                */
 int pf_bench_batch(pf_bench_cluster_t *cl, uint32_t domains, uint32_t scale,
-                   uint32_t concurrency, pf_bench_batch_t *out);
+                   uint32_t concurrency, uint32_t deadline_ms, pf_bench_batch_t *out);
 
 /*  The i-th domain of the scenario's deterministic list (i from 0), e.g.
     "amber-goods-0.com": no curated company, so pf-fakeapi synthesises it.

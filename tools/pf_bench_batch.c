@@ -12,7 +12,8 @@
       that joined an identical request in flight (deduplicated), and from
       api.throttled the longest queue waiting for a provider's limiter;
     - each job's RESULT: which modules completed, and why the others did
-      not.
+      not; the tap's module.retried events: attempts that failed and were
+      repeated (a result that completed on its second attempt hides them).
     The tap subscription is proven before the batch starts (a small job's
     events must arrive), and the stats are reset right before the BATCH is
     sent, so the counts are the batch's own.                                */
@@ -26,6 +27,7 @@
 
 #include "pf_adapter.h"
 #include "pf_alloc.h"
+#include "pf_config.h"
 #include "pf_error.h"
 #include "pf_graph.h"
 #include "pf_provider.h"
@@ -151,6 +153,45 @@ s_count_call(pf_bench_provider_t *p, const pf_value_t *body)
     }
 }
 
+/*  Counts one occurrence of what in a table of kinds (kinds entries
+    used); past the table's size, in *other.                                */
+static void
+s_tally(pf_bench_failure_t *table, uint32_t *kinds, uint32_t *other, const char *what)
+{
+    for (uint32_t i = 0; i < *kinds; i++) {
+        if (strcmp(table[i].what, what) == 0) {
+            table[i].count++;
+            return;
+        }
+    }
+    if (*kinds == PF_BENCH_FAILURE_KINDS) {
+        (*other)++;
+        return;
+    }
+    pf_bench_failure_t *f = &table[(*kinds)++];
+    snprintf(f->what, sizeof f->what, "%s", what);
+    f->count = 1;
+}
+
+/*  "module: code" from a module and an error text "code: message".        */
+static void
+s_module_code(const char *module, const char *why, char *out, size_t size)
+{
+    size_t code = why ? strcspn(why, ":") : 0;
+    snprintf(out, size, "%s: %.*s", module ? module : "?", (int)code, why ? why : "");
+}
+
+/*  True when job is one of the batch's.                                    */
+static bool
+s_batch_job(const s_run_t *run, const char *job)
+{
+    for (uint32_t i = 0; i < run->jobs; i++) {
+        if (strcmp(run->job_ids[i], job) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool
 s_on_tap(void *arg, const char *topic, const pf_value_t *body)
 {
@@ -174,6 +215,15 @@ s_on_tap(void *arg, const char *topic, const pf_value_t *body)
     const char *domain = pf_map_get_str(body, "domain");
     if (!job)
         return false;
+    if (strcmp(topic, "module.retried") == 0) {
+        if (run->counting && s_batch_job(run, job)) {
+            char what[PF_BENCH_FAILURE_MAX];
+            s_module_code(pf_map_get_str(body, "module"), pf_map_get_str(body, "error"), what,
+                          sizeof what);
+            s_tally(run->out->retries, &run->out->retry_kinds, &run->out->retries_other, what);
+        }
+        return false;
+    }
     if (run->wait_domain[0] && domain && strcmp(domain, run->wait_domain) == 0) {
         if (strcmp(topic, "job.accepted") == 0)
             run->wait_accepted = true;
@@ -217,7 +267,8 @@ s_join_fn(void *arg, const char *topic, const pf_value_t *body)
 /*  Starts pf-fakeapi with the scaled limits and one adapter per provider
     at its scaled rpm, and waits until all five have registered.           */
 static int
-s_start_providers(pf_bench_cluster_t *cl, uint32_t scale, pf_bench_batch_t *out)
+s_start_providers(pf_bench_cluster_t *cl, uint32_t scale, uint32_t deadline_ms,
+                  pf_bench_batch_t *out)
 {
     int rc = pf_bench_cluster_start_fakeapi(cl);
     if (rc == PF_OK)
@@ -239,9 +290,11 @@ s_start_providers(pf_bench_cluster_t *cl, uint32_t scale, pf_bench_batch_t *out)
             return PF_EINVAL;
         }
         rc = pf_bench_fakeapi_set_limit(cl, p->name, p->limit, p->window_ms);
-        char rpm[16];
+        char rpm[16], deadline[16];
         snprintf(rpm, sizeof rpm, "%u", p->rpm);
-        const char *args[] = { "--rpm", rpm, NULL };
+        snprintf(deadline, sizeof deadline, "%u", deadline_ms);
+        const char *args[] = { "--rpm", rpm, deadline_ms ? "--deadline-ms" : NULL, deadline,
+                               NULL };
         if (rc == PF_OK)
             rc = pf_bench_cluster_start_adapter(cl, p->name, args);
     }
@@ -325,7 +378,8 @@ static int
 s_subscribe(pf_bench_cluster_t *cl, s_run_t *run)
 {
     if (pf_bench_cluster_subscribe(cl, "api.", true) != PF_OK
-        || pf_bench_cluster_subscribe(cl, "job.", true) != PF_OK)
+        || pf_bench_cluster_subscribe(cl, "job.", true) != PF_OK
+        || pf_bench_cluster_subscribe(cl, "module.retried", true) != PF_OK)
         return PF_EIO;
     double deadline = pf_bench_now_ms() + PF_BENCH_START_MS;
     int rc = PF_ETIMEDOUT;
@@ -440,49 +494,98 @@ static void
 s_failure(pf_bench_batch_t *out, const char *module, const char *why)
 {
     char what[PF_BENCH_FAILURE_MAX];
-    size_t code = why ? strcspn(why, ":") : 0;
-    snprintf(what, sizeof what, "%s: %.*s", module ? module : "?", (int)code, why ? why : "");
-    for (uint32_t i = 0; i < out->failure_kinds; i++) {
-        if (strcmp(out->failures[i].what, what) == 0) {
-            out->failures[i].count++;
-            return;
-        }
-    }
-    if (out->failure_kinds == PF_BENCH_FAILURE_KINDS) {
-        out->failures_other++;
-        return;
-    }
-    pf_bench_failure_t *f = &out->failures[out->failure_kinds++];
-    snprintf(f->what, sizeof f->what, "%s", what);
-    f->count = 1;
+    s_module_code(module, why, what, sizeof what);
+    s_tally(out->failures, &out->failure_kinds, &out->failures_other, what);
 }
 
-/*  Counts the fields of a job's results that are missing because a
-    provider call failed: the modules say "<provider> <op> failed: <code>:
-    <message>" (a timeout in the rate limiter's queue, a 429, an error), as
-    opposed to data the provider does not have.  Returns how many.          */
+/*  How deep s_degraded_walk looks into a result for "missing" lists (a
+    result nests at most PF_RESULT_MAX_DEPTH levels; theirs are shallow). */
+#define S_MISSING_DEPTH 8
+
+/*  Counts the entries of one "missing" list (found under where: "" at a
+    result's top, else the path of the map that holds it, e.g.
+    "competitors[]") whose reason says a provider call failed: the modules
+    say "<provider> <op> failed: <code>: <message>" (a timeout in the rate
+    limiter's queue, a 429, an error), as opposed to data the provider
+    does not have.  Returns how many.                                       */
+static uint32_t
+s_degraded_list(pf_bench_batch_t *out, const char *module, const char *where,
+                const pf_value_t *missing)
+{
+    uint32_t count = 0;
+    for (size_t k = 0; k < pf_array_size(missing); k++) {
+        const pf_value_t *entry = pf_array_at(missing, k);
+        const char *reason = pf_map_get_str(entry, "reason");
+        const char *at = reason ? strstr(reason, S_CALL_FAILED) : NULL;
+        /*  not_found is the provider saying it has nothing: data, not a
+            failure of the call.                                           */
+        if (!at || strncmp(at + strlen(S_CALL_FAILED), S_NOT_FOUND, strlen(S_NOT_FOUND)) == 0)
+            continue;
+        const char *field = pf_map_get_str(entry, "field");
+        char name[PF_BENCH_FAILURE_MAX];
+        snprintf(name, sizeof name, "%s%s%s", where, *where ? "." : "", field ? field : "?");
+        if (!out->degraded_example[0])
+            snprintf(out->degraded_example, sizeof out->degraded_example, "%s.%s: %s",
+                     module ? module : "?", name, reason);
+        /*  "module.field: provider op code" (the call, then its code).    */
+        const char *code = at + strlen(S_CALL_FAILED);
+        char what[2 * PF_BENCH_FAILURE_MAX];   /* s_tally keeps what fits */
+        snprintf(what, sizeof what, "%s.%s: %.*s %.*s", module ? module : "?", name,
+                 (int)(at - reason), reason, (int)strcspn(code, ":"), code);
+        s_tally(out->degraded, &out->degraded_kinds, &out->degraded_other, what);
+        count++;
+    }
+    return count;
+}
+
+/*  Every "missing" list in value (a module's result or a part of it at
+    path), also those of nested entries — competitor_intelligence says per
+    competitor what is missing.                                              */
+static uint32_t
+s_degraded_walk(pf_bench_batch_t *out, const char *module, const char *path,
+                const pf_value_t *value, int depth)
+{
+    if (depth > S_MISSING_DEPTH)
+        return 0;
+    uint32_t count = 0;
+    char sub[PF_BENCH_FAILURE_MAX];
+    if (pf_value_type(value) == PF_ARRAY) {
+        snprintf(sub, sizeof sub, "%s[]", path);
+        for (size_t i = 0; i < pf_array_size(value); i++)
+            count += s_degraded_walk(out, module, sub, pf_array_at(value, i), depth + 1);
+        return count;
+    }
+    if (pf_value_type(value) != PF_MAP)
+        return 0;
+    for (size_t i = 0; i < pf_map_size(value); i++) {
+        const char *key = pf_value_as_str(pf_map_key_at(value, i), NULL);
+        const pf_value_t *child = pf_map_value_at(value, i);
+        if (!key)
+            continue;
+        if (strcmp(key, "missing") == 0 && pf_value_type(child) == PF_ARRAY) {
+            count += s_degraded_list(out, module, path, child);
+            continue;
+        }
+        /*  A result's own keys (data, provenance, …) are not part of a
+            field's name; below them, the path is.                          */
+        if (depth == 0)
+            snprintf(sub, sizeof sub, "%s", "");
+        else
+            snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
+        count += s_degraded_walk(out, module, sub, child, depth + 1);
+    }
+    return count;
+}
+
+/*  The fields of a job's results missing because a provider call failed,
+    at the top of a result and nested in it.  Returns how many.             */
 static uint32_t
 s_degraded(pf_bench_batch_t *out, const pf_value_t *results)
 {
     uint32_t count = 0;
     for (size_t m = 0; m < pf_map_size(results); m++) {
         const char *module = pf_value_as_str(pf_map_key_at(results, m), NULL);
-        const pf_value_t *missing = pf_map_get(pf_map_value_at(results, m), "missing");
-        for (size_t k = 0; k < pf_array_size(missing); k++) {
-            const pf_value_t *entry = pf_array_at(missing, k);
-            const char *reason = pf_map_get_str(entry, "reason");
-            const char *at = reason ? strstr(reason, S_CALL_FAILED) : NULL;
-            /*  not_found is the provider saying it has nothing: data, not
-                a failure of the call.                                       */
-            if (!at || strncmp(at + strlen(S_CALL_FAILED), S_NOT_FOUND, strlen(S_NOT_FOUND)) == 0)
-                continue;
-            if (!out->degraded_example[0])
-                snprintf(out->degraded_example, sizeof out->degraded_example, "%s.%s: %s",
-                         module ? module : "?", pf_map_get_str(entry, "field")
-                                                    ? pf_map_get_str(entry, "field") : "?",
-                         reason);
-            count++;
-        }
+        count += s_degraded_walk(out, module, "", pf_map_value_at(results, m), 0);
     }
     return count;
 }
@@ -592,17 +695,29 @@ s_run_free(s_run_t *run)
 
 int
 pf_bench_batch(pf_bench_cluster_t *cl, uint32_t domains, uint32_t scale, uint32_t concurrency,
-               pf_bench_batch_t *out)
+               uint32_t deadline_ms, pf_bench_batch_t *out)
 {
-    if (domains == 0 || scale == 0 || scale > PF_BENCH_SCALE_MAX || concurrency == 0)
+    if (domains == 0 || scale == 0 || scale > PF_BENCH_SCALE_MAX || concurrency == 0
+        || deadline_ms > PF_BENCH_DEADLINE_MAX_MS)
         return PF_EINVAL;
     memset(out, 0, sizeof *out);
+    out->deadline_ms = deadline_ms;
+    /*  The coordinator inherits our environment: its module timeout is
+        what PF_MODULE_TIMEOUT_MS says here (it refuses a bad value).      */
+    pf_config_t cfg;
+    pf_config_defaults(&cfg);
+    const char *bad = NULL;
+    if (pf_config_from_env(&cfg, &bad) != PF_OK) {
+        fprintf(stderr, "pf bench: invalid %s in the environment\n", bad ? bad : "setting");
+        return PF_EINVAL;
+    }
+    out->module_timeout_ms = cfg.module_timeout_ms;
     s_run_t run;
     memset(&run, 0, sizeof run);
     run.out = out;
     int rc = pf_bench_cluster_start_coordinator(cl, 0);
     if (rc == PF_OK)
-        rc = s_start_providers(cl, scale, out);
+        rc = s_start_providers(cl, scale, deadline_ms, out);
     if (rc == PF_OK)
         rc = pf_bench_cluster_start_modules(cl, PF_BENCH_REAL_MODULES);
     if (rc == PF_OK)

@@ -27,6 +27,7 @@
 #include "pf_config.h"
 #include "pf_error.h"
 #include "pf_graph.h"
+#include "pf_retry.h"
 #include "pf_samples.h"
 
 /*  Defaults of a full run (about three minutes on two cores).              */
@@ -132,6 +133,7 @@ typedef struct {
     uint32_t batch_domains; /* batch: synthetic domains in the BATCH        */
     uint32_t batch_scale;   /* batch: every rate limit x this               */
     uint32_t batch_concurrency; /* batch: its max_concurrency               */
+    uint32_t batch_deadline_ms; /* batch: adapters' --deadline-ms, 0 = theirs */
     unsigned scenarios;     /* S_* bits                                     */
     bool json;              /* JSON on stdout instead of the table          */
     bool quick;             /* the --quick preset was asked for             */
@@ -182,7 +184,8 @@ s_usage(FILE *out)
             "adapter|batch[,...]]\n"
             "                [--adapter-calls N] [--adapter-samples S] [--adapter-fetches F]\n"
             "                [--rate-calls C] [--batch-domains D] [--batch-scale K]\n"
-            "                [--batch-concurrency C] [--quick] [--json] [--keep] [--data-dir DIR]\n"
+            "                [--batch-concurrency C] [--batch-deadline-ms MS] [--quick] [--json]\n"
+            "                [--keep] [--data-dir DIR]\n"
             "                [--client EP] [--tap EP] [--actor EP]\n"
             "\n"
             "Starts a coordinator and the 15 module actors (simulated) on free loopback\n"
@@ -210,6 +213,9 @@ s_usage(FILE *out)
             "  --batch-domains D      batch: domains in the BATCH (default %d)\n"
             "  --batch-scale K        batch: rate limits x K, 1..%d (default %d)\n"
             "  --batch-concurrency C  batch: the BATCH's max_concurrency (default %d)\n"
+            "  --batch-deadline-ms MS batch: every adapter's --deadline-ms, the longest\n"
+            "                         one call may wait and run, 1..%d (default: the\n"
+            "                         adapters' own, %d)\n"
             "  --quick        small preset: R=%d, N=%d, S=%d, M=%d; adapter %d/%d/%d/%d;\n"
             "                 batch D=%d (flags still override)\n"
             "  --json         print JSON on stdout instead of the table\n"
@@ -223,7 +229,9 @@ s_usage(FILE *out)
             S_DEFAULT_RSS_JOBS, PF_BENCH_ADAPTER_PROVIDER, S_ADAPTER_WINDOW,
             S_DEFAULT_ADAPTER_CALLS, S_DEFAULT_ADAPTER_SAMPLES, S_DEFAULT_ADAPTER_FETCHES,
             S_DEFAULT_RATE_CALLS, S_DEFAULT_BATCH_DOMAINS, PF_BENCH_SCALE_MAX,
-            S_DEFAULT_BATCH_SCALE, S_DEFAULT_BATCH_CONCURRENCY, S_QUICK_RUNS, S_QUICK_JOBS,
+            S_DEFAULT_BATCH_SCALE, S_DEFAULT_BATCH_CONCURRENCY, PF_BENCH_DEADLINE_MAX_MS,
+            PF_RETRY_DEFAULT_DEADLINE_MS,
+            S_QUICK_RUNS, S_QUICK_JOBS,
             S_QUICK_SAMPLES, S_QUICK_RSS_JOBS, S_QUICK_ADAPTER_CALLS, S_QUICK_ADAPTER_SAMPLES,
             S_QUICK_ADAPTER_FETCHES, S_QUICK_RATE_CALLS, S_QUICK_BATCH_DOMAINS);
 }
@@ -298,7 +306,8 @@ s_parse(int argc, char **argv, s_options_t *opt)
                                                "--adapter-calls", "--adapter-samples",
                                                "--adapter-fetches", "--rate-calls",
                                                "--batch-domains", "--batch-scale",
-                                               "--batch-concurrency" };
+                                               "--batch-concurrency",
+                                               "--batch-deadline-ms" };
         const char *value = NULL;
         size_t which = sizeof valued / sizeof *valued;
         for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
@@ -382,8 +391,12 @@ s_parse(int argc, char **argv, s_options_t *opt)
         case 15:
             rc = pf_config_parse_u32(value, 1, PF_BENCH_SCALE_MAX, &opt->batch_scale);
             break;
-        default:
+        case 16:
             rc = pf_config_parse_u32(value, 1, S_MAX_BATCH_DOMAINS, &opt->batch_concurrency);
+            break;
+        default:
+            rc = pf_config_parse_u32(value, 1, PF_BENCH_DEADLINE_MAX_MS,
+                                     &opt->batch_deadline_ms);
             break;
         }
         if (rc != PF_OK) {
@@ -798,7 +811,7 @@ s_run_batch(pf_bench_cluster_t *cl, const s_options_t *opt, s_results_t *r)
                "%u synthetic domains, rate limits x %u, max_concurrency %u",
                opt->batch_domains, opt->batch_scale, opt->batch_concurrency);
     int rc = pf_bench_batch(cl, opt->batch_domains, opt->batch_scale, opt->batch_concurrency,
-                            &r->batch);
+                            opt->batch_deadline_ms, &r->batch);
     if (rc == PF_OK) {
         r->batch_ran = true;
         s_progress("batch: %u jobs in %.1f s; %u with all %d modules completed", r->batch.accepted,
@@ -1022,6 +1035,17 @@ s_batch_model(const pf_bench_batch_t *b, s_batch_model_t *m)
     }
 }
 
+/*  [{what, count}] of a table of kinds.                                    */
+static json_t *
+s_json_kinds(const pf_bench_failure_t *table, uint32_t kinds)
+{
+    json_t *list = json_array();
+    for (uint32_t i = 0; i < kinds; i++)
+        json_array_append_new(list, json_pack("{s:s, s:i}", "what", table[i].what, "count",
+                                              (json_int_t)table[i].count));
+    return list;
+}
+
 /*  The batch scenario: counts per provider (totals and per domain), job
     outcomes, the time taken and the time the default limits imply.        */
 static json_t *
@@ -1064,10 +1088,9 @@ s_json_batch(const s_options_t *opt, s_results_t *r)
                       "scaled_limit_s",
                       p->rpm ? p->requests * S_SECONDS_PER_MINUTE / p->rpm : 0.0, "ops", ops));
     }
-    json_t *failures = json_array();
-    for (uint32_t i = 0; i < b->failure_kinds; i++)
-        json_array_append_new(failures, json_pack("{s:s, s:i}", "what", b->failures[i].what,
-                                                  "count", (json_int_t)b->failures[i].count));
+    json_t *failures = s_json_kinds(b->failures, b->failure_kinds);
+    json_t *retries = s_json_kinds(b->retries, b->retry_kinds);
+    json_t *degraded = s_json_kinds(b->degraded, b->degraded_kinds);
     json_t *modules = json_object();
     for (int i = 0; i < PF_MODULE_COUNT; i++)
         json_object_set_new(modules, pf_graph_name(i), json_integer(b->module_done[i]));
@@ -1080,7 +1103,7 @@ s_json_batch(const s_options_t *opt, s_results_t *r)
     json_array_append_new(targets, s_jtarget("max_in_window / limit, worst provider", "<=", 1.0,
                                              "x limit", m.windows_ok, true));
     const char *bottleneck = m.bottleneck >= 0 ? b->provider[m.bottleneck].name : "";
-    return json_pack(
+    json_t *out = json_pack(
         "{s:i, s:i, s:i, s:i, s:{s:i, s:i, s:i, s:i}, s:i, s:o, s:o, s:i, s:i, s:i, s:s, "
         "s:f, s:f, s:f, s:f, "
         "s:{s:s, s:f, s:f, s:f}, s:i, s:i, s:f, s:i, s:b, s:o, s:o}",
@@ -1101,6 +1124,15 @@ s_json_batch(const s_options_t *opt, s_results_t *r)
         "window_ratio", m.window_ratio, "api_errors",
         (json_int_t)m.api_errors, "tap_matches_emulator", m.tap_matches, "providers", providers,
         "targets", targets);
+    json_object_set_new(out, "module_timeout_ms", json_integer(b->module_timeout_ms));
+    json_object_set_new(out, "adapter_deadline_ms",
+                        json_integer(b->deadline_ms ? b->deadline_ms
+                                                    : PF_RETRY_DEFAULT_DEADLINE_MS));
+    json_object_set_new(out, "module_retries", retries);
+    json_object_set_new(out, "module_retries_other", json_integer(b->retries_other));
+    json_object_set_new(out, "degraded_kinds", degraded);
+    json_object_set_new(out, "degraded_kinds_other", json_integer(b->degraded_other));
+    return out;
 }
 
 static json_t *
@@ -1291,6 +1323,15 @@ s_table_batch(const s_options_t *opt, s_results_t *r)
     printf("degraded by a failed provider call: %u field(s) in %u job(s)%s%s\n",
            b->degraded_fields, b->degraded_jobs, b->degraded_fields ? "; first: " : "",
            b->degraded_example);
+    for (uint32_t i = 0; i < b->degraded_kinds; i++)
+        printf("  missing: %s, %u field(s)\n", b->degraded[i].what, b->degraded[i].count);
+    for (uint32_t i = 0; i < b->retry_kinds; i++)
+        printf("  attempt failed and retried: %s, %u time(s)\n", b->retries[i].what,
+               b->retries[i].count);
+    printf("deadlines: module attempt %u ms (PF_MODULE_TIMEOUT_MS); one adapter call %u ms "
+           "(--deadline-ms)\n",
+           b->module_timeout_ms,
+           b->deadline_ms ? b->deadline_ms : (uint32_t)PF_RETRY_DEFAULT_DEADLINE_MS);
     printf("time: %.1f s for the batch (job p50 %.1f s, max %.1f s); the bottleneck %s's "
            "requests at its scaled limit take %.1f s (ratio %.2f); at the default limits %.0f s "
            "(%.1f min)\n",
