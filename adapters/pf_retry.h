@@ -53,8 +53,12 @@ extern "C" {
 #define PF_RETRY_DEFAULT_CAP_MS 10000       /* backoff bound never exceeds it */
 #define PF_RETRY_DEFAULT_RETRY_AFTER_CAP_MS 30000 /* longer Retry-After: give
                                                up at once (fail fast)        */
-#define PF_RETRY_DEFAULT_DEADLINE_MS 60000  /* one call, all attempts and
-                                               waits included                */
+#define PF_RETRY_DEFAULT_DEADLINE_MS 120000 /* one call, all attempts and
+                                               waits included: as long as a
+                                               module task may take (the
+                                               caller's own deadline is the
+                                               usual bound), so a call may
+                                               wait out a rate-limit queue  */
 #define PF_RETRY_DEFAULT_BUDGET_PERCENT 20  /* retries earned per 100 first
                                                attempts                      */
 #define PF_RETRY_DEFAULT_BUDGET_MIN_PER_MIN 10 /* retries per minute allowed

@@ -16,6 +16,11 @@
     whose calls all ran to their deadline still answers (with what it has)
     before the coordinator's deadline takes the task from it: 1/20.        */
 #define S_REPLY_MARGIN_DIV 20
+/*  The part of a task's time kept for each wave still to come: 1/10.  The
+    wave going now may use the rest — its provider may have a deep
+    rate-limit queue; the later waves, built on its answers, are few calls
+    each.                                                                  */
+#define S_LATER_WAVE_DIV 10
 /*  The shortest call deadline given out (ms): a task nearly out of time
     still asks, and its calls fail "timeout" at once rather than never.    */
 #define S_CALL_MIN_MS 1
@@ -30,6 +35,7 @@ struct pf_modjob_t {
     int64_t calls_until_ms;          /* monotonic: the calls' last moment,
                                         0 = the task has no deadline       */
     unsigned waves_left;             /* waves not yet let go, at least 1    */
+    uint32_t timeout_ms;             /* the task's own deadline, 0 = none   */
     int refused;                     /* first refused call's status, or 0   */
     char refused_slot[PF_GATHER_SLOT_MAX]; /* its slot, for the message     */
 };
@@ -42,6 +48,7 @@ pf_modjob_new(pf_actor_t *actor, pf_task_t *task, unsigned waves, size_t state_s
     self->actor = actor;
     self->task = task;
     uint32_t timeout_ms = pf_task_timeout_ms(task);
+    self->timeout_ms = timeout_ms;
     if (timeout_ms > 0)
         self->calls_until_ms = pf_clock_mono_ms() + timeout_ms
                              - timeout_ms / S_REPLY_MARGIN_DIV;
@@ -105,9 +112,14 @@ pf_modjob_call(pf_modjob_t *self, const char *slot, const char *service, const c
                pf_value_t **args_p)
 {
     if (self->calls_until_ms > 0) {
-        /*  The time left, shared by this wave and those still to come: a
-            call may wait in a provider's rate-limit queue that long.      */
-        int64_t share = (self->calls_until_ms - pf_clock_mono_ms()) / self->waves_left;
+        /*  The time left, less a tenth of the task's time for each wave
+            still to come (or an equal share, when that is less): a call
+            may wait in a provider's rate-limit queue that long.           */
+        int64_t left = self->calls_until_ms - pf_clock_mono_ms();
+        int64_t later = (int64_t) (self->waves_left - 1) * (self->timeout_ms / S_LATER_WAVE_DIV);
+        int64_t share = left - later;
+        if (share < left / self->waves_left)
+            share = left / self->waves_left;
         pf_gather_set_timeout(self->gather,
                               share < S_CALL_MIN_MS ? S_CALL_MIN_MS
                               : share > UINT32_MAX  ? UINT32_MAX

@@ -46,12 +46,13 @@ typedef void(pf_modjob_free_fn)(void *state);
     state of state_size bytes (0: none) whose contents free_state (may be
     NULL) releases when the job ends.  waves: the most waves of calls the
     task makes (0 counts as 1).  A call's deadline is the time left until
-    the task's own deadline — less a twentieth of it kept for answering —
-    shared equally by its wave and the waves still to come: a call may
-    wait out a provider's rate-limit queue, and the module still answers
-    with what it has before the coordinator takes the task back.  A task
-    without a deadline gives its calls the actor config's call timeout.
-    Never NULL (the allocator aborts).                                     */
+    the task's own deadline — less a twentieth of it kept for answering,
+    and a tenth of it for each wave still to come (an equal share of what
+    is left when that is less): a call may wait out a provider's
+    rate-limit queue, and the module still answers with what it has before
+    the coordinator takes the task back.  A task without a deadline gives
+    its calls the actor config's call timeout.  Never NULL (the allocator
+    aborts).                                                               */
 pf_modjob_t *pf_modjob_new(pf_actor_t *actor, pf_task_t *task, unsigned waves,
                            size_t state_size, pf_modjob_free_fn *free_state);
 

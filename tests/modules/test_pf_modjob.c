@@ -20,10 +20,11 @@
 #define WAIT_MS 10000
 /*  The task deadline the tests send, and the waves of the two-wave job
     (it declares three): a call's timeout is the time left to the deadline
-    less a twentieth, shared with the waves still to come.                */
+    less a twentieth, less a tenth for each wave still to come.           */
 #define TASK_MS 60000
 #define WAVES 3
 #define CALLS_MS (TASK_MS - TASK_MS / 20)
+#define LATER_MS (TASK_MS / 10)
 /*  How much of the task's time the test may take before a call is made.  */
 #define SLACK_MS 5000
 
@@ -167,16 +168,17 @@ START_TEST(test_two_waves)
     fc_task(&rig.fc, 1, "mod_j", "nike.com", 1, TASK_MS, NULL);
     pfa_msg_t *a = fc_expect(&rig.fc, PFA_CALL, WAIT_MS);
     ck_assert_str_eq(a->service, "svc_a");
-    /*  Three waves at most: the first wave's calls get a third.           */
-    ck_assert_uint_le(a->timeout_ms, CALLS_MS / WAVES);
-    ck_assert_uint_ge(a->timeout_ms, (CALLS_MS - SLACK_MS) / WAVES);
+    /*  Three waves at most: the first wave's calls leave a tenth of the
+        task's time to each of the two still to come.                      */
+    ck_assert_uint_le(a->timeout_ms, CALLS_MS - 2 * LATER_MS);
+    ck_assert_uint_ge(a->timeout_ms, CALLS_MS - 2 * LATER_MS - SLACK_MS);
     s_reply(&rig.fc, a, 7, NULL);
     pfa_msg_destroy(&a);
     pfa_msg_t *b = fc_expect(&rig.fc, PFA_CALL, WAIT_MS);
     ck_assert_str_eq(b->service, "svc_b");
-    /*  The second wave shares what is left with the one still to come.    */
-    ck_assert_uint_le(b->timeout_ms, CALLS_MS / (WAVES - 1));
-    ck_assert_uint_ge(b->timeout_ms, (CALLS_MS - SLACK_MS) / (WAVES - 1));
+    /*  The second wave: what is left, less a tenth for the third.         */
+    ck_assert_uint_le(b->timeout_ms, CALLS_MS - LATER_MS);
+    ck_assert_uint_ge(b->timeout_ms, CALLS_MS - LATER_MS - SLACK_MS);
     pf_value_t *args = fc_payload(b);
     ck_assert_int_eq(pf_map_get_int(args, "v", -1), 7);
     pf_value_destroy(&args);
