@@ -125,6 +125,59 @@ s_web_description(const pf_value_t *web, const char *domain)
     return NULL;
 }
 
+/*  The phrases that introduce a founding year, lower case.                */
+static const char *const s_founded_phrases[] = { "founded in ", "founded ", "incorporated in " };
+/*  The years taken for a founding year: anything else is not one.          */
+#define S_FOUNDED_MIN 1600
+#define S_FOUNDED_MAX 2999
+
+bool
+pf_mod_company_context_founded(const char *text, int *year)
+{
+    if (!text)
+        return false;
+    for (const char *p = text; *p; p++) {
+        for (size_t k = 0; k < sizeof s_founded_phrases / sizeof s_founded_phrases[0]; k++) {
+            size_t n = strlen(s_founded_phrases[k]);
+            if (strncasecmp(p, s_founded_phrases[k], n) != 0
+                || (p > text && isalpha((unsigned char) p[-1])))
+                continue;
+            const char *d = p + n;
+            int v = 0, digits = 0;
+            while (isdigit((unsigned char) d[digits]) && digits < 5)
+                v = v * 10 + (d[digits++] - '0');
+            if (digits == 4 && !isdigit((unsigned char) d[digits]) && v >= S_FOUNDED_MIN
+                && v <= S_FOUNDED_MAX) {
+                *year = v;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/*  The founding year stated by a web result on the domain's own site (its
+    description or an extra snippet), or 0.                               */
+static int
+s_web_founded(const pf_value_t *web, const char *domain)
+{
+    const pf_value_t *results = pf_map_get(web, "results");
+    for (size_t i = 0; i < pf_array_size(results); i++) {
+        const pf_value_t *r = pf_array_at(results, i);
+        if (!pf_identity_host_matches(pf_map_get_str(r, "hostname"), domain)
+            && !pf_identity_host_matches(pf_map_get_str(r, "url"), domain))
+            continue;
+        int year;
+        if (pf_mod_company_context_founded(pf_map_get_str(r, "description"), &year))
+            return year;
+        const pf_value_t *extra = pf_map_get(r, "extra_snippets");
+        for (size_t k = 0; k < pf_array_size(extra); k++)
+            if (pf_mod_company_context_founded(pf_value_as_str(pf_array_at(extra, k), NULL), &year))
+                return year;
+    }
+    return 0;
+}
+
 /*  headquarters = {city, state?, country?} from the first place with a
     city, kept whole so one address is never mixed from two sources.      */
 static bool
@@ -424,8 +477,16 @@ pf_mod_company_context_result(const char *domain, const pf_mod_company_context_i
     else
         pf_value_destroy(&conflicts);
 
-    pf_facts_missing(facts, "founded_year",
-                     "none of the providers reports a founding year");
+    /*  No provider API has a founding-year field: the company's own site,
+        as the web search quotes it, is the source.                        */
+    int founded = s_web_founded(in->web.data, domain);
+    if (founded)
+        pf_facts_set_int(facts, "founded_year", founded, s_src(facts, &in->web));
+    else
+        pf_facts_missing(facts, "founded_year",
+                         in->web.data ? "no web result from the domain's own site states a "
+                                        "founding year"
+                                      : "the web search gave no answer");
 
     /* A failed provider is named once more in missing, so a reader sees
        that its fields may be incomplete.                                  */

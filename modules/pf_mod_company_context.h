@@ -68,6 +68,11 @@ bool pf_mod_company_context_host_matches(const char *url, const char *domain);
 size_t pf_mod_company_context_candidates(const pf_value_t *search_data, const char **symbols,
                                          size_t max);
 
+/*  The founding year a text states — "founded in 2010", "founded 1902",
+    "incorporated in 1967" (any case; a year from 1600 to 2999) — into
+    *year; false when it states none.                                      */
+bool pf_mod_company_context_founded(const char *text, int *year);
+
 /*  The index of the confirmed candidate in in->quotes, or -1.              */
 int pf_mod_company_context_confirmed(const pf_mod_company_context_input_t *in,
                                      const char *domain);

@@ -57,9 +57,15 @@ class CompanyContextTest(mh.ModuleTest):
         # Nike's employee count is not in the curated data (unverified).
         self.assertNotIn("employees", d)
         self.assertIsNotNone(self.reason(r, "employees"))
+        # Founded as Blue Ribbon Sports in 1964, as nike.com's own page says
+        # (the web search's result on the domain).
+        self.assertEqual(d["founded_year"], 1964)
+        self.assertEqual(self.source(r, "founded_year")["provider"], "websearch")
+        self.assertEqual(self.source(r, "founded_year")["op"], "web")
 
     def test_2_costco_cik(self):
-        d = self.enrich("costco.com")["data"]
+        r = self.enrich("costco.com")
+        d = r["data"]
         self.assertEqual(d["cik"], 909832)
         self.assertEqual(d["ticker"], "COST")
         self.assertEqual(d["sic"], "5331")
@@ -72,6 +78,11 @@ class CompanyContextTest(mh.ModuleTest):
         # Yahoo's "Costco Wholesale Corporation", SEC's "COSTCO WHOLESALE
         # CORP /NEW" and BuiltWith's name are one company: no conflict.
         self.assertNotIn("conflicts", d)
+        # Costco's founding year is not in the curated data (unverified),
+        # so its site states none: unknown, and why.
+        self.assertNotIn("founded_year", d)
+        self.assertEqual(self.reason(r, "founded_year"),
+                         "no web result from the domain's own site states a founding year")
 
     def test_3_stripe_private(self):
         r = self.enrich("stripe.com")
@@ -83,6 +94,7 @@ class CompanyContextTest(mh.ModuleTest):
         self.assertEqual(d["legal_name"], "Stripe, Inc.")
         self.assertEqual(d["headquarters"]["city"], "San Francisco")
         self.assertEqual(d["employees"], 7000)
+        self.assertEqual(d["founded_year"], 2010)
         self.assertEqual(d["name"], "Stripe, Inc.")
         self.assertFalse(r["synthetic"])
         self.assertNotIn("conflicts", d)

@@ -436,11 +436,42 @@ START_TEST(test_listing_unknown_and_no_name)
 }
 END_TEST
 
+/*  A founding year only where a text states one, as a whole year.          */
+START_TEST(test_founded_phrases)
+{
+    static const struct {
+        const char *text;
+        int want;                      /* 0: none                          */
+    } cases[] = {
+        { "Stripe was founded in 2010.", 2010 },
+        { "FOUNDED 1902 in Minneapolis", 1902 },
+        { "NIKE, Inc. was incorporated in 1967 under the laws of Oregon", 1967 },
+        { "Unfounded in 2010", 0 },             /* not a whole word         */
+        { "founded in 20100", 0 },              /* not a year               */
+        { "founded in 201", 0 },
+        { "founded in 1066", 0 },               /* before the range         */
+        { "a company founded by two brothers", 0 },
+        { "", 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int year = -1;
+        bool got = pf_mod_company_context_founded(cases[i].text, &year);
+        ck_assert_msg(got == (cases[i].want != 0), "%s", cases[i].text);
+        if (got)
+            ck_assert_int_eq(year, cases[i].want);
+    }
+    int year = -1;
+    ck_assert(!pf_mod_company_context_founded(NULL, &year));
+    ck_assert_int_eq(year, -1);
+}
+END_TEST
+
 int
 main(void)
 {
     Suite *s = suite_create("pf_mod_company_context");
     TCase *tc = tcase_create("rules");
+    tcase_add_test(tc, test_founded_phrases);
     tcase_add_test(tc, test_name_guess);
     tcase_add_test(tc, test_host_matches);
     tcase_add_test(tc, test_candidates);

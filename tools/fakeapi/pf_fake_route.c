@@ -1244,7 +1244,16 @@ s_websearch(pf_fake_router_t *router, const pf_fake_request_t *req, const char *
     if (!news) {
         snprintf(title, sizeof title, "%s | Official site", name);
         snprintf(url, sizeof url, "https://www.%s/", domain);
-        json_array_append_new(all, s_result(title, url, domain, s_str(c, "description"), "", false));
+        json_t *site = s_result(title, url, domain, s_str(c, "description"), "", false);
+        /*  The record's founding year, as a company's own pages state it. */
+        json_int_t founded = json_integer_value(json_object_get(c, "founded"));
+        if (founded > 0) {
+            char snippet[128];
+            snprintf(snippet, sizeof snippet, "%s was founded in %lld.", name,
+                     (long long) founded);
+            json_array_append_new(json_object_get(site, "extra_snippets"), json_string(snippet));
+        }
+        json_array_append_new(all, site);
     }
     json_t *page = json_array();
     for (size_t k = (size_t) offset * (size_t) count;
