@@ -37,6 +37,7 @@ s_search_done(pf_modjob_t *job)
 {
     pf_listing_t *self = pf_modjob_state(job);
     pf_gather_t *g = pf_modjob_gather(job);
+    pf_modjob_arm(job);            /* this wave's share of the task's time */
     self->ncandidates = pf_identity_call_candidates(g, pf_gather_data(g, "search"),
                                                     self->symbols);
     if (self->ncandidates == 0 || !pf_modjob_live(job)) {

@@ -18,8 +18,11 @@
     ("Engineer - Stripe - Greenhouse" has two).                            */
 #define S_SUFFIXES_MAX 3
 /*  A company name's first word shorter than this is too common to mark a
-    suffix as the company's ("The", "AB").                                 */
+    suffix as the company's ("AB").                                        */
 #define S_NAME_WORD_MIN 3
+/*  Leading words of a company name that say nothing of the company: the
+    next word names it ("The Home Depot" -> "home").                      */
+static const char *const s_name_skip[] = {"the", "a", "an"};
 
 static const char *const s_c_level[] = {"chief", "ceo", "cto", "cio", "cdo", "cfo", "coo",
                                         "cmo", "founder", "co founder", "chair", "chairman",
@@ -138,6 +141,14 @@ pf_mod_buying_committee_posting_title(const char *title, const char *company, ch
     char first[PF_WORDS_MAX] = "";
     const char *w = cw.text + 1;
     size_t wl = strcspn(w, " ");
+    for (size_t k = 0; k < sizeof s_name_skip / sizeof s_name_skip[0]; k++) {
+        if (wl == strlen(s_name_skip[k]) && strncmp(w, s_name_skip[k], wl) == 0
+            && w[wl] == ' ' && w[wl + 1]) {
+            w += wl + 1;
+            wl = strcspn(w, " ");
+            break;
+        }
+    }
     if (wl >= S_NAME_WORD_MIN && wl < sizeof first) {
         memcpy(first, w, wl);
         first[wl] = '\0';

@@ -107,9 +107,8 @@ pf_modjob_live(const pf_modjob_t *self)
     return pf_actor_task_live(self->actor, self->task);
 }
 
-int
-pf_modjob_call(pf_modjob_t *self, const char *slot, const char *service, const char *op,
-               pf_value_t **args_p)
+void
+pf_modjob_arm(pf_modjob_t *self)
 {
     if (self->calls_until_ms > 0) {
         /*  The time left, less a tenth of the task's time for each wave
@@ -125,6 +124,13 @@ pf_modjob_call(pf_modjob_t *self, const char *slot, const char *service, const c
                               : share > UINT32_MAX  ? UINT32_MAX
                                                     : (uint32_t) share);
     }
+}
+
+int
+pf_modjob_call(pf_modjob_t *self, const char *slot, const char *service, const char *op,
+               pf_value_t **args_p)
+{
+    pf_modjob_arm(self);
     int rc = pf_gather_call(self->gather, slot, service, op, args_p);
     if (rc != PF_OK && self->refused == 0) {
         self->refused = rc;

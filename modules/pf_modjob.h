@@ -72,6 +72,11 @@ bool pf_modjob_live(const pf_modjob_t *self);
 int pf_modjob_call(pf_modjob_t *self, const char *slot, const char *service, const char *op,
                    pf_value_t **args_p);
 
+/*  Sets the deadline of the calls made from now on (see pf_modjob_new)
+    on the job's gather; pf_modjob_call does it itself, code that calls
+    pf_gather_call on pf_modjob_gather(job) must do it first.              */
+void pf_modjob_arm(pf_modjob_t *self);
+
 /*  Lets the wave go; wave(job) runs once when every call has ended (also
     when there was none).  When a call was refused or the wave cannot go,
     fails the task "internal" now and frees the job instead (wave never

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*  Longest phrase matched, bytes.                                          */
@@ -52,21 +53,48 @@ static const struct {
     const char *name;
 } s_scales[] = { { 1e12, "trillion" }, { 1e9, "billion" }, { 1e6, "million" } };
 
+/*  Decimals for three significant digits of a scaled amount in [1, 1000). */
+static int
+s_decimals(double scaled)
+{
+    double m = fabs(scaled);
+    return m >= 100 ? 0 : m >= 10 ? 1 : 2;
+}
+
 char *
 pf_words_amount(double value, char *buf, size_t size)
 {
+    if (!isfinite(value)) {
+        snprintf(buf, size, "?");
+        return buf;
+    }
     double magnitude = fabs(value);
-    for (size_t i = 0; i < sizeof s_scales / sizeof s_scales[0]; i++) {
-        if (magnitude >= s_scales[i].scale) {
-            double scaled = value / s_scales[i].scale;
-            /*  Three significant digits: 46.3, 123, 4.57.                  */
-            int decimals = fabs(scaled) >= 100 ? 0 : fabs(scaled) >= 10 ? 1 : 2;
-            snprintf(buf, size, "%.*f %s", decimals, scaled, s_scales[i].name);
+    size_t nscales = sizeof s_scales / sizeof s_scales[0];
+    for (size_t i = 0; i < nscales; i++) {
+        if (magnitude < s_scales[i].scale)
+            continue;
+        double scaled = value / s_scales[i].scale;
+        int decimals = s_decimals(scaled);
+        /*  Rounding may carry into the next digit (99.96 -> 100.0) or the
+            next scale (999.6 million -> 1.00 billion): say it that way.  */
+        double step = pow(10, decimals);
+        double rounded = round(scaled * step) / step;
+        if (fabs(rounded) >= 1000 && i > 0) {
+            scaled = value / s_scales[i - 1].scale;
+            snprintf(buf, size, "%.2f %s", scaled, s_scales[i - 1].name);
             return buf;
         }
+        if (s_decimals(rounded) != decimals)
+            decimals = s_decimals(rounded);
+        snprintf(buf, size, "%.*f %s", decimals, rounded, s_scales[i].name);
+        return buf;
     }
     /*  Below a million: the whole number with thousands separators.        */
     long long whole = llround(value);
+    if (llabs(whole) >= 1000000) {        /* 999,999.5 rounds to a million */
+        snprintf(buf, size, "%s1.00 million", whole < 0 ? "-" : "");
+        return buf;
+    }
     unsigned long long rest = whole < 0 ? 0ULL - (unsigned long long) whole
                                         : (unsigned long long) whole;
     char digits[PF_WORDS_AMOUNT_MAX];

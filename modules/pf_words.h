@@ -37,9 +37,11 @@ const char *pf_words_first(const pf_words_t *words, const char *const *phrases);
 #define PF_WORDS_AMOUNT_MAX 32
 
 /*  Writes value as a reader says it — "46.3 billion", "94.9 million",
-    "12,480", "-1.2 billion" — into buf (size bytes, PF_WORDS_AMOUNT_MAX is
-    enough): three significant digits from a million up, whole numbers
-    with thousands separators below.  Returns buf.                          */
+    "12,480", "-1.23 billion" — into buf (size bytes; PF_WORDS_AMOUNT_MAX
+    holds any amount below 1e21): three significant digits from a million
+    up (a rounding that carries moves to the next scale: "1.00 billion"),
+    whole numbers with thousands separators below; "?" for NaN or
+    infinity.  Returns buf.                                                 */
 char *pf_words_amount(double value, char *buf, size_t size);
 
 #ifdef __cplusplus

@@ -327,6 +327,10 @@ pf_cmd_up(int argc, char **argv)
         return pf_cli_usage(&cli, "--fakeapi-port wants a port in [0, 65535], not '%s'",
                             port_text);
     double scale = 0;
+    if (profile && simulate)
+        return pf_cli_usage(&cli, "--profile is for the real modules; --simulate runs none");
+    if (profile && !*profile)
+        return pf_cli_usage(&cli, "--profile wants a file name");
     if (simulate && pf_simulate_parse_scale(simulate, &scale) != PF_OK)
         return pf_cli_usage(&cli, "--simulate wants a number in [0, %g], not '%s'",
                             PF_SIMULATE_SCALE_MAX, simulate);

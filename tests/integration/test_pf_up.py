@@ -105,6 +105,10 @@ def usage_errors():
         check(bad in r.stderr, f"the invalid profile is named: {r.stderr!r}")
         check(not os.path.exists(f"{d}/data/partnerforge.db"),
               "nothing started before the profile was checked")
+        for args in (["--profile", bad, "--simulate", "0"], ["--profile", ""]):
+            r = subprocess.run([PF, "up"] + args, env=env, capture_output=True, text=True,
+                               timeout=DEADLINE_S)
+            check(r.returncode == 2, f"pf up {args} is a usage error (got {r.returncode})")
 
 
 def constellation():

@@ -12,6 +12,11 @@
 
 #define WAIT_MS 10000
 #define TASK_MS 60000
+/*  A call's deadline (pf_modjob.h): the task's time less a twentieth,
+    less a tenth per wave still to come; the test may take SLACK_MS.      */
+#define CALLS_MS (TASK_MS - TASK_MS / 20)
+#define LATER_MS (TASK_MS / 10)
+#define SLACK_MS 5000
 
 /*  What finish saw, as the task's result.                                  */
 static void
@@ -83,6 +88,9 @@ s_wave2(fc_t *fc, const char *website, int64_t cik)
 {
     for (int i = 0; i < 2; i++) {
         pfa_msg_t *call = fc_expect(fc, PFA_CALL, WAIT_MS);
+        /*  The second of three waves: its own share, not the first's.     */
+        ck_assert_uint_le(call->timeout_ms, CALLS_MS - LATER_MS);
+        ck_assert_uint_ge(call->timeout_ms, CALLS_MS - LATER_MS - SLACK_MS);
         pf_value_t *data = pf_value_map();
         if (strcmp(call->op, "quote_summary") == 0) {
             pf_value_t *profile = pf_value_map();
@@ -103,6 +111,7 @@ START_TEST(test_confirmed_three_waves)
     fc_task(&rig.fc, 1, "listing_test", "nike.com", 1, TASK_MS, NULL);
     pfa_msg_t *search = fc_expect(&rig.fc, PFA_CALL, WAIT_MS);
     ck_assert_str_eq(search->op, "search");
+    ck_assert_uint_le(search->timeout_ms, CALLS_MS - 2 * LATER_MS);
     s_answer(&rig.fc, &search, s_search("NKE"));
     s_wave2(&rig.fc, "https://www.nike.com", 320187);
     pfa_msg_t *sub = fc_expect(&rig.fc, PFA_CALL, WAIT_MS);

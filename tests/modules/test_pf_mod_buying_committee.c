@@ -168,6 +168,10 @@ START_TEST(test_posting_title)
     ck_assert_str_eq(s_title(NULL, "Acme"), "");
     /*  A short first word of the company does not mark a suffix.          */
     ck_assert_str_eq(s_title("Engineer - AB Testing", "AB Corp"), "Engineer - AB Testing");
+    /*  "The" names no company: the next word does.                        */
+    ck_assert_str_eq(s_title("Engineer - Join the Team", "The Home Depot"),
+                     "Engineer - Join the Team");
+    ck_assert_str_eq(s_title("Engineer - Home Depot Careers", "The Home Depot"), "Engineer");
 }
 END_TEST
 

@@ -1,6 +1,7 @@
 /*  test_pf_words.c — whole-word matching of titles and headlines, and
     amounts written the way a reader says them.                           */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "pf_check.h"
@@ -33,6 +34,10 @@ START_TEST(test_amounts)
         { 12480, "12,480" },                { 7, "7" },
         { 0, "0" },                         { -1234567890.0, "-1.23 billion" },
         { -4321, "-4,321" },                { 1000, "1,000" },
+        { 999.96e6, "1.00 billion" },       { 99.96e6, "100 million" },
+        { 9.996e6, "10.0 million" },        { 999.5e9, "1.00 trillion" },
+        { 999999.6, "1.00 million" },       { -999.7e6, "-1.00 billion" },
+        { NAN, "?" },                       { INFINITY, "?" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buf[PF_WORDS_AMOUNT_MAX];
