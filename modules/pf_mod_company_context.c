@@ -18,6 +18,7 @@
 #include "pf_gather.h"
 #include "pf_listing.h"
 #include "pf_modjob.h"
+#include "pf_words.h"
 
 /*  The module's service name, as in the graph.                             */
 #define S_MODULE "company_context"
@@ -131,11 +132,13 @@ static const char *const s_founded_phrases[] = { "founded in ", "founded ", "inc
 #define S_FOUNDED_MIN 1600
 #define S_FOUNDED_MAX 2999
 
-bool
-pf_mod_company_context_founded(const char *text, int *year)
+/*  Where text states a founding year (the phrase's start), with the year
+    in *year; NULL when it states none.                                    */
+static const char *
+s_founded_at(const char *text, int *year)
 {
     if (!text)
-        return false;
+        return NULL;
     for (const char *p = text; *p; p++) {
         for (size_t k = 0; k < sizeof s_founded_phrases / sizeof s_founded_phrases[0]; k++) {
             size_t n = strlen(s_founded_phrases[k]);
@@ -149,17 +152,74 @@ pf_mod_company_context_founded(const char *text, int *year)
             if (digits == 4 && !isdigit((unsigned char) d[digits]) && v >= S_FOUNDED_MIN
                 && v <= S_FOUNDED_MAX) {
                 *year = v;
-                return true;
+                return p;
             }
         }
     }
-    return false;
+    return NULL;
 }
 
-/*  The founding year stated by a web result on the domain's own site (its
-    description or an extra snippet), or 0.                               */
+bool
+pf_mod_company_context_founded(const char *text, int *year)
+{
+    return s_founded_at(text, year) != NULL;
+}
+
+/*  True when text names the company: the first word of its name that is
+    not an article ("The Home Depot" -> "home"), as a whole word.         */
+static bool
+s_names_company(const char *text, const char *name)
+{
+    pf_words_t nw, tw;
+    pf_words_init(&nw, name);
+    pf_words_init(&tw, text);
+    static const char *const articles[] = { "the", "a", "an" };
+    const char *w = nw.text + 1;
+    for (size_t k = 0; k < sizeof articles / sizeof articles[0]; k++) {
+        size_t n = strlen(articles[k]);
+        if (strncmp(w, articles[k], n) == 0 && w[n] == ' ' && w[n + 1]) {
+            w += n + 1;
+            break;
+        }
+    }
+    char first[PF_WORDS_MAX];
+    size_t wl = strcspn(w, " ");
+    if (wl == 0 || wl >= sizeof first)
+        return false;
+    memcpy(first, w, wl);
+    first[wl] = '\0';
+    return pf_words_has(&tw, first);
+}
+
+/*  The founding year a text on the domain's own site states of the
+    company itself — its name stands before the phrase in the same
+    sentence ("Stripe was founded in 2010"; a customer story's "Lyft,
+    founded in 2012, runs on Stripe" is another company's) — or 0.        */
 static int
-s_web_founded(const pf_value_t *web, const char *domain)
+s_text_founded(const char *text, const char *name)
+{
+    int year;
+    const char *at = s_founded_at(text, &year);
+    if (!at)
+        return 0;
+    /*  The sentence starts after ". " and a capital ("Inc. was" goes on). */
+    const char *start = at;
+    while (start > text
+           && !(start - text >= 2 && start[-2] == '.' && start[-1] == ' '
+                && isupper((unsigned char) start[0])))
+        start--;
+    char sentence[PF_WORDS_MAX];
+    size_t n = (size_t) (at - start) < sizeof sentence - 1 ? (size_t) (at - start)
+                                                          : sizeof sentence - 1;
+    memcpy(sentence, start, n);
+    sentence[n] = '\0';
+    return s_names_company(sentence, name) ? year : 0;
+}
+
+/*  The founding year stated of the company by a web result on the domain's
+    own site (its description or an extra snippet), or 0.                 */
+static int
+s_web_founded(const pf_value_t *web, const char *domain, const char *name)
 {
     const pf_value_t *results = pf_map_get(web, "results");
     for (size_t i = 0; i < pf_array_size(results); i++) {
@@ -167,13 +227,12 @@ s_web_founded(const pf_value_t *web, const char *domain)
         if (!pf_identity_host_matches(pf_map_get_str(r, "hostname"), domain)
             && !pf_identity_host_matches(pf_map_get_str(r, "url"), domain))
             continue;
-        int year;
-        if (pf_mod_company_context_founded(pf_map_get_str(r, "description"), &year))
-            return year;
+        int year = s_text_founded(pf_map_get_str(r, "description"), name);
         const pf_value_t *extra = pf_map_get(r, "extra_snippets");
-        for (size_t k = 0; k < pf_array_size(extra); k++)
-            if (pf_mod_company_context_founded(pf_value_as_str(pf_array_at(extra, k), NULL), &year))
-                return year;
+        for (size_t k = 0; !year && k < pf_array_size(extra); k++)
+            year = s_text_founded(pf_value_as_str(pf_array_at(extra, k), NULL), name);
+        if (year)
+            return year;
     }
     return 0;
 }
@@ -479,7 +538,7 @@ pf_mod_company_context_result(const char *domain, const pf_mod_company_context_i
 
     /*  No provider API has a founding-year field: the company's own site,
         as the web search quotes it, is the source.                        */
-    int founded = s_web_founded(in->web.data, domain);
+    int founded = s_web_founded(in->web.data, domain, name_used);
     if (founded)
         pf_facts_set_int(facts, "founded_year", founded, s_src(facts, &in->web));
     else

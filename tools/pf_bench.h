@@ -349,7 +349,7 @@ int pf_bench_fakeapi_control(pf_bench_cluster_t *cl, const char *method, const c
     provider its default rpm per 60 s / scale (so a minute of the default
     schedule passes in 60 s / scale).                                       */
 #define PF_BENCH_PROVIDERS 5          /* builtwith ... websearch            */
-#define PF_BENCH_FAILURE_KINDS 16     /* distinct "module: error" kept      */
+#define PF_BENCH_FAILURE_KINDS 64     /* distinct "module: error" kept      */
 #define PF_BENCH_FAILURE_MAX 96       /* bytes of one such text             */
 #define PF_BENCH_SCALE_MAX 600        /* 60 s / 600 = a 100 ms window       */
 #define PF_BENCH_DEADLINE_MAX_MS 3600000 /* an adapter's --deadline-ms, at most */

@@ -347,6 +347,61 @@ START_TEST(test_private_and_synthetic)
 }
 END_TEST
 
+/*  A web result: url and description, and one extra snippet (or none).   */
+static void
+s_push_result(pf_value_t *results, const char *url, const char *desc, const char *extra)
+{
+    pf_value_t *r = pf_value_map();
+    pf_map_set_str(r, "url", url);
+    pf_map_set_str(r, "description", desc);
+    if (extra) {
+        pf_value_t *snippets = pf_value_array();
+        pf_array_push_str(snippets, extra);
+        pf_map_set(r, "extra_snippets", &snippets);
+    }
+    pf_array_push(results, &r);
+}
+
+/*  The founding year only from the domain's own site, only where the
+    sentence says it of the company itself.                               */
+START_TEST(test_founded_from_own_site)
+{
+    for (int with_own = 1; with_own >= 0; with_own--) {
+        pf_mod_company_context_input_t in;
+        memset(&in, 0, sizeof in);
+        in.builtwith = pf_mod_check_ok(&g_arena, "builtwith", "domain",
+                                       s_bw("Acme Synthetic", NULL, NULL, 0), "fixture");
+        in.search = pf_mod_check_ok(&g_arena, "yahoo_finance", "search",
+                                    s_search(NULL, NULL, NULL), "fixture");
+        pf_value_t *web = pf_value_map();
+        pf_value_t *results = pf_value_array();
+        s_push_result(results, "https://news.example.org/acme", "Acme was founded in 1990.",
+                      NULL);
+        s_push_result(results, "https://acme-syn.com/customers/lyft",
+                      "Lyft, founded in 2012, runs on Acme.", NULL);
+        if (with_own)
+            s_push_result(results, "https://www.acme-syn.com/", "Acme's own page.",
+                          "Acme Synthetic, Inc. was founded in 2001.");
+        pf_map_set(web, "results", &results);
+        in.web = pf_mod_check_ok(&g_arena, "websearch", "web", web, "fixture");
+        pf_value_t *r = pf_mod_company_context_result("acme-syn.com", &in);
+        const pf_value_t *d = pf_map_get(r, "data");
+        if (with_own) {
+            ck_assert_int_eq(pf_map_get_int(d, "founded_year", 0), 2001);
+            ck_assert_str_eq(pf_map_get_str(pf_mod_check_source(r, "founded_year"), "op"),
+                             "web");
+        } else {
+            ck_assert(!pf_map_has(d, "founded_year"));
+            ck_assert_str_eq(pf_mod_check_reason(r, "founded_year"),
+                             "no web result from the domain's own site states a founding "
+                             "year");
+        }
+        pf_value_destroy(&r);
+        pf_mod_check_free(&g_arena);
+    }
+}
+END_TEST
+
 START_TEST(test_sec_down)
 {
     pf_mod_company_context_input_t in;
@@ -472,6 +527,7 @@ main(void)
     Suite *s = suite_create("pf_mod_company_context");
     TCase *tc = tcase_create("rules");
     tcase_add_test(tc, test_founded_phrases);
+    tcase_add_test(tc, test_founded_from_own_site);
     tcase_add_test(tc, test_name_guess);
     tcase_add_test(tc, test_host_matches);
     tcase_add_test(tc, test_candidates);
