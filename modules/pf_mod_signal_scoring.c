@@ -236,22 +236,46 @@ s_sig_input(const pf_profile_signal_t *sig, size_t i)
     return i - 1 < sig->n_also ? sig->also[i - 1] : NULL;
 }
 
-/*  The "as of" day: the newest date of the dated evidence (any kind) in
-    the usable inputs the signals read, or S_NO_DAY when none is dated.
-    Provider data only: fetch times are not dates of evidence.            */
-static int64_t
-s_as_of(const pf_profile_t *profile, const pf_value_t *inputs)
+/*  Milliseconds in a day: a source's fetched_at (Unix ms) to its day.     */
+#define S_MS_PER_DAY INT64_C(86400000)
+
+/*  The newest fetched_at day among a result's provider sources into
+    *newest (unchanged when none has one).                                 */
+static void
+s_newest_fetch(const pf_value_t *result, int64_t *newest)
 {
-    int64_t newest = S_NO_DAY;
+    const pf_value_t *sources = pf_map_get(result, "sources");
+    for (size_t i = 0; i < pf_array_size(sources); i++) {
+        const pf_value_t *at = pf_map_get(pf_array_at(sources, i), "fetched_at");
+        if (!pf_value_is(at, PF_INT) || pf_value_as_int(at, 0) <= 0)
+            continue;
+        int64_t day = pf_value_as_int(at, 0) / S_MS_PER_DAY;
+        if (*newest == S_NO_DAY || day > *newest)
+            *newest = day;
+    }
+}
+
+/*  The "as of" day ages count back from: the day the newest of the
+    evidence was fetched (the provider sources' fetched_at in the usable
+    inputs the signals read) — so news that was old when it was found is
+    old here too; without any fetch day, the newest date of the dated
+    evidence; S_NO_DAY when there is neither.  *from_fetch says which.     */
+static int64_t
+s_as_of(const pf_profile_t *profile, const pf_value_t *inputs, bool *from_fetch)
+{
+    int64_t fetched = S_NO_DAY, newest = S_NO_DAY;
     for (size_t i = 0; i < pf_profile_signal_count(profile); i++) {
         const pf_profile_signal_t *sig = pf_profile_signal_at(profile, i);
         for (size_t m = 0; s_sig_input(sig, m); m++) {
             const pf_value_t *r = pf_map_get(inputs, s_sig_input(sig, m));
-            if (s_usable(r))
+            if (s_usable(r)) {
+                s_newest_fetch(r, &fetched);
                 s_walk(r, NULL, s_visit_newest, &newest);
+            }
         }
     }
-    return newest;
+    *from_fetch = fetched != S_NO_DAY;
+    return fetched != S_NO_DAY ? fetched : newest;
 }
 
 /*  ---- one signal ------------------------------------------------------- */
@@ -352,6 +376,8 @@ s_signal(const pf_profile_signal_t *sig, const pf_profile_signal_timing_t *timin
         /*  The newest dated piece sets the age (days before as_of).        */
         int64_t latest = c->seen[0].day;
         int64_t age = as_of != S_NO_DAY ? as_of - latest : 0;
+        if (age < 0)
+            age = 0;                     /* dated after the fetch: a slip */
         char date[S_DATE_BUF];
         pf_mod_signal_scoring_date(latest, date, sizeof date);
         pf_map_set_str(out, "latest", date);
@@ -438,14 +464,19 @@ pf_mod_signal_scoring_result(const pf_profile_t *profile, const pf_value_t *inpu
     pf_facts_t *facts = pf_facts_new();
     for (size_t j = 0; j < n_used; j++)
         pf_facts_module(facts, used[j]);
-    int64_t as_of = s_as_of(profile, inputs);
+    bool from_fetch = false;
+    int64_t as_of = s_as_of(profile, inputs, &from_fetch);
     if (as_of != S_NO_DAY) {
         char date[S_DATE_BUF];
         pf_mod_signal_scoring_date(as_of, date, sizeof date);
         pf_facts_set_str(facts, "as_of", date,
-                         pf_facts_derived(facts, "the newest date among the inputs' dated "
-                                                 "evidence (provider dates: news page_age, "
-                                                 "SEC filing_date); ages count back from it"));
+                         pf_facts_derived(facts, from_fetch
+                                          ? "the day the newest of the inputs' provider "
+                                            "answers was fetched; ages count back from it "
+                                            "(evidence dated later counts as age 0)"
+                                          : "the newest date among the inputs' dated "
+                                            "evidence (no fetch day known); ages count "
+                                            "back from it"));
     } else {
         pf_facts_missing(facts, "as_of", "no evidence in the inputs carries a date of its own "
                                          "(undated evidence is not decayed)");

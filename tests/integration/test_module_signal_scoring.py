@@ -23,6 +23,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pfp_harness as h  # noqa: E402
@@ -203,7 +204,16 @@ class LeadershipAppointmentTest(SignalScoringTest):
         self.assertEqual(len(ev), 1, s)
         self.assertEqual((ev[0]["date"], ev[0]["dated"]), ("2025-12-01", True))
         self.assertEqual(s["latest"], "2025-12-01")
-        self.assertEqual(r["data"]["as_of"], "2025-12-01")
+        # Ages count back from the day the newest provider answer of the
+        # inputs was fetched, not from the newest headline.
+        fetched = [src["fetched_at"] for m in ("hiring_signals", "strategic_context",
+                                               "investor_intelligence")
+                   for src in results.get(m, {}).get("sources", [])
+                   if isinstance(src.get("fetched_at"), int)]
+        as_of = time.strftime("%Y-%m-%d", time.gmtime(max(fetched) // 1000))
+        self.assertEqual(r["data"]["as_of"], as_of)
+        self.assertGreater(s["age_days"], 0)
+        self.assertLess(s["decay"], 1.0)
 
 
 if __name__ == "__main__":

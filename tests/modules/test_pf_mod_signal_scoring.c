@@ -127,18 +127,18 @@ s_signal(const pf_value_t *result, const char *name)
     return NULL;
 }
 
-/*  Hiring: three search roles, undated, fetched much later (2026-11-27:
-    a fetch time is no date of evidence).  Strategic: one replatforming
-    headline, the same one again under digital_commerce (counted once), and
-    a cost-cutting one of 2025-06-30 the profile's digital_initiative does
-    not read — the newest dated evidence, so as_of, 90 days after the
-    replatforming.  Investor intelligence absent.                          */
+/*  Hiring: three search roles, undated (a fetch time is no date of
+    evidence), fetched on 2025-06-30 — the newest fetch, so as_of, 90 days
+    after the replatforming.  Strategic (fetched the day before): one
+    replatforming headline, the same one again under digital_commerce
+    (counted once), and a cost-cutting one the profile's
+    digital_initiative does not read.  Investor intelligence absent.      */
 static pf_value_t *
 s_inputs(void)
 {
     int64_t as_of, fetched;
     ck_assert(pf_mod_signal_scoring_day("2025-06-30", &as_of));
-    ck_assert(pf_mod_signal_scoring_day("2026-11-27", &fetched));
+    ck_assert(pf_mod_signal_scoring_day("2025-06-30", &fetched));
     pf_value_t *inputs = pf_value_map();
     pf_value_t *roles = pf_value_array();
     pf_value_t *role = s_role("https://jobs/1", "search");
@@ -447,7 +447,7 @@ START_TEST(test_leadership_filing)
     pf_value_destroy(&r);
     pf_value_destroy(&inputs);
 
-    /*  Only undated postings: no as_of (missing, why), nothing decayed.   */
+    /*  Only undated postings: as_of is their fetch day, nothing decayed.  */
     inputs = pf_value_map();
     pf_value_t *roles = pf_value_array();
     pf_value_t *role = s_role("https://jobs/1", "search");
@@ -455,13 +455,69 @@ START_TEST(test_leadership_filing)
     pf_value_t *hiring = s_result("relevant_roles", &roles, 1764201600000LL, "fixture");
     pf_map_set(inputs, "hiring_signals", &hiring);
     r = pf_mod_signal_scoring_result(p, inputs);
+    ck_assert_str_eq(pf_map_get_str(pf_map_get(r, "data"), "as_of"), "2025-11-27");
+    ck_assert_double_eq(pf_map_get_float(s_signal(r, "search_or_commerce_hiring"), "decay", -1),
+                        1.0);
+    pf_value_destroy(&r);
+    pf_value_destroy(&inputs);
+
+    /*  Neither a fetch day nor a dated piece: no as_of (missing, why).    */
+    inputs = pf_value_map();
+    roles = pf_value_array();
+    role = s_role("https://jobs/1", "search");
+    pf_array_push(roles, &role);
+    hiring = s_result("relevant_roles", &roles, 0, "fixture");
+    pf_map_set(inputs, "hiring_signals", &hiring);
+    r = pf_mod_signal_scoring_result(p, inputs);
     ck_assert(!pf_map_has(pf_map_get(r, "data"), "as_of"));
     const pf_value_t *missing = pf_map_get(r, "missing");
     ck_assert_str_eq(pf_map_get_str(pf_array_at(missing, 0), "field"), "as_of");
     ck_assert_ptr_nonnull(strstr(pf_map_get_str(pf_array_at(missing, 0), "reason"),
                                  "carries a date"));
-    ck_assert_double_eq(pf_map_get_float(s_signal(r, "search_or_commerce_hiring"), "decay", -1),
-                        1.0);
+    pf_value_destroy(&r);
+    pf_value_destroy(&inputs);
+    pf_profile_destroy(&p);
+}
+END_TEST
+
+/*  News that was old when it was fetched is old: ages count back from the
+    fetch day, so a 2019 headline found in 2026 has all but decayed and
+    cannot make the timing; a date after the fetch day counts as age 0.  */
+START_TEST(test_stale_news)
+{
+    pf_profile_t *p = pf_mod_check_profile();
+    int64_t fetched;
+    ck_assert(pf_mod_signal_scoring_day("2026-11-27", &fetched));
+    pf_value_t *inputs = pf_value_map();
+    pf_value_t *init = pf_value_map();
+    s_add_ev(init, "replatforming", "https://news/old", "2019-03-01");
+    s_add_ev(init, "digital_commerce", "https://news/older", "2018-01-01");
+    pf_value_t *strategic = s_result("initiatives", &init, fetched * S_MS_PER_DAY + 1000,
+                                     "fixture");
+    pf_map_set(inputs, "strategic_context", &strategic);
+    pf_value_t *r = pf_mod_signal_scoring_result(p, inputs);
+    const pf_value_t *data = pf_map_get(r, "data");
+    ck_assert_str_eq(pf_map_get_str(data, "as_of"), "2026-11-27");
+    const pf_value_t *d = s_signal(r, "digital_initiative");
+    ck_assert_str_eq(pf_map_get_str(d, "latest"), "2019-03-01");
+    int64_t old;
+    ck_assert(pf_mod_signal_scoring_day("2019-03-01", &old));
+    ck_assert_int_eq(pf_map_get_int(d, "age_days", -1), fetched - old);
+    ck_assert_double_lt(pf_map_get_float(d, "decay", 1), 0.001);
+    ck_assert_double_lt(pf_map_get_float(data, "composite_score", 100), 1.0);
+    ck_assert_str_eq(pf_map_get_str(data, "timing"), "monitor");
+    pf_value_destroy(&r);
+
+    /*  A headline dated after the fetch day (a provider's slip): age 0.   */
+    init = pf_value_map();
+    s_add_ev(init, "replatforming", "https://news/future", "2027-01-01");
+    strategic = s_result("initiatives", &init, fetched * S_MS_PER_DAY + 1000, "fixture");
+    pf_map_set(inputs, "strategic_context", &strategic);
+    r = pf_mod_signal_scoring_result(p, inputs);
+    d = s_signal(r, "digital_initiative");
+    ck_assert_int_eq(pf_map_get_int(d, "age_days", -1), 0);
+    ck_assert_double_eq(pf_map_get_float(d, "decay", -1), 1.0);
+    ck_assert_str_eq(pf_map_get_str(pf_map_get(r, "data"), "as_of"), "2026-11-27");
     pf_value_destroy(&r);
     pf_value_destroy(&inputs);
     pf_profile_destroy(&p);
@@ -481,6 +537,7 @@ s_suite(void)
     tcase_add_test(tc, test_profile_kinds);
     tcase_add_test(tc, test_leadership_change);
     tcase_add_test(tc, test_leadership_filing);
+    tcase_add_test(tc, test_stale_news);
     suite_add_tcase(s, tc);
     return s;
 }
