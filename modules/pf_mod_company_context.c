@@ -7,6 +7,7 @@
 #include "pf_mod_company_context.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,8 @@ static const char *const s_founded_phrases[] = { "founded in ", "founded ", "inc
 /*  The years taken for a founding year: anything else is not one.          */
 #define S_FOUNDED_MIN 1600
 #define S_FOUNDED_MAX 2999
+/*  Employee counts that differ by at most 1/4 of the larger agree.        */
+#define S_EMPLOYEES_TOLERANCE_DIV 4
 
 /*  Where text states a founding year (the phrase's start), with the year
     in *year; NULL when it states none.                                    */
@@ -523,7 +526,11 @@ pf_mod_company_context_result(const char *domain, const pf_mod_company_context_i
         pf_facts_missing(facts, "employees", "not reported by Yahoo or BuiltWith");
     double yahoo_employees = pf_map_get_float(profile, "employees", 0);
     double bw_employees = pf_map_get_float(bw, "employees", 0);
-    if (yahoo_employees >= 1 && bw_employees >= 1 && yahoo_employees != bw_employees) {
+    /*  BuiltWith's count is an estimate: only a gap of more than a quarter
+        of the larger count is a disagreement worth a reader's time.       */
+    double larger = yahoo_employees > bw_employees ? yahoo_employees : bw_employees;
+    if (yahoo_employees >= 1 && bw_employees >= 1
+        && fabs(yahoo_employees - bw_employees) > larger / S_EMPLOYEES_TOLERANCE_DIV) {
         char used[32], other[32];
         snprintf(used, sizeof used, "%.0f", yahoo_employees);
         snprintf(other, sizeof other, "%.0f", bw_employees);

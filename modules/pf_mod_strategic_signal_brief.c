@@ -22,6 +22,7 @@
 #define S_MD_START 4096
 /*  Room for one value of a conflict (a name, a city, an amount).           */
 #define S_SCALAR_MAX 256
+_Static_assert(S_SCALAR_MAX >= PF_WORDS_AMOUNT_MAX, "room for an amount");
 #define S_MS_PER_DAY 86400000LL
 /*  The buying committee's personas, in the order the brief names them.   */
 static const char *const s_personas[][2] = {
@@ -115,10 +116,10 @@ s_scalar(const pf_value_t *v, char *out, size_t size)
 {
     if (pf_value_is(v, PF_STR))
         snprintf(out, size, "%s", pf_value_as_str(v, NULL));
-    else if (pf_value_is(v, PF_INT))
-        snprintf(out, size, "%lld", (long long) pf_value_as_int(v, 0));
+    else if (pf_value_is(v, PF_INT))     /* amounts as a reader says them */
+        pf_words_amount((double) pf_value_as_int(v, 0), out, size);
     else if (pf_value_is(v, PF_FLOAT))
-        snprintf(out, size, "%g", pf_value_as_float(v, 0));
+        pf_words_amount(pf_value_as_float(v, 0), out, size);
     else
         snprintf(out, size, "?");
 }

@@ -252,6 +252,16 @@ START_TEST(test_conflicts_named)
     ck_assert_ptr_nonnull(emp);
     ck_assert_str_eq(pf_map_get_str(emp, "used"), "79400");
     ck_assert_str_eq(pf_map_get_str(emp, "other"), "12000");
+    {
+        /*  BuiltWith's estimate within a quarter of Yahoo's count agrees. */
+        pf_mod_company_context_input_t near;
+        s_public(&near, "https://www.nike.com");
+        near.builtwith = pf_mod_check_ok(&g_arena, "builtwith", "domain",
+                                         s_bw("NIKE", "Retail", "Beaverton", 70000), "fixture");
+        pf_value_t *rn = pf_mod_company_context_result("nike.com", &near);
+        ck_assert_ptr_null(s_conflict_of(rn, "employees"));
+        pf_value_destroy(&rn);
+    }
     const pf_value_t *name = s_conflict_of(r, "name");
     ck_assert_ptr_nonnull(name);
     ck_assert_str_eq(pf_map_get_str(name, "used"), "NIKE, Inc.");

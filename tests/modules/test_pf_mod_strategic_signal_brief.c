@@ -314,9 +314,10 @@ START_TEST(test_conflicts)
     ck_assert(s_has_text(risks, "company_context: sources disagree on headquarters — Beaverton "
                                 "(yahoo_finance) used by the source order; builtwith says "
                                 "Portland"));
-    ck_assert(s_has_text(risks, "company_context: sources disagree on employees — 79400 "
+    /*  Numbers as a reader says them.                                     */
+    ck_assert(s_has_text(risks, "company_context: sources disagree on employees — 79,400 "
                                 "(yahoo_finance) used by the source order; builtwith says "
-                                "12000"));
+                                "12,000"));
     ck_assert_ptr_nonnull(strstr(pf_map_get_str(d, "markdown"), "sources disagree on employees"));
     pf_value_destroy(&r);
     pf_value_destroy(&inputs);
