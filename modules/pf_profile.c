@@ -985,6 +985,11 @@ pf_profile_load(const char *path, char *err, size_t size)
     if (rc == PF_OK)
         rc = s_object(&ctx, root, "$", keys);
     int format = 0;
+    if (rc == PF_OK && json_integer_value(json_object_get(root, "format")) == 1
+        && json_is_integer(json_object_get(root, "format")))
+        rc = s_fail(&ctx, "$.format", "1 is the earlier format: format %d adds icp.rules, "
+                    "signal_timing and personas (docs/MODULES.md, the seller profile)",
+                    PF_PROFILE_FORMAT);
     if (rc == PF_OK)
         rc = s_int(&ctx, root, "$", "format", PF_PROFILE_FORMAT, PF_PROFILE_FORMAT, &format);
     if (rc == PF_OK) {

@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /*  The format version this code reads ("format" in the file).             */
-#define PF_PROFILE_FORMAT 1
+#define PF_PROFILE_FORMAT 2
 /*  Bounds of a profile, so a wrong file cannot make modules slow.          */
 #define PF_PROFILE_FILE_MAX (1u << 20)    /* bytes of the file              */
 #define PF_PROFILE_TEXT_MAX 512           /* bytes of any one string        */

@@ -234,7 +234,9 @@ typedef struct {
 
 static const s_case_t s_cases[] = {
     {"colour", "\"blue\"", "$.colour: unknown key"},
-    {"format", "2", "$.format: must be an integer in [1, 1]"},
+    {"format", "3", "$.format: must be an integer in [2, 2]"},
+    {"format", "1", "$.format: 1 is the earlier format: format 2 adds icp.rules, signal_timing "
+                    "and personas (docs/MODULES.md, the seller profile)"},
     {"format", NULL, "$.format: is required"},
     {"sample", "\"yes\"", "$.sample: must be true or false"},
     {"seller.name", NULL, "$.seller.name: is required"},
