@@ -20,14 +20,15 @@ each adapter's `--deadline-ms`).  Then checks, from the bench's JSON:
   error code (module.retried), not hidden by the retry's success;
 - a usage error for a deadline out of range.
 """
-import json
 import os
 import re
 import subprocess
 import sys
-import tempfile
 
-PF = os.environ["PF_BIN"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import batch_bench as bb  # noqa: E402
+from batch_bench import PF, check  # noqa: E402
+
 DOMAINS = 10
 SCALE = 10
 CONCURRENCY = 10
@@ -37,76 +38,58 @@ TIMEOUT_S = 150
 # "module.field: provider op code", the field possibly nested ("a[].b").
 KIND = re.compile(r"^[a-z_]+\.[a-z0-9_\[\].]+: [a-z0-9_]+ [a-z0-9_]+ [a-z0-9_]+$")
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, file=sys.stderr)
-
 
 def main():
     bad = subprocess.run([PF, "bench", "--scenario", "batch", "--batch-deadline-ms", "0"],
                          capture_output=True, text=True, timeout=30)
     check(bad.returncode == 2, f"--batch-deadline-ms 0 gave status {bad.returncode}, want 2")
 
-    with tempfile.TemporaryDirectory(prefix="pf-batch-deadlines-") as tmp:
-        proc = subprocess.run(
-            [PF, "bench", "--scenario", "batch", "--batch-domains", str(DOMAINS),
-             "--batch-scale", str(SCALE), "--batch-concurrency", str(CONCURRENCY),
-             "--batch-deadline-ms", str(DEADLINE_MS), "--json", "--data-dir", tmp],
-            capture_output=True, text=True, timeout=TIMEOUT_S)
-        sys.stderr.write(proc.stderr)
-        check(proc.returncode == 0, f"pf bench exited {proc.returncode}")
-        for said in ("did not stop cleanly", "exited with status", "was killed by signal"):
-            check(said not in proc.stderr, f"the bench said '{said}'")
-        if proc.returncode != 0:
-            return
-        batch = json.loads(proc.stdout)["scenarios"]["batch"]
+    batch, _ = bb.run(["--batch-domains", str(DOMAINS), "--batch-scale", str(SCALE),
+                       "--batch-concurrency", str(CONCURRENCY),
+                       "--batch-deadline-ms", str(DEADLINE_MS)],
+                      "pf-batch-deadlines-", TIMEOUT_S)
+    if batch is None:
+        return
 
-        # The deadlines in force are reported.
-        check(batch["adapter_deadline_ms"] == DEADLINE_MS,
-              f"adapter_deadline_ms {batch['adapter_deadline_ms']}")
-        want_timeout = int(os.environ.get("PF_MODULE_TIMEOUT_MS", "120000"))
-        check(batch["module_timeout_ms"] == want_timeout,
-              f"module_timeout_ms {batch['module_timeout_ms']}, want {want_timeout}")
+    # The deadlines in force are reported.
+    check(batch["adapter_deadline_ms"] == DEADLINE_MS,
+          f"adapter_deadline_ms {batch['adapter_deadline_ms']}")
+    want_timeout = int(os.environ.get("PF_MODULE_TIMEOUT_MS", "120000"))
+    check(batch["module_timeout_ms"] == want_timeout,
+          f"module_timeout_ms {batch['module_timeout_ms']}, want {want_timeout}")
 
-        # Limits held: timeouts in the queue are not 429s.
-        check(batch["rate_limited"] == 0, f"{batch['rate_limited']} provider 429s")
-        for name, p in batch["providers"].items():
-            check(p["max_in_window"] <= p["emulator_limit"],
-                  f"{name}: {p['max_in_window']} in one window, limit {p['emulator_limit']}")
-        check(batch["accepted"] == DOMAINS and sum(batch["jobs"].values()) == DOMAINS,
-              f"jobs {batch['jobs']}")
+    # Limits held: timeouts in the queue are not 429s.
+    check(batch["rate_limited"] == 0, f"{batch['rate_limited']} provider 429s")
+    for name, p in batch["providers"].items():
+        check(p["max_in_window"] <= p["emulator_limit"],
+              f"{name}: {p['max_in_window']} in one window, limit {p['emulator_limit']}")
+    check(batch["accepted"] == DOMAINS and sum(batch["jobs"].values()) == DOMAINS,
+          f"jobs {batch['jobs']}")
 
-        # Fields lost to the queue, named and adding up.
-        kinds = batch["degraded_kinds"]
-        check(batch["degraded_fields"] > 0, "no field missing although calls had 2 s")
-        check(sum(k["count"] for k in kinds) + batch["degraded_kinds_other"]
-              == batch["degraded_fields"],
-              f"degraded kinds {kinds} do not add up to {batch['degraded_fields']}")
-        for k in kinds:
-            check(KIND.match(k["what"]) is not None, f"degraded kind '{k['what']}'")
-        check(any(" builtwith " in k["what"] and k["what"].endswith(" timeout") for k in kinds),
-              f"no BuiltWith call timed out: {kinds}")
-        check(any("[]." in k["what"] for k in kinds),
-              f"no nested (per-competitor) field counted: {kinds}")
-        check(batch["degraded_jobs"] >= 1, "no job counted as degraded")
+    # Fields lost to the queue, named and adding up.
+    kinds = batch["degraded_kinds"]
+    check(batch["degraded_fields"] > 0, "no field missing although calls had 2 s")
+    check(sum(k["count"] for k in kinds) + batch["degraded_kinds_other"]
+          == batch["degraded_fields"],
+          f"degraded kinds {kinds} do not add up to {batch['degraded_fields']}")
+    for k in kinds:
+        check(KIND.match(k["what"]) is not None, f"degraded kind '{k['what']}'")
+    check(any(" builtwith " in k["what"] and k["what"].endswith(" timeout") for k in kinds),
+          f"no BuiltWith call timed out: {kinds}")
+    check(any("[]." in k["what"] for k in kinds),
+          f"no nested (per-competitor) field counted: {kinds}")
+    check(batch["degraded_jobs"] >= 1, "no job counted as degraded")
 
-        # Retried attempts are counted by module and code.
-        retries = batch["module_retries"]
-        for r in retries:
-            check(re.match(r"^[a-z_]+: [a-z_]+$", r["what"]) is not None and r["count"] > 0,
-                  f"retry kind {r}")
-        print(f"{batch['degraded_fields']} field(s) missing in {batch['degraded_jobs']} job(s); "
-              f"kinds {[(k['what'], k['count']) for k in kinds]}; retries "
-              f"{[(r['what'], r['count']) for r in retries]}")
+    # Retried attempts are counted by module and code.
+    retries = batch["module_retries"]
+    for r in retries:
+        check(re.match(r"^[a-z_]+: [a-z_]+$", r["what"]) is not None and r["count"] > 0,
+              f"retry kind {r}")
+    print(f"{batch['degraded_fields']} field(s) missing in {batch['degraded_jobs']} job(s); "
+          f"kinds {[(k['what'], k['count']) for k in kinds]}; retries "
+          f"{[(r['what'], r['count']) for r in retries]}")
 
 
 if __name__ == "__main__":
     main()
-    if failures:
-        print(f"{len(failures)} check(s) failed", file=sys.stderr)
-        sys.exit(1)
-    print("ok")
+    bb.finish()
