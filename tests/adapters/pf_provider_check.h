@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pf_check_json.h"
 #include "pf_error.h"
 #include "pf_provider.h"
 #include "pf_value.h"
@@ -50,57 +51,12 @@ pfpc_fixture(const char *provider, const char *name, size_t *size)
     return buf;
 }
 
-/*  A pf_value copy of a JSON value.                                        */
-static inline pf_value_t *
-pfpc_from_json(const json_t *j)
-{
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: {
-        pf_value_t *map = pf_value_map();
-        const char *key;
-        json_t *v;
-        json_object_foreach((json_t *)j, key, v) {
-            pf_value_t *item = pfpc_from_json(v);
-            pf_map_set(map, key, &item);
-        }
-        return map;
-    }
-    case JSON_ARRAY: {
-        pf_value_t *array = pf_value_array();
-        size_t i;
-        json_t *v;
-        json_array_foreach(j, i, v) {
-            pf_value_t *item = pfpc_from_json(v);
-            pf_array_push(array, &item);
-        }
-        return array;
-    }
-    case JSON_STRING:
-        return pf_value_strn(json_string_value(j), json_string_length(j));
-    case JSON_INTEGER:
-        return pf_value_int((int64_t)json_integer_value(j));
-    case JSON_REAL:
-        return pf_value_float(json_real_value(j));
-    case JSON_TRUE:
-        return pf_value_bool(true);
-    case JSON_FALSE:
-        return pf_value_bool(false);
-    default:
-        return pf_value_nil();
-    }
-}
-
 /*  The pf_value written as JSON text (any JSON value: arguments that are
     not a map are a case build() must refuse too).                          */
 static inline pf_value_t *
 pfpc_value(const char *json_text)
 {
-    json_error_t jerr;
-    json_t *j = json_loads(json_text, JSON_DECODE_ANY, &jerr);
-    ck_assert_msg(j != NULL, "bad test JSON %s: %s", json_text, jerr.text);
-    pf_value_t *v = pfpc_from_json(j);
-    json_decref(j);
-    return v;
+    return pf_check_json_value(json_text);
 }
 
 /*  The argument map written as JSON text (an object).                      */

@@ -30,6 +30,19 @@ import provider_harness as ph
 
 # A synchronous ENRICH of one module ends well within this.
 JOB_TIMEOUT_S = 90.0
+
+# A call per adapter that shows it is up: setUpClass waits for its answer.
+PROBES = {"builtwith": ("keywords", {"domain": "nike.com"}),
+          "similarweb": ("geo", {"domain": "nike.com"}),
+          "yahoo_finance": ("search", {"query": "nike"}),
+          "sec_edgar": ("cik", {"ticker": "NKE"}),
+          "websearch": ("web", {"query": "nike.com"})}
+
+
+def adapters(*names, **probes):
+    """ADAPTERS for a ModuleTest: the named adapters, each with its PROBES
+    call unless probes gives another ({name: (op, args)})."""
+    return {name: probes.get(name, PROBES[name]) for name in names}
 RESULT_KEYS = ["data", "missing", "provenance", "sources", "synthetic"]
 PROVIDER_SOURCE_KEYS = ("provider", "op", "endpoint", "origin", "fetched_at", "request")
 
@@ -79,10 +92,7 @@ class ModuleTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.c.stop()
-        bad = cls.c.unclean_exits()
-        if bad:
-            raise AssertionError("unclean exits: %s\n%s" % (bad, cls.c.logs()))
+        cls.c.stop_checked()
 
     def tearDown(self):
         self.fake.clear_faults()

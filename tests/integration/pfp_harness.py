@@ -701,6 +701,14 @@ class Constellation:
                 bad.append("%s exited %s" % (proc.name, rc))
         return bad
 
+    def stop_checked(self):
+        """Stops everything (stop()), then fails with the logs when a
+        process did not exit as expected (unclean_exits())."""
+        self.stop()
+        bad = self.unclean_exits()
+        if bad:
+            raise AssertionError("unclean exits: %s\n%s" % (bad, self.logs()))
+
     def logs(self, lines=40):
         """Tails of every log, for failure messages."""
         if getattr(self, "kept_logs", None) is not None:

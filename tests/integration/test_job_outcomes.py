@@ -46,10 +46,7 @@ class OutcomeCase:
 
     @classmethod
     def tearDownClass(cls):
-        cls.c.stop()
-        bad = cls.c.unclean_exits()
-        if bad:
-            raise AssertionError("unclean exits: %s\n%s" % (bad, cls.c.logs()))
+        cls.c.stop_checked()
 
     def test_outcome(self):
         domain = "outcome-%s.com" % self.STALL.replace("_", "-")
@@ -137,10 +134,7 @@ class ResultTtl(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.c.stop()
-        bad = cls.c.unclean_exits()
-        if bad:
-            raise AssertionError("unclean exits: %s\n%s" % (bad, cls.c.logs()))
+        cls.c.stop_checked()
 
     def test_expiry(self):
         res = self.client.request("ENRICH", timeout=JOB_TIMEOUT_S, domain="short-lived.com",

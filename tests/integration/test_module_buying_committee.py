@@ -29,10 +29,7 @@ class BuyingCommitteeTest(mh.ModuleTest):
     MODULE = "buying_committee"
     UPSTREAM = ["company_context", "strategic_context", "hiring_signals",
                 "executive_intelligence"]
-    ADAPTERS = {"builtwith": ("keywords", {"domain": "nike.com"}),
-                "yahoo_finance": ("search", {"query": "nike"}),
-                "sec_edgar": ("cik", {"ticker": "NKE"}),
-                "websearch": ("web", {"query": "nike.com"})}
+    ADAPTERS = mh.adapters("builtwith", "yahoo_finance", "sec_edgar", "websearch")
     ADAPTER_ARGS = {"websearch": ["--no-cache", "--retry-attempts", "1"]}
 
     def test_1_nike(self):

@@ -28,10 +28,7 @@ FAST = ["--no-cache", "--retry-attempts", "1", "--rpm", str(RPM)]
 class CaseStudyMatchingTest(mh.ModuleTest):
     MODULE = "case_study_matching"
     UPSTREAM = ["company_context", "technology_stack"]
-    ADAPTERS = {"builtwith": ("keywords", {"domain": "nike.com"}),
-                "yahoo_finance": ("search", {"query": "nike"}),
-                "sec_edgar": ("cik", {"ticker": "NKE"}),
-                "websearch": ("web", {"query": "nike.com"})}
+    ADAPTERS = mh.adapters("builtwith", "yahoo_finance", "sec_edgar", "websearch")
     ADAPTER_ARGS = {name: FAST for name in ADAPTERS}
     FAKE_ARGS = ["--no-limits"]
 

@@ -56,11 +56,8 @@ def names_with(techs, categories):
 class CompetitorIntelligenceTest(mh.ModuleTest):
     MODULE = MODULE
     UPSTREAM = ["company_context", "technology_stack"]
-    ADAPTERS = {"similarweb": ("similar_sites", {"domain": "nike.com"}),
-                "builtwith": ("keywords", {"domain": "nike.com"}),
-                "yahoo_finance": ("search", {"query": "nike"}),
-                "sec_edgar": ("cik", {"ticker": "NKE"}),
-                "websearch": ("web", {"query": "nike.com"})}
+    ADAPTERS = mh.adapters("similarweb", "builtwith", "yahoo_finance", "sec_edgar", "websearch",
+                           similarweb=("similar_sites", {"domain": "nike.com"}))
     # No cache, so each fault test meets the provider; one attempt per
     # call; a breaker that a fault test cannot open for the tests after it.
     ADAPTER_ARGS = {name: ["--no-cache", "--retry-attempts", "1", "--rpm", RPM,

@@ -45,11 +45,8 @@ def points(weight, amount, full):
 class DisplacementAnalysisTest(mh.ModuleTest):
     MODULE = MODULE
     UPSTREAM = ["company_context", "technology_stack", "competitor_intelligence"]
-    ADAPTERS = {"similarweb": ("similar_sites", {"domain": "nike.com"}),
-                "builtwith": ("keywords", {"domain": "nike.com"}),
-                "yahoo_finance": ("search", {"query": "nike"}),
-                "sec_edgar": ("cik", {"ticker": "NKE"}),
-                "websearch": ("web", {"query": "nike.com"})}
+    ADAPTERS = mh.adapters("similarweb", "builtwith", "yahoo_finance", "sec_edgar", "websearch",
+                           similarweb=("similar_sites", {"domain": "nike.com"}))
     ADAPTER_ARGS = {name: ["--no-cache", "--retry-attempts", "1", "--rpm", RPM,
                            "--breaker-failures", BREAKER]
                     for name in ("similarweb", "builtwith")}

@@ -23,10 +23,7 @@ import module_harness as mh  # noqa: E402
 class ExecutiveIntelligenceTest(mh.ModuleTest):
     MODULE = "executive_intelligence"
     UPSTREAM = ["company_context", "strategic_context"]
-    ADAPTERS = {"builtwith": ("keywords", {"domain": "nike.com"}),
-                "yahoo_finance": ("search", {"query": "nike"}),
-                "sec_edgar": ("cik", {"ticker": "NKE"}),
-                "websearch": ("web", {"query": "nike.com"})}
+    ADAPTERS = mh.adapters("builtwith", "yahoo_finance", "sec_edgar", "websearch")
     ADAPTER_ARGS = {"websearch": ["--no-cache", "--retry-attempts", "1"]}
 
     def test_1_nike(self):

@@ -38,9 +38,8 @@ def fixture(domain):
 
 class FinancialProfileTest(mh.ModuleTest):
     MODULE = "financial_profile"
-    ADAPTERS = {"yahoo_finance": ("search", {"query": "nike"}),
-                "sec_edgar": ("cik", {"ticker": "NKE"}),
-                "websearch": ("news", {"query": "nike earnings OR revenue"})}
+    ADAPTERS = mh.adapters("yahoo_finance", "sec_edgar", "websearch",
+                           websearch=("news", {"query": "nike earnings OR revenue"}))
     # SEC and news answers are not cached, so each fault test meets the
     # provider; retries kept short.
     ADAPTER_ARGS = {"sec_edgar": ["--no-cache", "--retry-attempts", "2"],

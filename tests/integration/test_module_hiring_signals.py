@@ -32,10 +32,7 @@ def fixture_jobs(domain):
 class HiringSignalsTest(mh.ModuleTest):
     MODULE = "hiring_signals"
     UPSTREAM = ["company_context"]
-    ADAPTERS = {"builtwith": ("keywords", {"domain": "nike.com"}),
-                "yahoo_finance": ("search", {"query": "nike"}),
-                "sec_edgar": ("cik", {"ticker": "NKE"}),
-                "websearch": ("web", {"query": "nike.com"})}
+    ADAPTERS = mh.adapters("builtwith", "yahoo_finance", "sec_edgar", "websearch")
     # One attempt, no cache: the fault test meets the provider at once.
     ADAPTER_ARGS = {"websearch": ["--no-cache", "--retry-attempts", "1"]}
 

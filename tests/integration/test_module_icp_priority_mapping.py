@@ -32,11 +32,7 @@ class IcpPriorityMappingTest(mh.ModuleTest):
     MODULE = "icp_priority_mapping"
     UPSTREAM = ["company_context", "traffic_analysis", "financial_profile", "technology_stack"]
     SIMULATED = ["competitor_intelligence"]
-    ADAPTERS = {"builtwith": ("keywords", {"domain": "nike.com"}),
-                "yahoo_finance": ("search", {"query": "nike"}),
-                "sec_edgar": ("cik", {"ticker": "NKE"}),
-                "websearch": ("web", {"query": "nike.com"}),
-                "similarweb": ("geo", {"domain": "nike.com"})}
+    ADAPTERS = mh.adapters("builtwith", "yahoo_finance", "sec_edgar", "websearch", "similarweb")
     ADAPTER_ARGS = {name: FAST for name in ADAPTERS}
     FAKE_ARGS = ["--no-limits"]
 

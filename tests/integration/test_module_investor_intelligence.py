@@ -29,10 +29,7 @@ def fixture(domain):
 class InvestorIntelligenceTest(mh.ModuleTest):
     MODULE = "investor_intelligence"
     UPSTREAM = ["company_context", "financial_profile"]
-    ADAPTERS = {"builtwith": ("keywords", {"domain": "nike.com"}),
-                "yahoo_finance": ("search", {"query": "nike"}),
-                "sec_edgar": ("cik", {"ticker": "NKE"}),
-                "websearch": ("web", {"query": "nike.com"})}
+    ADAPTERS = mh.adapters("builtwith", "yahoo_finance", "sec_edgar", "websearch")
     # SEC answers are not cached, so the fault test meets the provider.
     ADAPTER_ARGS = {"sec_edgar": ["--no-cache", "--retry-attempts", "1"]}
 

@@ -61,10 +61,7 @@ class SignalScoringTest(mh.ModuleTest):
     MODULE = "signal_scoring"
     UPSTREAM = ["company_context", "financial_profile", "hiring_signals",
                 "strategic_context", "investor_intelligence"]
-    ADAPTERS = {"builtwith": ("keywords", {"domain": "nike.com"}),
-                "yahoo_finance": ("search", {"query": "nike"}),
-                "sec_edgar": ("cik", {"ticker": "NKE"}),
-                "websearch": ("web", {"query": "nike.com"})}
+    ADAPTERS = mh.adapters("builtwith", "yahoo_finance", "sec_edgar", "websearch")
     # Web search answers are not cached, so the fault test meets the provider.
     ADAPTER_ARGS = {"websearch": ["--no-cache", "--retry-attempts", "1"]}
 

@@ -38,11 +38,7 @@ class StrategicSignalBriefTest(mh.ModuleTest):
     MODULE = "strategic_signal_brief"
     UPSTREAM = REAL
     SIMULATED = SIMULATED
-    ADAPTERS = {"builtwith": ("keywords", {"domain": "nike.com"}),
-                "yahoo_finance": ("search", {"query": "nike"}),
-                "sec_edgar": ("cik", {"ticker": "NKE"}),
-                "websearch": ("web", {"query": "nike.com"}),
-                "similarweb": ("geo", {"domain": "nike.com"})}
+    ADAPTERS = mh.adapters("builtwith", "yahoo_finance", "sec_edgar", "websearch", "similarweb")
     ADAPTER_ARGS = {"websearch": ["--no-cache", "--retry-attempts", "1"],
                     "similarweb": ["--rpm", RPM]}
     FAKE_ARGS = ["--no-limits"]

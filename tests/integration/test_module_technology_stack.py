@@ -40,7 +40,7 @@ def fixture(domain):
 
 class TechnologyStackTest(mh.ModuleTest):
     MODULE = MODULE
-    ADAPTERS = {"builtwith": ("keywords", {"domain": "nike.com"})}
+    ADAPTERS = mh.adapters("builtwith")
     # No cache, so each fault test meets the provider; one attempt per
     # call, so a failing operation fails at once; BuiltWith's default 30
     # requests a minute would space the five calls of a job 2 s apart (the

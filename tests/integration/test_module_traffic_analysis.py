@@ -70,7 +70,7 @@ def half_up(x):
 
 class TrafficAnalysisTest(mh.ModuleTest):
     MODULE = MODULE
-    ADAPTERS = {"similarweb": ("geo", {"domain": "nike.com"})}
+    ADAPTERS = mh.adapters("similarweb")
     # No cache, so each fault test meets the provider; one attempt per
     # call, so a failing operation fails at once.
     ADAPTER_ARGS = {"similarweb": ["--no-cache", "--retry-attempts", "1", "--rpm", str(RPM)]}

@@ -67,10 +67,7 @@ class PfaPythonTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.actor.close()
-        cls.c.stop()
-        bad = cls.c.unclean_exits()
-        if bad:
-            raise AssertionError("unclean exits: %s\n%s" % (bad, cls.c.logs()))
+        cls.c.stop_checked()
 
     def setUp(self):
         self.actor.policy = self.actor.good_result

@@ -45,10 +45,7 @@ class PfpClientTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.c.stop()
-        bad = cls.c.unclean_exits()
-        if bad:
-            raise AssertionError("unclean exits: %s\n%s" % (bad, cls.c.logs()))
+        cls.c.stop_checked()
 
     # -- helpers ----------------------------------------------------------
     def enrich_async(self, domain, client=None, **fields):

@@ -81,10 +81,7 @@ class ProviderJobsTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.actor.close()
-        cls.c.stop()
-        bad = cls.c.unclean_exits()
-        if bad:
-            raise AssertionError("unclean exits: %s\n%s" % (bad, cls.c.logs()))
+        cls.c.stop_checked()
 
     def run_batch(self, prefix):
         """Runs a batch of BATCH domains; returns (job states, seconds)."""

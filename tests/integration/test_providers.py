@@ -78,10 +78,7 @@ class ProvidersTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.caller.close()
-        cls.c.stop()
-        bad = cls.c.unclean_exits()
-        if bad:
-            raise AssertionError("unclean exits: %s\n%s" % (bad, cls.c.logs()))
+        cls.c.stop_checked()
 
     def setUp(self):
         self.fake.clear_faults()

@@ -30,10 +30,7 @@ class PriorityTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.c.stop()
-        bad = cls.c.unclean_exits()
-        if bad:
-            raise AssertionError("unclean exits: %s\n%s" % (bad, cls.c.logs()))
+        cls.c.stop_checked()
 
     def started_order(self, job_ids):
         """Job ids in the order their company_context was dispatched."""

@@ -10,54 +10,17 @@
 #include <string.h>
 
 #include "pf_check.h"
+#include "pf_check_json.h"
 #include "pf_mod_check.h"
 #include "pf_mod_technology_stack.h"
 #include "pf_profile.h"
 #include "pf_value.h"
 
-/*  jansson -> pf_value_t (what the adapters' replies look like).          */
-static pf_value_t *
-s_from_json(const json_t *j)
-{
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: {
-        pf_value_t *m = pf_value_map();
-        const char *k;
-        json_t *v;
-        json_object_foreach((json_t *) j, k, v) {
-            pf_value_t *item = s_from_json(v);
-            pf_map_set(m, k, &item);
-        }
-        return m;
-    }
-    case JSON_ARRAY: {
-        pf_value_t *a = pf_value_array();
-        size_t i;
-        json_t *v;
-        json_array_foreach(j, i, v) {
-            pf_value_t *item = s_from_json(v);
-            pf_array_push(a, &item);
-        }
-        return a;
-    }
-    case JSON_STRING: return pf_value_str(json_string_value(j));
-    case JSON_INTEGER: return pf_value_int(json_integer_value(j));
-    case JSON_REAL: return pf_value_float(json_real_value(j));
-    case JSON_TRUE: return pf_value_bool(true);
-    case JSON_FALSE: return pf_value_bool(false);
-    default: return pf_value_nil();
-    }
-}
-
+/*  The adapters' reply written as JSON text.                               */
 static pf_value_t *
 s_v(const char *text)
 {
-    json_error_t err;
-    json_t *j = json_loads(text, JSON_DECODE_ANY, &err);
-    ck_assert_msg(j != NULL, "bad test JSON: %s (%s)", err.text, text);
-    pf_value_t *v = s_from_json(j);
-    json_decref(j);
-    return v;
+    return pf_check_json_value(text);
 }
 
 /*  The names in an array of strings, joined by ",".                        */
