@@ -47,9 +47,10 @@ pf_mod_check_free(pf_mod_check_arena_t *arena)
 }
 
 /*  An adapter's provenance map for op of provider from origin ("fixture",
-    "synthetic", "live"), fetched at 1 ms, requested as op (caller owns).  */
+    "synthetic", "live"), fetched at 1 ms, for request (caller owns).      */
 static inline pf_value_t *
-pf_mod_check_provenance(const char *provider, const char *op, const char *origin)
+pf_mod_check_provenance_of(const char *provider, const char *op, const char *origin,
+                           const char *request)
 {
     pf_value_t *p = pf_value_map();
     pf_map_set_str(p, "provider", provider);
@@ -57,8 +58,15 @@ pf_mod_check_provenance(const char *provider, const char *op, const char *origin
     pf_map_set_str(p, "endpoint", "/e");
     pf_map_set_str(p, "origin", origin);
     pf_map_set_int(p, "fetched_at", 1);
-    pf_map_set_str(p, "request", op);
+    pf_map_set_str(p, "request", request);
     return p;
+}
+
+/*  The same, with op as the request.                                       */
+static inline pf_value_t *
+pf_mod_check_provenance(const char *provider, const char *op, const char *origin)
+{
+    return pf_mod_check_provenance_of(provider, op, origin, op);
 }
 
 /*  An answered reply with data (taken) and its provenance, both kept in

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pf_check.h"
+#include "pf_mod_check.h"
 #include "pf_mod_competitor_intelligence.h"
 #include "pf_value.h"
 
@@ -66,19 +67,6 @@ s_stack(const char *const *names, const char *const *categories, size_t n)
     }
     pf_map_set(map, "technologies", &techs);
     return map;
-}
-
-static pf_value_t *
-s_provenance(const char *provider, const char *op, const char *origin, const char *request)
-{
-    pf_value_t *p = pf_value_map();
-    pf_map_set_str(p, "provider", provider);
-    pf_map_set_str(p, "op", op);
-    pf_map_set_str(p, "endpoint", "/x");
-    pf_map_set_str(p, "origin", origin);
-    pf_map_set_int(p, "fetched_at", 1);
-    pf_map_set_str(p, "request", request);
-    return p;
 }
 
 /*  The entry of list whose "domain" (or "name") is key.                    */
@@ -177,11 +165,11 @@ s_world(s_world_t *w, const char *origin)
     const double v[] = {40, 10, 30};
     memset(w, 0, sizeof *w);
     w->similar = s_similar(d, sc, 3);
-    w->similar_prov = s_provenance("similarweb", "similar_sites", "fixture", "sim");
+    w->similar_prov = pf_mod_check_provenance_of("similarweb", "similar_sites", "fixture", "sim");
     w->ranked = pf_mod_competitor_ranked(w->similar, "t.com", PF_MOD_COMPETITOR_MAX);
     const double tv[] = {25};
     w->tvisits = s_visits(date, tv, 1);
-    w->tvisits_prov = s_provenance("similarweb", "visits", "fixture", "t.com");
+    w->tvisits_prov = pf_mod_check_provenance_of("similarweb", "visits", "fixture", "t.com");
     static const char *const n0[] = {"Algolia", "Shopify"};
     static const char *const c0[] = {"Site Search", "Hosted Solution"};
     static const char *const n1[] = {"Algolia", "React"};
@@ -193,8 +181,8 @@ s_world(s_world_t *w, const char *origin)
     w->stack[2] = s_stack(n2, c2, 1);
     for (size_t i = 0; i < 3; i++) {
         w->visits[i] = s_visits(date, &v[i], 1);
-        w->visits_prov[i] = s_provenance("similarweb", "visits", origin, d[i]);
-        w->stack_prov[i] = s_provenance("builtwith", "domain", origin, d[i]);
+        w->visits_prov[i] = pf_mod_check_provenance_of("similarweb", "visits", origin, d[i]);
+        w->stack_prov[i] = pf_mod_check_provenance_of("builtwith", "domain", origin, d[i]);
         w->calls[i].visits = (pf_mod_competitor_reply_t){w->visits[i], w->visits_prov[i],
                                                          NULL, NULL};
         w->calls[i].stack = (pf_mod_competitor_reply_t){w->stack[i], w->stack_prov[i], NULL,

@@ -341,6 +341,22 @@ s_add_headline(pf_value_t *kinds, const char *kind, const char *title, const cha
     chief digital officer count; an undated CEO departure (a web page), a
     supplier resigning from a trade group (no role) and a "new executive
     order" (no role word of the profile) do not.                          */
+/*  Scores inputs with *risks_p (taken) as strategic_context's risks and
+    expects leadership_change seen with found pieces; the result (owned).  */
+static pf_value_t *
+s_leadership_seen(const pf_profile_t *p, pf_value_t *inputs, pf_value_t **risks_p,
+                  int64_t found)
+{
+    pf_value_t *strategic = s_result("risks", risks_p, 0, "fixture");
+    pf_map_set(inputs, "strategic_context", &strategic);
+    pf_value_t *r = pf_mod_signal_scoring_result(p, inputs);
+    ck_assert_ptr_nonnull(r);
+    const pf_value_t *l = s_signal(r, "leadership_change");
+    ck_assert_str_eq(pf_map_get_str(l, "status"), "seen");
+    ck_assert_int_eq(pf_map_get_int(l, "evidence_found", -1), found);
+    return r;
+}
+
 START_TEST(test_leadership_change)
 {
     pf_profile_t *p = pf_mod_check_profile();
@@ -355,13 +371,8 @@ START_TEST(test_leadership_change)
                    "https://news/supplier", "2025-06-10");
     s_add_headline(risks, "leadership", "Acme faces new executive order on tariffs",
                    "https://news/order", "2025-06-12");
-    pf_value_t *strategic = s_result("risks", &risks, 0, "fixture");
-    pf_map_set(inputs, "strategic_context", &strategic);
-    pf_value_t *r = pf_mod_signal_scoring_result(p, inputs);
-    ck_assert_ptr_nonnull(r);
+    pf_value_t *r = s_leadership_seen(p, inputs, &risks, 2);
     const pf_value_t *l = s_signal(r, "leadership_change");
-    ck_assert_str_eq(pf_map_get_str(l, "status"), "seen");
-    ck_assert_int_eq(pf_map_get_int(l, "evidence_found", -1), 2);
     const pf_value_t *ev = pf_map_get(l, "evidence");
     ck_assert_int_eq(pf_array_size(ev), 2);
     ck_assert_str_eq(pf_map_get_str(pf_array_at(ev, 0), "url"), "https://news/cfo");
@@ -417,14 +428,8 @@ START_TEST(test_leadership_filing)
     pf_value_t *risks = pf_value_map();
     s_add_headline(risks, "leadership", "Acme appoints new CFO", "https://news/cfo",
                    "2025-03-12");
-    pf_value_t *strategic = s_result("risks", &risks, 0, "fixture");
-    pf_map_set(inputs, "strategic_context", &strategic);
-
-    pf_value_t *r = pf_mod_signal_scoring_result(p, inputs);
-    ck_assert_ptr_nonnull(r);
+    pf_value_t *r = s_leadership_seen(p, inputs, &risks, 2);
     const pf_value_t *l = s_signal(r, "leadership_change");
-    ck_assert_str_eq(pf_map_get_str(l, "status"), "seen");
-    ck_assert_int_eq(pf_map_get_int(l, "evidence_found", -1), 2);
     const pf_value_t *ev = pf_map_get(l, "evidence");
     ck_assert_str_eq(pf_map_get_str(pf_array_at(ev, 0), "url"), "https://news/cfo");
     ck_assert_str_eq(pf_map_get_str(pf_array_at(ev, 1), "date"), "2025-03-10");
